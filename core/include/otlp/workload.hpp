@@ -1,0 +1,22 @@
+// The standard span of shared/WORKLOAD.md, used by benchmarks, `otlp encode`/`send` and demos.
+#pragma once
+#include <cstdint>
+
+#include "otlp/random.hpp"
+#include "otlp/span.hpp"
+
+namespace otlp::workload {
+
+inline constexpr std::uint64_t kBaseTimeUnixNano = 1'700'000'000'000'000'000ULL;
+
+Resource standard_resource();
+InstrumentationScope standard_scope();
+
+// The index-th standard span: ids drawn from `rng` (never all-zero); times are fixed offsets
+// from kBaseTimeUnixNano; every 10th span (index % 10 == 9) has status ERROR "upstream timeout".
+SpanData standard_span(Random& rng, std::uint64_t index);
+
+// One request of `count` standard spans under the standard resource and scope.
+TraceRequest standard_request(std::uint64_t count, std::uint64_t seed);
+
+}  // namespace otlp::workload
