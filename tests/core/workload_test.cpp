@@ -1,0 +1,47 @@
+#include <gtest/gtest.h>
+
+#include "otlp/proto_writer.hpp"
+#include "otlp/workload.hpp"
+
+namespace otlp {
+namespace {
+
+TEST(Workload, StandardSpanMatchesTheSpec) {
+  auto req = workload::standard_request(20, 7);
+  ASSERT_EQ(req.resource_spans.size(), 1u);
+  const auto& rs = req.resource_spans[0];
+  EXPECT_EQ(rs.resource.attributes.size(), 5u);
+  ASSERT_EQ(rs.scope_spans.size(), 1u);
+  EXPECT_EQ(rs.scope_spans[0].scope.name, "bench");
+  EXPECT_EQ(rs.scope_spans[0].scope.version, "1.0.0");
+  const auto& spans = rs.scope_spans[0].spans;
+  ASSERT_EQ(spans.size(), 20u);
+  for (std::size_t i = 0; i < spans.size(); ++i) {
+    const auto& s = spans[i];
+    EXPECT_TRUE(s.trace_id.valid() && s.span_id.valid() && s.parent_span_id.valid());
+    EXPECT_EQ(s.kind, SpanKind::server);
+    EXPECT_EQ(s.end_time_unix_nano - s.start_time_unix_nano, 1'500'000u);
+    EXPECT_EQ(s.attributes.size(), 8u);
+    EXPECT_EQ(s.events.size(), 1u);
+    EXPECT_EQ(s.links.size(), 1u);
+    EXPECT_EQ(s.flags, 1u);
+    EXPECT_EQ(s.status.code, i % 10 == 9 ? StatusCode::error : StatusCode::unset);
+  }
+  EXPECT_EQ(spans[9].status.message, "upstream timeout");
+}
+
+TEST(Workload, DeterministicPerSeed) {
+  EXPECT_EQ(workload::standard_request(5, 3), workload::standard_request(5, 3));
+  EXPECT_NE(workload::standard_request(5, 3), workload::standard_request(5, 4));
+}
+
+TEST(Workload, EncodesToAbout520BytesPerSpan) {
+  std::string out;
+  encode_trace_request(workload::standard_request(512, 1), out);
+  const double per_span = static_cast<double>(out.size()) / 512;
+  EXPECT_GT(per_span, 510);
+  EXPECT_LT(per_span, 530);
+}
+
+}  // namespace
+}  // namespace otlp
