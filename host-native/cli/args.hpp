@@ -1,0 +1,30 @@
+// A tiny `--flag value` parser: errors name the flag and the value they got.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace otlp::cli {
+
+class Args {
+ public:
+  // `valued` lists flags that take a value, `switches` those that don't. Unknown flags,
+  // missing values and stray positionals are reported by error().
+  Args(const std::vector<std::string>& argv, const std::vector<std::string>& valued,
+       const std::vector<std::string>& switches);
+
+  const std::string& error() const { return error_; }
+  bool has(const std::string& flag) const { return values_.count(flag) != 0; }
+  std::string get(const std::string& flag, const std::string& fallback) const;
+  // Parses an unsigned integer in [min, max]; on failure sets *err to a message naming the flag.
+  std::optional<std::uint64_t> get_uint(const std::string& flag, std::uint64_t fallback, std::uint64_t min,
+                                        std::uint64_t max, std::string* err) const;
+
+ private:
+  std::map<std::string, std::string> values_;
+  std::string error_;
+};
+
+}  // namespace otlp::cli

@@ -1,0 +1,34 @@
+// `otlp`: the project's command line tool.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "cli/commands.hpp"
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: otlp <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  encode --spans N --format protobuf|json [--seed S] [--summary]\n"
+    "      write one ExportTraceServiceRequest of N standard spans to stdout;\n"
+    "      --summary reports size and speed on stderr and decodes the output back to check it\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fputs(kUsage, stderr);
+    return 2;
+  }
+  const std::string command = argv[1];
+  std::vector<std::string> args(argv + 2, argv + argc);
+  if (command == "encode") return otlp::cli::encode_command(args);
+  if (command == "-h" || command == "--help" || command == "help") {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
+  std::fprintf(stderr, "otlp: unknown command '%s'\n\n%s", command.c_str(), kUsage);
+  return 2;
+}
