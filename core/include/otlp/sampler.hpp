@@ -1,0 +1,60 @@
+// Samplers with the OpenTelemetry SDK's behaviour and names, plus a rate-limiting sampler.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "otlp/error.hpp"
+#include "otlp/span.hpp"
+
+namespace otlp {
+
+enum class SamplingDecision : std::uint8_t { drop, record_only, record_and_sample };
+
+struct SamplingParams {
+  const SpanContext* parent = nullptr;  // null or invalid: a root span
+  const TraceId& trace_id;
+  std::string_view name;
+  SpanKind kind = SpanKind::internal;
+  std::uint64_t now_unix_nano = 0;      // the host's clock, for rate limiting
+};
+
+struct SamplingResult {
+  SamplingDecision decision = SamplingDecision::drop;
+  // Attributes a sampler wants on the span are not needed by these samplers; tracestate
+  // passes through from the parent unchanged.
+};
+
+class Sampler {
+ public:
+  virtual ~Sampler() = default;
+  virtual SamplingResult should_sample(const SamplingParams& params) = 0;
+  // The spec's description, e.g. "TraceIdRatioBased{0.25}", "ParentBased{root=AlwaysOnSampler,...}".
+  virtual std::string description() const = 0;
+};
+
+std::unique_ptr<Sampler> always_on_sampler();
+std::unique_ptr<Sampler> always_off_sampler();
+// Decides from the trace id alone (its lower 8 bytes, big-endian, against ratio * 2^64... see .cpp),
+// so every participant of a trace decides alike. ratio is clamped to [0, 1].
+std::unique_ptr<Sampler> trace_id_ratio_sampler(double ratio);
+// Delegates by parent: root / remote sampled / remote not sampled / local sampled / local not sampled.
+struct ParentBasedOptions {
+  std::unique_ptr<Sampler> remote_parent_sampled;      // default always_on
+  std::unique_ptr<Sampler> remote_parent_not_sampled;  // default always_off
+  std::unique_ptr<Sampler> local_parent_sampled;       // default always_on
+  std::unique_ptr<Sampler> local_parent_not_sampled;   // default always_off
+};
+std::unique_ptr<Sampler> parent_based_sampler(std::unique_ptr<Sampler> root, ParentBasedOptions options = {});
+// At most `per_second` root spans per second (token bucket refilled from now_unix_nano,
+// burst of one second's worth); spans with a parent follow the parent's sampled flag.
+std::unique_ptr<Sampler> rate_limiting_sampler(double per_second);
+
+// Builds a sampler from OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG values: always_on,
+// always_off, traceidratio, parentbased_always_on, parentbased_always_off,
+// parentbased_traceidratio, and ratelimiting (arg: spans per second). An empty name means
+// the default parentbased_always_on; an empty arg takes the spec default (ratio 1.0).
+Result<std::unique_ptr<Sampler>> make_sampler(std::string_view name, std::string_view arg);
+
+}  // namespace otlp
