@@ -1,1 +1,558 @@
-// placeholder, being written
+// Protobuf decoding of OTLP trace messages into the model.
+//
+// Each message is read through a two-pointer cursor over exactly its own bytes, so no read
+// can pass the end of the input or of an enclosing message. Every field is read whole (tag
+// and value) before it is looked at; unknown fields are thereby skipped. Errors are values:
+// the first one found stops decoding and is reported with its byte offset.
+//
+// Decisions (see also proto_reader.hpp):
+// - A singular message field that occurs more than once is merged, as libprotobuf does:
+//   scalars and strings of the later occurrence replace, repeated fields append. The same
+//   holds for AnyValue: a oneof member of another kind replaces the value, a second
+//   array_value/kvlist_value appends to the first.
+// - Unknown SpanKind (outside 0..5) and StatusCode (outside 0..2) values become
+//   unspecified/unset: proto3 keeps unknown enum values, but the model's enums cannot hold
+//   them and "a kind we do not know" is what unspecified means to a consumer. Like protobuf,
+//   an enum is the low 32 bits of its varint read as int32 (negative values are unknown).
+// - uint32 fields take the low 32 bits of a longer varint, as protobuf does.
+// - Strings are taken as bytes; invalid UTF-8 is not refused (the Collector does the same).
+// - Error offsets: framing errors (truncated, length_past_end, overlong_varint) point at the
+//   first byte of the varint, length or fixed-width value concerned; field errors
+//   (bad_wire_type, wrong_wire_type, bad_id_length, too_deep) at the field's tag.
+// - Depth: the request is depth 0 and each nested message one more; a message is refused
+//   before it is entered, so recursion (AnyValue in AnyValue) is bounded by max_depth.
+#include "otlp/proto_reader.hpp"
+
+#include <array>
+#include <cstring>
+
+namespace otlp {
+namespace {
+
+enum WireType : std::uint32_t { kVarint = 0, kFixed64 = 1, kLen = 2, kFixed32 = 5 };
+
+struct Context {
+  const char* base = nullptr;
+  std::uint32_t max_depth = 0;
+  DecodeStatus status;
+
+  bool fail(DecodeError error, const char* at) {
+    status.error = error;
+    status.offset = static_cast<std::size_t>(at - base);
+    return false;
+  }
+};
+
+// Reads a varint from [p, end), advancing p. At most 10 bytes; the 10th may only be 0 or 1.
+inline bool read_varint(Context& ctx, const char*& p, const char* end, std::uint64_t& out) {
+  if (p != end && static_cast<std::uint8_t>(*p) < 0x80) {
+    out = static_cast<std::uint8_t>(*p++);
+    return true;
+  }
+  const char* const start = p;
+  std::uint64_t v = 0;
+  for (unsigned i = 0; i < 10; ++i) {
+    if (p == end) return ctx.fail(DecodeError::truncated, start);
+    const auto b = static_cast<std::uint8_t>(*p++);
+    if (i == 9 && b > 1) return ctx.fail(DecodeError::overlong_varint, start);
+    v |= static_cast<std::uint64_t>(b & 0x7f) << (7 * i);
+    if (b < 0x80) {
+      out = v;
+      return true;
+    }
+  }
+  return ctx.fail(DecodeError::overlong_varint, start);  // not reached: byte 10 ends or fails
+}
+
+inline std::uint64_t load_le(const char* p, unsigned n) {
+  std::uint64_t v = 0;
+  for (unsigned i = 0; i < n; ++i) v |= static_cast<std::uint64_t>(static_cast<std::uint8_t>(p[i])) << (8 * i);
+  return v;
+}
+
+// A cursor over the bytes of one message at a given nesting depth.
+class Message {
+ public:
+  Message() = default;
+  Message(Context& ctx, const char* begin, const char* end, std::uint32_t depth)
+      : ctx_(&ctx), p_(begin), end_(end), depth_(depth) {}
+
+  // Reads the next field, tag and value. False at the end of the message or on an error
+  // (then ok() is false); a length-delimited value is checked to lie within the message.
+  bool next() {
+    if (p_ == end_) return false;
+    tag_at_ = p_;
+    std::uint64_t tag;
+    if (!read_varint(*ctx_, p_, end_, tag)) return false;
+    number_ = tag >> 3;
+    wire_ = static_cast<std::uint32_t>(tag & 7);
+    if (number_ == 0) return ctx_->fail(DecodeError::bad_wire_type, tag_at_);
+    switch (wire_) {
+      case kVarint: return read_varint(*ctx_, p_, end_, value_);
+      case kFixed64: return fixed(8);
+      case kFixed32: return fixed(4);
+      case kLen: {
+        const char* const len_at = p_;
+        std::uint64_t n;
+        if (!read_varint(*ctx_, p_, end_, n)) return false;
+        if (n > static_cast<std::uint64_t>(end_ - p_)) return ctx_->fail(DecodeError::length_past_end, len_at);
+        data_ = p_;
+        size_ = static_cast<std::size_t>(n);
+        p_ += size_;
+        return true;
+      }
+      default: return ctx_->fail(DecodeError::bad_wire_type, tag_at_);
+    }
+  }
+
+  bool ok() const { return ctx_->status.ok(); }
+  std::uint64_t number() const { return number_; }
+  std::uint64_t value() const { return value_; }
+  const char* data() const { return data_; }
+  std::size_t size() const { return size_; }
+
+  // Typed access to the current field; each refuses a field of another wire type.
+  bool is(WireType w) { return wire_ == w || ctx_->fail(DecodeError::wrong_wire_type, tag_at_); }
+  bool string(std::string& s) {
+    if (!is(kLen)) return false;
+    s.assign(data_, size_);
+    return true;
+  }
+  bool uint32(std::uint32_t& v) {
+    if (!is(kVarint)) return false;
+    v = static_cast<std::uint32_t>(value_);  // protobuf keeps the low 32 bits
+    return true;
+  }
+  bool fixed64(std::uint64_t& v) {
+    if (!is(kFixed64)) return false;
+    v = value_;
+    return true;
+  }
+  bool fixed32(std::uint32_t& v) {
+    if (!is(kFixed32)) return false;
+    v = static_cast<std::uint32_t>(value_);
+    return true;
+  }
+  // An id is empty (the invalid all-zero id) or exactly N bytes.
+  template <std::size_t N>
+  bool id(Id<N>& out) {
+    if (!is(kLen)) return false;
+    if (size_ == 0) {
+      out = Id<N>{};
+      return true;
+    }
+    if (size_ != N) return ctx_->fail(DecodeError::bad_id_length, tag_at_);
+    std::memcpy(out.bytes.data(), data_, N);
+    return true;
+  }
+  // The current field as a nested message one level deeper.
+  bool child(Message& sub) {
+    if (!is(kLen)) return false;
+    if (depth_ >= ctx_->max_depth) return ctx_->fail(DecodeError::too_deep, tag_at_);
+    sub = Message(*ctx_, data_, data_ + size_, depth_ + 1);
+    return true;
+  }
+
+  // How many fields numbered `a`, `b` and `c` follow the cursor in this message (0 matches
+  // nothing), to reserve space up front; a malformed tail ends the count and is left for the
+  // decoding pass to report. Costs one more walk over this message's tags, not its contents.
+  std::array<std::size_t, 3> count(std::uint64_t a, std::uint64_t b = 0, std::uint64_t c = 0) const {
+    Context scratch;
+    scratch.base = ctx_->base;
+    Message scan(scratch, p_, end_, 0);
+    std::array<std::size_t, 3> n{};
+    while (scan.next()) {
+      const std::uint64_t f = scan.number_;
+      if (f == a) ++n[0];
+      else if (f == b) ++n[1];
+      else if (f == c) ++n[2];
+    }
+    return n;
+  }
+
+ private:
+  bool fixed(unsigned n) {
+    if (static_cast<std::size_t>(end_ - p_) < n) return ctx_->fail(DecodeError::truncated, p_);
+    value_ = load_le(p_, n);
+    p_ += n;
+    return true;
+  }
+
+  Context* ctx_ = nullptr;
+  const char* p_ = nullptr;
+  const char* end_ = nullptr;
+  std::uint32_t depth_ = 0;
+  // The current field.
+  const char* tag_at_ = nullptr;
+  std::uint64_t number_ = 0;
+  std::uint32_t wire_ = 0;
+  std::uint64_t value_ = 0;
+  const char* data_ = nullptr;
+  std::size_t size_ = 0;
+};
+
+bool decode_any_value(Message m, AnyValue& v);
+
+bool decode_key_value(Message m, KeyValue& kv) {
+  while (m.next()) {
+    switch (m.number()) {
+      case 1:
+        if (!m.string(kv.key)) return false;
+        break;
+      case 2: {
+        Message sub;
+        if (!m.child(sub) || !decode_any_value(sub, kv.value)) return false;
+        break;
+      }
+      default: break;
+    }
+  }
+  return m.ok();
+}
+
+// Appends the current field of `m` as a KeyValue to `attrs`.
+inline bool add_key_value(Message& m, Attributes& attrs) {
+  Message sub;
+  return m.child(sub) && decode_key_value(sub, attrs.emplace_back());
+}
+
+bool decode_array(Message m, std::vector<AnyValue>& values) {
+  while (m.next()) {
+    if (m.number() == 1) {
+      Message sub;
+      if (!m.child(sub) || !decode_any_value(sub, values.emplace_back())) return false;
+    }
+  }
+  return m.ok();
+}
+
+bool decode_kvlist(Message m, std::vector<KeyValue>& values) {
+  while (m.next())
+    if (m.number() == 1 && !add_key_value(m, values)) return false;
+  return m.ok();
+}
+
+// Makes `v` hold a oneof member of kind `k`, dropping the member it held before.
+inline void become(AnyValue& v, AnyValue::Kind k) {
+  if (v.kind == k) return;
+  if (v.kind == AnyValue::Kind::array) v.array.clear();
+  if (v.kind == AnyValue::Kind::kvlist) v.kvlist.clear();
+  v.str.clear();
+  v.bool_value = false;
+  v.int_value = 0;
+  v.double_value = 0;
+  v.kind = k;
+}
+
+bool decode_any_value(Message m, AnyValue& v) {
+  using Kind = AnyValue::Kind;
+  while (m.next()) {
+    switch (m.number()) {
+      case 1:
+        if (!m.is(kLen)) return false;
+        become(v, Kind::string);
+        v.str.assign(m.data(), m.size());
+        break;
+      case 2:
+        if (!m.is(kVarint)) return false;
+        become(v, Kind::boolean);
+        v.bool_value = m.value() != 0;
+        break;
+      case 3:
+        if (!m.is(kVarint)) return false;
+        become(v, Kind::int64);
+        v.int_value = static_cast<std::int64_t>(m.value());
+        break;
+      case 4: {
+        if (!m.is(kFixed64)) return false;
+        become(v, Kind::dbl);
+        const std::uint64_t bits = m.value();
+        std::memcpy(&v.double_value, &bits, sizeof bits);
+        break;
+      }
+      case 5: {
+        Message sub;
+        if (!m.child(sub)) return false;
+        become(v, Kind::array);
+        if (!decode_array(sub, v.array)) return false;
+        break;
+      }
+      case 6: {
+        Message sub;
+        if (!m.child(sub)) return false;
+        become(v, Kind::kvlist);
+        if (!decode_kvlist(sub, v.kvlist)) return false;
+        break;
+      }
+      case 7:
+        if (!m.is(kLen)) return false;
+        become(v, Kind::bytes);
+        v.str.assign(m.data(), m.size());
+        break;
+      default: break;
+    }
+  }
+  return m.ok();
+}
+
+bool decode_status(Message m, Status& st) {
+  while (m.next()) {
+    switch (m.number()) {
+      case 2:
+        if (!m.string(st.message)) return false;
+        break;
+      case 3: {
+        std::uint32_t code;
+        if (!m.uint32(code)) return false;
+        st.code = code <= 2 ? static_cast<StatusCode>(code) : StatusCode::unset;
+        break;
+      }
+      default: break;  // includes the reserved field 1
+    }
+  }
+  return m.ok();
+}
+
+bool decode_event(Message m, Event& e) {
+  e.attributes.reserve(m.count(3)[0]);
+  while (m.next()) {
+    switch (m.number()) {
+      case 1:
+        if (!m.fixed64(e.time_unix_nano)) return false;
+        break;
+      case 2:
+        if (!m.string(e.name)) return false;
+        break;
+      case 3:
+        if (!add_key_value(m, e.attributes)) return false;
+        break;
+      case 4:
+        if (!m.uint32(e.dropped_attributes_count)) return false;
+        break;
+      default: break;
+    }
+  }
+  return m.ok();
+}
+
+bool decode_link(Message m, Link& l) {
+  while (m.next()) {
+    switch (m.number()) {
+      case 1:
+        if (!m.id(l.trace_id)) return false;
+        break;
+      case 2:
+        if (!m.id(l.span_id)) return false;
+        break;
+      case 3:
+        if (!m.string(l.trace_state)) return false;
+        break;
+      case 4:
+        if (!add_key_value(m, l.attributes)) return false;
+        break;
+      case 5:
+        if (!m.uint32(l.dropped_attributes_count)) return false;
+        break;
+      case 6:
+        if (!m.fixed32(l.flags)) return false;
+        break;
+      default: break;
+    }
+  }
+  return m.ok();
+}
+
+bool decode_span(Message m, SpanData& s) {
+  s.kind = SpanKind::unspecified;  // the proto3 default of an absent field (the model's is internal)
+  {
+    const auto n = m.count(9, 11, 13);
+    s.attributes.reserve(n[0]);
+    s.events.reserve(n[1]);
+    s.links.reserve(n[2]);
+  }
+  while (m.next()) {
+    Message sub;
+    switch (m.number()) {
+      case 1:
+        if (!m.id(s.trace_id)) return false;
+        break;
+      case 2:
+        if (!m.id(s.span_id)) return false;
+        break;
+      case 3:
+        if (!m.string(s.trace_state)) return false;
+        break;
+      case 4:
+        if (!m.id(s.parent_span_id)) return false;
+        break;
+      case 5:
+        if (!m.string(s.name)) return false;
+        break;
+      case 6: {
+        std::uint32_t kind;
+        if (!m.uint32(kind)) return false;
+        s.kind = kind <= 5 ? static_cast<SpanKind>(kind) : SpanKind::unspecified;
+        break;
+      }
+      case 7:
+        if (!m.fixed64(s.start_time_unix_nano)) return false;
+        break;
+      case 8:
+        if (!m.fixed64(s.end_time_unix_nano)) return false;
+        break;
+      case 9:
+        if (!add_key_value(m, s.attributes)) return false;
+        break;
+      case 10:
+        if (!m.uint32(s.dropped_attributes_count)) return false;
+        break;
+      case 11:
+        if (!m.child(sub) || !decode_event(sub, s.events.emplace_back())) return false;
+        break;
+      case 12:
+        if (!m.uint32(s.dropped_events_count)) return false;
+        break;
+      case 13:
+        if (!m.child(sub) || !decode_link(sub, s.links.emplace_back())) return false;
+        break;
+      case 14:
+        if (!m.uint32(s.dropped_links_count)) return false;
+        break;
+      case 15:
+        if (!m.child(sub) || !decode_status(sub, s.status)) return false;
+        break;
+      case 16:
+        if (!m.fixed32(s.flags)) return false;
+        break;
+      default: break;
+    }
+  }
+  return m.ok();
+}
+
+bool decode_resource(Message m, Resource& r) {
+  while (m.next()) {
+    switch (m.number()) {
+      case 1:
+        if (!add_key_value(m, r.attributes)) return false;
+        break;
+      case 2:
+        if (!m.uint32(r.dropped_attributes_count)) return false;
+        break;
+      default: break;
+    }
+  }
+  return m.ok();
+}
+
+bool decode_scope(Message m, InstrumentationScope& s) {
+  while (m.next()) {
+    switch (m.number()) {
+      case 1:
+        if (!m.string(s.name)) return false;
+        break;
+      case 2:
+        if (!m.string(s.version)) return false;
+        break;
+      case 3:
+        if (!add_key_value(m, s.attributes)) return false;
+        break;
+      case 4:
+        if (!m.uint32(s.dropped_attributes_count)) return false;
+        break;
+      default: break;
+    }
+  }
+  return m.ok();
+}
+
+bool decode_scope_spans(Message m, ScopeSpans& ss) {
+  ss.spans.reserve(m.count(2)[0]);
+  while (m.next()) {
+    Message sub;
+    switch (m.number()) {
+      case 1:
+        if (!m.child(sub) || !decode_scope(sub, ss.scope)) return false;
+        break;
+      case 2:
+        if (!m.child(sub) || !decode_span(sub, ss.spans.emplace_back())) return false;
+        break;
+      case 3:
+        if (!m.string(ss.schema_url)) return false;
+        break;
+      default: break;
+    }
+  }
+  return m.ok();
+}
+
+bool decode_resource_spans(Message m, ResourceSpans& rs) {
+  while (m.next()) {
+    Message sub;
+    switch (m.number()) {
+      case 1:
+        if (!m.child(sub) || !decode_resource(sub, rs.resource)) return false;
+        break;
+      case 2:
+        if (!m.child(sub) || !decode_scope_spans(sub, rs.scope_spans.emplace_back())) return false;
+        break;
+      case 3:
+        if (!m.string(rs.schema_url)) return false;
+        break;
+      default: break;
+    }
+  }
+  return m.ok();
+}
+
+bool decode_partial_success(Message m, PartialSuccess& ps) {
+  while (m.next()) {
+    switch (m.number()) {
+      case 1:
+        if (!m.is(kVarint)) return false;
+        ps.rejected_spans = static_cast<std::int64_t>(m.value());
+        break;
+      case 2:
+        if (!m.string(ps.error_message)) return false;
+        break;
+      default: break;
+    }
+  }
+  return m.ok();
+}
+
+}  // namespace
+
+DecodeStatus decode_trace_request(std::string_view bytes, TraceRequest& out, const DecodeOptions& options) {
+  out.resource_spans.clear();
+  Context ctx;
+  ctx.base = bytes.data();
+  ctx.max_depth = options.max_depth;
+  Message m(ctx, bytes.data(), bytes.data() + bytes.size(), 0);
+  while (m.next()) {
+    if (m.number() == 1) {
+      Message sub;
+      if (!m.child(sub) || !decode_resource_spans(sub, out.resource_spans.emplace_back())) break;
+    }
+  }
+  return ctx.status;
+}
+
+DecodeStatus decode_trace_response(std::string_view bytes, std::optional<PartialSuccess>& partial) {
+  partial.reset();
+  Context ctx;
+  ctx.base = bytes.data();
+  ctx.max_depth = DecodeOptions{}.max_depth;
+  Message m(ctx, bytes.data(), bytes.data() + bytes.size(), 0);
+  while (m.next()) {
+    if (m.number() == 1) {
+      Message sub;
+      if (!m.child(sub)) break;
+      if (!partial) partial.emplace();
+      if (!decode_partial_success(sub, *partial)) break;
+    }
+  }
+  return ctx.status;
+}
+
+}  // namespace otlp

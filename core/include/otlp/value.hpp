@@ -23,28 +23,18 @@ struct AnyValue {
   std::vector<KeyValue> kvlist;   // kvlist_value.values
 
   AnyValue() = default;
-  AnyValue(const char* s) : kind(Kind::string), str(s) {}
-  AnyValue(std::string_view s) : kind(Kind::string), str(s) {}
-  AnyValue(std::string s) : kind(Kind::string), str(std::move(s)) {}
-  AnyValue(bool b) : kind(Kind::boolean), bool_value(b) {}
-  AnyValue(int v) : kind(Kind::int64), int_value(v) {}
-  AnyValue(long v) : kind(Kind::int64), int_value(v) {}
-  AnyValue(long long v) : kind(Kind::int64), int_value(v) {}
-  AnyValue(unsigned v) : kind(Kind::int64), int_value(v) {}
-  AnyValue(double v) : kind(Kind::dbl), double_value(v) {}
+  AnyValue(const char* s);
+  AnyValue(std::string_view s);
+  AnyValue(std::string s);
+  AnyValue(bool b);
+  AnyValue(int v);
+  AnyValue(long v);
+  AnyValue(long long v);
+  AnyValue(unsigned v);
+  AnyValue(double v);
 
-  static AnyValue bytes(std::string raw) {
-    AnyValue v;
-    v.kind = Kind::bytes;
-    v.str = std::move(raw);
-    return v;
-  }
-  static AnyValue array_of(std::vector<AnyValue> values) {
-    AnyValue v;
-    v.kind = Kind::array;
-    v.array = std::move(values);
-    return v;
-  }
+  static AnyValue bytes(std::string raw);
+  static AnyValue array_of(std::vector<AnyValue> values);
   static AnyValue kvlist_of(std::vector<KeyValue> values);
 
   // Field-by-field equality; doubles compare by bit pattern so NaN == NaN round-trips.
@@ -57,6 +47,30 @@ struct KeyValue {
   friend bool operator==(const KeyValue&, const KeyValue&) = default;
 };
 
+// Defined out of the class, once KeyValue is complete: clang with libstdc++ 12 (constexpr
+// std::vector) instantiates vector<KeyValue>'s destructor eagerly and refuses it inside AnyValue.
+inline AnyValue::AnyValue(const char* s) : kind(Kind::string), str(s) {}
+inline AnyValue::AnyValue(std::string_view s) : kind(Kind::string), str(s) {}
+inline AnyValue::AnyValue(std::string s) : kind(Kind::string), str(std::move(s)) {}
+inline AnyValue::AnyValue(bool b) : kind(Kind::boolean), bool_value(b) {}
+inline AnyValue::AnyValue(int v) : kind(Kind::int64), int_value(v) {}
+inline AnyValue::AnyValue(long v) : kind(Kind::int64), int_value(v) {}
+inline AnyValue::AnyValue(long long v) : kind(Kind::int64), int_value(v) {}
+inline AnyValue::AnyValue(unsigned v) : kind(Kind::int64), int_value(v) {}
+inline AnyValue::AnyValue(double v) : kind(Kind::dbl), double_value(v) {}
+
+inline AnyValue AnyValue::bytes(std::string raw) {
+  AnyValue v;
+  v.kind = Kind::bytes;
+  v.str = std::move(raw);
+  return v;
+}
+inline AnyValue AnyValue::array_of(std::vector<AnyValue> values) {
+  AnyValue v;
+  v.kind = Kind::array;
+  v.array = std::move(values);
+  return v;
+}
 inline AnyValue AnyValue::kvlist_of(std::vector<KeyValue> values) {
   AnyValue v;
   v.kind = Kind::kvlist;
