@@ -1,1 +1,529 @@
-// placeholder, being written
+// OTLP/JSON written straight from the model into the caller's string: compact, fields in
+// field-number order, proto3 defaults omitted except the AnyValue oneof member (always written)
+// and KeyValue.value (always written, `{}` when empty). Keys are spliced in as compile-time
+// literals that carry their own separator, so a field costs one append for its key.
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "json_utf8.hpp"
+#include "otlp/json.hpp"
+
+namespace otlp {
+namespace {
+
+// `,"name":` as one literal; the leading comma is skipped for an object's first field.
+template <std::size_t N>
+struct Key {
+  char text[N + 3]{};  // no terminator
+  constexpr Key(const char (&name)[N]) {
+    text[0] = ',';
+    text[1] = '"';
+    for (std::size_t i = 0; i + 1 < N; ++i) text[2 + i] = name[i];
+    text[N + 1] = '"';
+    text[N + 2] = ':';
+  }
+  static constexpr std::size_t size = N + 3;  // comma, quotes, name and colon
+};
+
+// Bytes that pass into a JSON string unchanged and need no UTF-8 check: printable ASCII
+// except '"' and '\\' (0x7f is allowed raw by RFC 8259).
+constexpr bool plain(unsigned char c) noexcept { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
+
+struct PlainTable {
+  bool v[256]{};
+  constexpr PlainTable() {
+    for (unsigned i = 0; i < 256; ++i) v[i] = plain(static_cast<unsigned char>(i));
+  }
+};
+constexpr PlainTable kPlain{};
+
+constexpr char kDigitPairs[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+class JsonWriter {
+ public:
+  explicit JsonWriter(std::string& out) : out_(out) {}
+
+  void raw(char c) { out_.push_back(c); }
+  template <std::size_t N>
+  void raw(const char (&s)[N]) {
+    out_.append(s, N - 1);
+  }
+
+  // Writes the key of a field; `first` tracks the enclosing object's first field.
+  template <Key K>
+  void key(bool& first) {
+    const std::size_t skip = first ? 1 : 0;
+    out_.append(K.text + skip, K.size - skip);
+    first = false;
+  }
+
+  void u64(std::uint64_t v) {
+    char buf[20];
+    char* end = buf + sizeof buf;
+    char* p = end;
+    while (v >= 100) {
+      const auto pair = static_cast<std::size_t>(v % 100) * 2;
+      v /= 100;
+      *--p = kDigitPairs[pair + 1];
+      *--p = kDigitPairs[pair];
+    }
+    if (v >= 10) {
+      const auto pair = static_cast<std::size_t>(v) * 2;
+      *--p = kDigitPairs[pair + 1];
+      *--p = kDigitPairs[pair];
+    } else {
+      *--p = static_cast<char>('0' + v);
+    }
+    out_.append(p, static_cast<std::size_t>(end - p));
+  }
+
+  void i64(std::int64_t v) {
+    if (v < 0) {
+      out_.push_back('-');
+      u64(0 - static_cast<std::uint64_t>(v));
+    } else {
+      u64(static_cast<std::uint64_t>(v));
+    }
+  }
+
+  void quoted_u64(std::uint64_t v) {
+    out_.push_back('"');
+    u64(v);
+    out_.push_back('"');
+  }
+
+  void quoted_i64(std::int64_t v) {
+    out_.push_back('"');
+    i64(v);
+    out_.push_back('"');
+  }
+
+  // The shortest of %.15g, %.16g and %.17g that reads back to the same bits; -0 stays "-0".
+  // (WebAssembly's libc++ has no floating-point std::to_chars.)
+  void dbl(double d) {
+    if (std::isnan(d)) return raw("\"NaN\"");
+    if (std::isinf(d)) return d > 0 ? raw("\"Infinity\"") : raw("\"-Infinity\"");
+    if (d > -1e15 && d < 1e15 && d == std::trunc(d)) {
+      // What %.15g prints for these, without going through printf.
+      if (std::signbit(d)) out_.push_back('-');
+      u64(static_cast<std::uint64_t>(std::fabs(d)));
+      return;
+    }
+    char buf[32];
+    int len = 0;
+    for (int precision = 15; precision <= 17; ++precision) {
+      len = std::snprintf(buf, sizeof buf, "%.*g", precision, d);
+      if (precision == 17 || std::strtod(buf, nullptr) == d) break;
+    }
+    out_.append(buf, static_cast<std::size_t>(len));
+  }
+
+  template <std::size_t N>
+  void hex_id(const Id<N>& id) {
+    char buf[2 * N + 2];
+    buf[0] = '"';
+    id.to_hex(buf + 1);
+    buf[2 * N + 1] = '"';
+    out_.append(buf, sizeof buf);
+  }
+
+  void str(std::string_view s) {
+    out_.push_back('"');
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    const std::size_t n = s.size();
+    std::size_t run = 0, i = 0;
+    while (i < n) {
+      const unsigned char c = p[i];
+      if (kPlain.v[c]) {
+        ++i;
+        continue;
+      }
+      if (c >= 0x80) {
+        std::size_t bad = 0;
+        if (const std::size_t len = json_detail::utf8_sequence(p + i, n - i, bad)) {
+          i += len;  // well-formed: stays in the raw run
+          continue;
+        }
+        flush(p, run, i);
+        raw("\xEF\xBF\xBD");  // U+FFFD for the maximal ill-formed subpart
+        i += bad;
+        run = i;
+        continue;
+      }
+      flush(p, run, i);
+      escape(c);
+      run = ++i;
+    }
+    flush(p, run, n);
+    out_.push_back('"');
+  }
+
+  void base64(std::string_view s) {
+    static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    const std::size_t n = s.size();
+    const std::size_t start = out_.size();
+    out_.resize(start + 2 + (n + 2) / 3 * 4);
+    char* o = out_.data() + start;
+    *o++ = '"';
+    std::size_t i = 0;
+    for (; i + 3 <= n; i += 3) {
+      const std::uint32_t v = std::uint32_t{p[i]} << 16 | std::uint32_t{p[i + 1]} << 8 | p[i + 2];
+      *o++ = kAlphabet[v >> 18];
+      *o++ = kAlphabet[(v >> 12) & 63];
+      *o++ = kAlphabet[(v >> 6) & 63];
+      *o++ = kAlphabet[v & 63];
+    }
+    if (n - i == 1) {
+      const std::uint32_t v = std::uint32_t{p[i]} << 16;
+      *o++ = kAlphabet[v >> 18];
+      *o++ = kAlphabet[(v >> 12) & 63];
+      *o++ = '=';
+      *o++ = '=';
+    } else if (n - i == 2) {
+      const std::uint32_t v = std::uint32_t{p[i]} << 16 | std::uint32_t{p[i + 1]} << 8;
+      *o++ = kAlphabet[v >> 18];
+      *o++ = kAlphabet[(v >> 12) & 63];
+      *o++ = kAlphabet[(v >> 6) & 63];
+      *o++ = '=';
+    }
+    *o = '"';
+  }
+
+ private:
+  void flush(const unsigned char* p, std::size_t from, std::size_t to) {
+    if (to > from) out_.append(reinterpret_cast<const char*>(p + from), to - from);
+  }
+
+  void escape(unsigned char c) {
+    switch (c) {
+      case '"': return raw("\\\"");
+      case '\\': return raw("\\\\");
+      case '\n': return raw("\\n");
+      case '\t': return raw("\\t");
+      case '\r': return raw("\\r");
+      case '\b': return raw("\\b");
+      case '\f': return raw("\\f");
+      default: {
+        static constexpr char kHex[] = "0123456789abcdef";
+        const char e[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
+        out_.append(e, sizeof e);
+      }
+    }
+  }
+
+  std::string& out_;
+};
+
+void write_attributes(JsonWriter& w, const Attributes& attrs);
+
+void write_value(JsonWriter& w, const AnyValue& v) {
+  w.raw('{');
+  bool first = true;
+  switch (v.kind) {
+    case AnyValue::Kind::empty: break;
+    case AnyValue::Kind::string:
+      w.key<"stringValue">(first);
+      w.str(v.str);
+      break;
+    case AnyValue::Kind::boolean:
+      w.key<"boolValue">(first);
+      v.bool_value ? w.raw("true") : w.raw("false");
+      break;
+    case AnyValue::Kind::int64:
+      w.key<"intValue">(first);
+      w.quoted_i64(v.int_value);
+      break;
+    case AnyValue::Kind::dbl:
+      w.key<"doubleValue">(first);
+      w.dbl(v.double_value);
+      break;
+    case AnyValue::Kind::array:
+      w.key<"arrayValue">(first);
+      if (v.array.empty()) {
+        w.raw("{}");
+      } else {
+        w.raw("{\"values\":[");
+        for (std::size_t i = 0; i < v.array.size(); ++i) {
+          if (i) w.raw(',');
+          write_value(w, v.array[i]);
+        }
+        w.raw("]}");
+      }
+      break;
+    case AnyValue::Kind::kvlist:
+      w.key<"kvlistValue">(first);
+      if (v.kvlist.empty()) {
+        w.raw("{}");
+      } else {
+        w.raw("{\"values\":");
+        write_attributes(w, v.kvlist);
+        w.raw('}');
+      }
+      break;
+    case AnyValue::Kind::bytes:
+      w.key<"bytesValue">(first);
+      w.base64(v.str);
+      break;
+  }
+  w.raw('}');
+}
+
+// A non-empty list of KeyValue as a JSON array.
+void write_attributes(JsonWriter& w, const Attributes& attrs) {
+  w.raw('[');
+  for (std::size_t i = 0; i < attrs.size(); ++i) {
+    if (i) w.raw(',');
+    const KeyValue& kv = attrs[i];
+    if (kv.key.empty()) {
+      w.raw("{\"value\":");
+    } else {
+      w.raw("{\"key\":");
+      w.str(kv.key);
+      w.raw(",\"value\":");
+    }
+    write_value(w, kv.value);
+    w.raw('}');
+  }
+  w.raw(']');
+}
+
+// The fields shared by several messages.
+void attributes_field(JsonWriter& w, bool& first, const Attributes& attrs) {
+  if (attrs.empty()) return;
+  w.key<"attributes">(first);
+  write_attributes(w, attrs);
+}
+
+void dropped_attributes_field(JsonWriter& w, bool& first, std::uint32_t dropped) {
+  if (dropped == 0) return;
+  w.key<"droppedAttributesCount">(first);
+  w.u64(dropped);
+}
+
+void write_event(JsonWriter& w, const Event& e) {
+  bool first = true;
+  w.raw('{');
+  if (e.time_unix_nano) {
+    w.key<"timeUnixNano">(first);
+    w.quoted_u64(e.time_unix_nano);
+  }
+  if (!e.name.empty()) {
+    w.key<"name">(first);
+    w.str(e.name);
+  }
+  attributes_field(w, first, e.attributes);
+  dropped_attributes_field(w, first, e.dropped_attributes_count);
+  w.raw('}');
+}
+
+void write_link(JsonWriter& w, const Link& l) {
+  bool first = true;
+  w.raw('{');
+  if (l.trace_id.valid()) {
+    w.key<"traceId">(first);
+    w.hex_id(l.trace_id);
+  }
+  if (l.span_id.valid()) {
+    w.key<"spanId">(first);
+    w.hex_id(l.span_id);
+  }
+  if (!l.trace_state.empty()) {
+    w.key<"traceState">(first);
+    w.str(l.trace_state);
+  }
+  attributes_field(w, first, l.attributes);
+  dropped_attributes_field(w, first, l.dropped_attributes_count);
+  if (l.flags) {
+    w.key<"flags">(first);
+    w.u64(l.flags);
+  }
+  w.raw('}');
+}
+
+void write_span(JsonWriter& w, const SpanData& s) {
+  bool first = true;
+  w.raw('{');
+  if (s.trace_id.valid()) {
+    w.key<"traceId">(first);
+    w.hex_id(s.trace_id);
+  }
+  if (s.span_id.valid()) {
+    w.key<"spanId">(first);
+    w.hex_id(s.span_id);
+  }
+  if (!s.trace_state.empty()) {
+    w.key<"traceState">(first);
+    w.str(s.trace_state);
+  }
+  if (s.parent_span_id.valid()) {
+    w.key<"parentSpanId">(first);
+    w.hex_id(s.parent_span_id);
+  }
+  if (!s.name.empty()) {
+    w.key<"name">(first);
+    w.str(s.name);
+  }
+  if (s.kind != SpanKind::unspecified) {
+    w.key<"kind">(first);
+    w.u64(static_cast<std::uint64_t>(s.kind));
+  }
+  if (s.start_time_unix_nano) {
+    w.key<"startTimeUnixNano">(first);
+    w.quoted_u64(s.start_time_unix_nano);
+  }
+  if (s.end_time_unix_nano) {
+    w.key<"endTimeUnixNano">(first);
+    w.quoted_u64(s.end_time_unix_nano);
+  }
+  attributes_field(w, first, s.attributes);
+  dropped_attributes_field(w, first, s.dropped_attributes_count);
+  if (!s.events.empty()) {
+    w.key<"events">(first);
+    w.raw('[');
+    for (std::size_t i = 0; i < s.events.size(); ++i) {
+      if (i) w.raw(',');
+      write_event(w, s.events[i]);
+    }
+    w.raw(']');
+  }
+  if (s.dropped_events_count) {
+    w.key<"droppedEventsCount">(first);
+    w.u64(s.dropped_events_count);
+  }
+  if (!s.links.empty()) {
+    w.key<"links">(first);
+    w.raw('[');
+    for (std::size_t i = 0; i < s.links.size(); ++i) {
+      if (i) w.raw(',');
+      write_link(w, s.links[i]);
+    }
+    w.raw(']');
+  }
+  if (s.dropped_links_count) {
+    w.key<"droppedLinksCount">(first);
+    w.u64(s.dropped_links_count);
+  }
+  if (s.status.code != StatusCode::unset || !s.status.message.empty()) {
+    w.key<"status">(first);
+    bool sfirst = true;
+    w.raw('{');
+    if (!s.status.message.empty()) {
+      w.key<"message">(sfirst);
+      w.str(s.status.message);
+    }
+    if (s.status.code != StatusCode::unset) {
+      w.key<"code">(sfirst);
+      w.u64(static_cast<std::uint64_t>(s.status.code));
+    }
+    w.raw('}');
+  }
+  if (s.flags) {
+    w.key<"flags">(first);
+    w.u64(s.flags);
+  }
+  w.raw('}');
+}
+
+void write_scope(JsonWriter& w, const InstrumentationScope& scope) {
+  bool first = true;
+  w.raw('{');
+  if (!scope.name.empty()) {
+    w.key<"name">(first);
+    w.str(scope.name);
+  }
+  if (!scope.version.empty()) {
+    w.key<"version">(first);
+    w.str(scope.version);
+  }
+  attributes_field(w, first, scope.attributes);
+  dropped_attributes_field(w, first, scope.dropped_attributes_count);
+  w.raw('}');
+}
+
+void write_scope_spans(JsonWriter& w, const ScopeSpans& ss) {
+  bool first = true;
+  w.raw('{');
+  const InstrumentationScope& sc = ss.scope;
+  if (!sc.name.empty() || !sc.version.empty() || !sc.attributes.empty() || sc.dropped_attributes_count) {
+    w.key<"scope">(first);
+    write_scope(w, ss.scope);
+  }
+  if (!ss.spans.empty()) {
+    w.key<"spans">(first);
+    w.raw('[');
+    for (std::size_t i = 0; i < ss.spans.size(); ++i) {
+      if (i) w.raw(',');
+      write_span(w, ss.spans[i]);
+    }
+    w.raw(']');
+  }
+  if (!ss.schema_url.empty()) {
+    w.key<"schemaUrl">(first);
+    w.str(ss.schema_url);
+  }
+  w.raw('}');
+}
+
+void write_resource_spans(JsonWriter& w, const ResourceSpans& rs) {
+  bool first = true;
+  w.raw('{');
+  if (!rs.resource.attributes.empty() || rs.resource.dropped_attributes_count) {
+    w.key<"resource">(first);
+    bool rfirst = true;
+    w.raw('{');
+    attributes_field(w, rfirst, rs.resource.attributes);
+    dropped_attributes_field(w, rfirst, rs.resource.dropped_attributes_count);
+    w.raw('}');
+  }
+  if (!rs.scope_spans.empty()) {
+    w.key<"scopeSpans">(first);
+    w.raw('[');
+    for (std::size_t i = 0; i < rs.scope_spans.size(); ++i) {
+      if (i) w.raw(',');
+      write_scope_spans(w, rs.scope_spans[i]);
+    }
+    w.raw(']');
+  }
+  if (!rs.schema_url.empty()) {
+    w.key<"schemaUrl">(first);
+    w.str(rs.schema_url);
+  }
+  w.raw('}');
+}
+
+}  // namespace
+
+void encode_trace_request_json(const TraceRequest& request, std::string& out) {
+  JsonWriter w(out);
+  if (request.resource_spans.empty()) return w.raw("{}");
+  w.raw("{\"resourceSpans\":[");
+  for (std::size_t i = 0; i < request.resource_spans.size(); ++i) {
+    if (i) w.raw(',');
+    write_resource_spans(w, request.resource_spans[i]);
+  }
+  w.raw("]}");
+}
+
+void encode_trace_response_json(const PartialSuccess* partial, std::string& out) {
+  JsonWriter w(out);
+  if (!partial) return w.raw("{}");
+  bool first = true;
+  w.raw("{\"partialSuccess\":{");
+  if (partial->rejected_spans) {
+    w.key<"rejectedSpans">(first);
+    w.quoted_i64(partial->rejected_spans);
+  }
+  if (!partial->error_message.empty()) {
+    w.key<"errorMessage">(first);
+    w.str(partial->error_message);
+  }
+  w.raw("}}");
+}
+
+}  // namespace otlp
