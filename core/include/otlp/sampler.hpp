@@ -36,10 +36,12 @@ class Sampler {
 
 std::unique_ptr<Sampler> always_on_sampler();
 std::unique_ptr<Sampler> always_off_sampler();
-// Decides from the trace id alone (its lower 8 bytes, big-endian, against ratio * 2^64... see .cpp),
-// so every participant of a trace decides alike. ratio is clamped to [0, 1].
+// Decides from the trace id alone, so every participant of a trace decides alike: samples iff
+// bytes 8..15 read big-endian are < floor(ratio * 2^64) (ratio 1: all). The parent is not
+// consulted. ratio is clamped to [0, 1]; NaN counts as 0.
 std::unique_ptr<Sampler> trace_id_ratio_sampler(double ratio);
-// Delegates by parent: root / remote sampled / remote not sampled / local sampled / local not sampled.
+// Delegates by parent: root (no parent, or an invalid one) / remote sampled / remote not sampled /
+// local sampled / local not sampled. A null delegate (root included) takes its default.
 struct ParentBasedOptions {
   std::unique_ptr<Sampler> remote_parent_sampled;      // default always_on
   std::unique_ptr<Sampler> remote_parent_not_sampled;  // default always_off
@@ -48,13 +50,18 @@ struct ParentBasedOptions {
 };
 std::unique_ptr<Sampler> parent_based_sampler(std::unique_ptr<Sampler> root, ParentBasedOptions options = {});
 // At most `per_second` root spans per second (token bucket refilled from now_unix_nano,
-// burst of one second's worth); spans with a parent follow the parent's sampled flag.
+// capacity max(1, per_second), starting full); spans with a valid parent follow the parent's
+// sampled flag and take no token. Lock-free and thread-safe. A clock going backwards never mints
+// tokens (the bucket looks as it did at that earlier time). per_second <= 0 or NaN: no roots.
 std::unique_ptr<Sampler> rate_limiting_sampler(double per_second);
 
 // Builds a sampler from OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG values: always_on,
 // always_off, traceidratio, parentbased_always_on, parentbased_always_off,
-// parentbased_traceidratio, and ratelimiting (arg: spans per second). An empty name means
-// the default parentbased_always_on; an empty arg takes the spec default (ratio 1.0).
+// parentbased_traceidratio, and ratelimiting (arg: spans per second, > 0, required). Both are
+// trimmed of surrounding whitespace; names match ASCII case-insensitively (the spec's SHOULD for
+// enum values). An empty name means the default parentbased_always_on; an empty ratio arg takes
+// the spec default 1.0; samplers without an argument ignore it. Errors name the variable and
+// the value: "OTEL_TRACES_SAMPLER_ARG: expected a ratio between 0 and 1, got '1.5'".
 Result<std::unique_ptr<Sampler>> make_sampler(std::string_view name, std::string_view arg);
 
 }  // namespace otlp
