@@ -3,11 +3,8 @@
 #include <algorithm>
 
 namespace otlp {
-namespace {
 
-// Byte length of the first `max_code_points` code points of a UTF-8 string. A malformed
-// byte counts as one code point, so truncation never reads past the end.
-std::size_t utf8_prefix_bytes(const std::string& s, std::uint32_t max_code_points) {
+std::size_t utf8_prefix_bytes(std::string_view s, std::uint32_t max_code_points) {
   std::size_t i = 0;
   for (std::uint32_t n = 0; n < max_code_points && i < s.size(); ++n) {
     const auto lead = static_cast<unsigned char>(s[i]);
@@ -18,8 +15,6 @@ std::size_t utf8_prefix_bytes(const std::string& s, std::uint32_t max_code_point
   }
   return i;
 }
-
-}  // namespace
 
 void truncate_value(AnyValue& value, std::uint32_t max_code_points) {
   if (max_code_points == kNoLimit) return;

@@ -73,7 +73,7 @@ TraceRequest standard_request(std::uint64_t count, std::uint64_t seed) {
   rs.resource = standard_resource();
   auto& ss = rs.scope_spans.emplace_back();
   ss.scope = standard_scope();
-  ss.spans.reserve(count);
+  ss.spans.reserve(static_cast<std::size_t>(count));
   for (std::uint64_t i = 0; i < count; ++i) ss.spans.push_back(standard_span(rng, i));
   return req;
 }

@@ -36,19 +36,23 @@ std::string Args::get(const std::string& flag, const std::string& fallback) cons
   return it == values_.end() ? fallback : it->second;
 }
 
-std::optional<std::uint64_t> Args::get_uint(const std::string& flag, std::uint64_t fallback, std::uint64_t min,
-                                            std::uint64_t max, std::string* err) const {
+bool Args::get_uint(const std::string& flag, std::uint64_t fallback, std::uint64_t min, std::uint64_t max,
+                    std::uint64_t* out, std::string* err) const {
   auto it = values_.find(flag);
-  if (it == values_.end()) return fallback;
+  if (it == values_.end()) {
+    *out = fallback;
+    return true;
+  }
   const std::string& s = it->second;
   std::uint64_t v = 0;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (s.empty() || ec != std::errc() || end != s.data() + s.size() || v < min || v > max) {
     *err = "option '" + flag + "' expects an integer from " + std::to_string(min) + " to " + std::to_string(max) +
            ", got '" + s + "'";
-    return std::nullopt;
+    return false;
   }
-  return v;
+  *out = v;
+  return true;
 }
 
 }  // namespace otlp::cli

@@ -2,7 +2,6 @@
 #pragma once
 #include <cstdint>
 #include <map>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,9 +17,10 @@ class Args {
   const std::string& error() const { return error_; }
   bool has(const std::string& flag) const { return values_.count(flag) != 0; }
   std::string get(const std::string& flag, const std::string& fallback) const;
-  // Parses an unsigned integer in [min, max]; on failure sets *err to a message naming the flag.
-  std::optional<std::uint64_t> get_uint(const std::string& flag, std::uint64_t fallback, std::uint64_t min,
-                                        std::uint64_t max, std::string* err) const;
+  // Parses an unsigned integer in [min, max] into *out (or `fallback` when absent); on failure
+  // returns false and sets *err to a message naming the flag and the value.
+  bool get_uint(const std::string& flag, std::uint64_t fallback, std::uint64_t min, std::uint64_t max,
+                std::uint64_t* out, std::string* err) const;
 
  private:
   std::map<std::string, std::string> values_;

@@ -15,8 +15,9 @@ namespace otlp::cli {
 int encode_command(const std::vector<std::string>& argv) {
   Args args(argv, {"--spans", "--format", "--seed"}, {"--summary"});
   std::string err = args.error();
-  auto spans = err.empty() ? args.get_uint("--spans", 512, 1, 10'000'000, &err) : std::nullopt;
-  auto seed = err.empty() ? args.get_uint("--seed", 1, 0, UINT64_MAX, &err) : std::nullopt;
+  std::uint64_t spans = 0, seed = 0;
+  if (err.empty() && args.get_uint("--spans", 512, 1, 10'000'000, &spans, &err))
+    args.get_uint("--seed", 1, 0, UINT64_MAX, &seed, &err);
   const std::string format = args.get("--format", "protobuf");
   if (err.empty() && format != "protobuf" && format != "json")
     err = "option '--format' expects 'protobuf' or 'json', got '" + format + "'";
@@ -25,7 +26,7 @@ int encode_command(const std::vector<std::string>& argv) {
     return 2;
   }
 
-  const TraceRequest request = workload::standard_request(*spans, *seed);
+  const TraceRequest request = workload::standard_request(spans, seed);
   std::string out;
   const auto t0 = std::chrono::steady_clock::now();
   if (format == "protobuf") {
@@ -47,9 +48,9 @@ int encode_command(const std::vector<std::string>& argv) {
   std::fprintf(stderr,
                "otlp encode: %llu standard spans as %s: %zu bytes (%.1f bytes/span), encoded in %.3f ms "
                "(%.2f M spans/s); decoded back: %s\n",
-               static_cast<unsigned long long>(*spans), format.c_str(), out.size(),
-               static_cast<double>(out.size()) / static_cast<double>(*spans), seconds * 1e3,
-               static_cast<double>(*spans) / seconds / 1e6,
+               static_cast<unsigned long long>(spans), format.c_str(), out.size(),
+               static_cast<double>(out.size()) / static_cast<double>(spans), seconds * 1e3,
+               static_cast<double>(spans) / seconds / 1e6,
                same ? "identical" : (st.ok() ? "DIFFERENT" : st.message()));
   return same ? 0 : 1;
 }

@@ -20,6 +20,10 @@ struct SpanLimits {
   std::uint32_t attributes_per_link = 128;
 };
 
+// Byte length of the first `max_code_points` code points of UTF-8 text; a malformed byte
+// counts as one code point, so the result never exceeds s.size().
+std::size_t utf8_prefix_bytes(std::string_view s, std::uint32_t max_code_points);
+
 // Truncates a string value (or each string of an array, recursively through arrays and
 // key-value lists) to at most `max_code_points`, never splitting a UTF-8 sequence.
 void truncate_value(AnyValue& value, std::uint32_t max_code_points);

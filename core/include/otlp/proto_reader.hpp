@@ -10,6 +10,9 @@
 namespace otlp {
 
 // Decodes an ExportTraceServiceRequest. On error `out` holds a partial result to discard.
+// A singular message field given twice is merged as libprotobuf merges; unknown SpanKind and
+// StatusCode values become unspecified/unset. The error offset is that of the tag of the
+// offending field, or of the varint/length/value that is cut short or too long.
 DecodeStatus decode_trace_request(std::string_view bytes, TraceRequest& out, const DecodeOptions& options = {});
 
 // Decodes an ExportTraceServiceResponse; `partial` is set only when the field is present.

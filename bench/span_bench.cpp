@@ -1,0 +1,137 @@
+// Application-thread cost of a span: start, 8 attributes, 1 event, end into the queue. A
+// drain thread plays the host loop (batches are "sent" and acknowledged at once), so the
+// queue never fills and what is measured is the app thread's own work.
+#include <benchmark/benchmark.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "otlp/random.hpp"
+#include "otlp/sampler.hpp"
+#include "otlp/tracer.hpp"
+#include "otlp/workload.hpp"
+
+namespace {
+
+class SystemClock final : public otlp::Clock {
+ public:
+  std::uint64_t now_unix_nano() noexcept override {
+    return static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count());
+  }
+};
+
+// One pipeline and tracer shared by the benchmark threads, drained by a background thread.
+struct Harness {
+  explicit Harness(std::unique_ptr<otlp::Sampler> sampler)
+      : pipeline(make_config(), otlp::workload::standard_resource()),
+        provider(pipeline, clock, make_tracer_config(std::move(sampler))),
+        tracer(provider.tracer("bench", "1.0.0")),
+        drainer([this] { drain(); }) {}
+  ~Harness() {
+    stop = true;
+    drainer.join();
+  }
+
+  static otlp::PipelineConfig make_config() {
+    otlp::PipelineConfig c;
+    c.max_queue_size = 1 << 16;
+    c.max_export_batch_size = 512;
+    return c;
+  }
+  static otlp::TracerConfig make_tracer_config(std::unique_ptr<otlp::Sampler> sampler) {
+    otlp::TracerConfig c;
+    c.sampler = std::move(sampler);
+    c.id_seed = 42;
+    return c;
+  }
+  void drain() {
+    while (!stop) {
+      const std::uint64_t now = clock.now_unix_nano();
+      bool sent = false;
+      while (auto request = pipeline.poll_export(now)) {
+        pipeline.on_result(now, request->id, otlp::Outcome::ok());
+        sent = true;
+      }
+      if (!sent) std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+  }
+
+  SystemClock clock;
+  otlp::Pipeline pipeline;
+  otlp::TracerProvider provider;
+  otlp::Tracer tracer;
+  std::atomic<bool> stop{false};
+  std::thread drainer;
+};
+
+void standard_span(otlp::Tracer& tracer, const otlp::SpanContext& parent) {
+  auto span = tracer.start_span("GET /api/orders/{id}", {.parent = &parent, .kind = otlp::SpanKind::server});
+  span.set_attribute("http.request.method", "GET")
+      .set_attribute("url.path", "/api/orders/12345")
+      .set_attribute("http.response.status_code", 200)
+      .set_attribute("server.address", "shop.example.com")
+      .set_attribute("network.protocol.version", "1.1")
+      .set_attribute("user_agent.original",
+                     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36")
+      .set_attribute("app.duration_ms", 1.5)
+      .set_attribute("app.cache_hit", false);
+  span.add_event("cache.miss", {{"cache.key", "orders:12345"}});
+  span.end();
+}
+
+otlp::SpanContext remote_parent(bool sampled) {
+  otlp::SpanContext parent;
+  parent.trace_id.bytes[15] = 1;
+  parent.span_id.bytes[7] = 1;
+  parent.trace_flags = sampled ? 1 : 0;
+  parent.remote = true;
+  return parent;
+}
+
+Harness* shared_harness = nullptr;
+
+void BM_SpanSampled(benchmark::State& state) {
+  if (state.thread_index() == 0) shared_harness = new Harness(otlp::parent_based_sampler(otlp::always_on_sampler()));
+  const auto parent = remote_parent(true);
+  for (auto _ : state) standard_span(shared_harness->tracer, parent);
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+  if (state.thread_index() == 0) {
+    const auto stats = shared_harness->pipeline.stats();
+    state.counters["dropped"] = static_cast<double>(stats.dropped);
+    delete shared_harness;
+    shared_harness = nullptr;
+  }
+}
+BENCHMARK(BM_SpanSampled)->Threads(1)->Threads(2)->UseRealTime();
+
+void BM_SpanUnsampled(benchmark::State& state) {
+  Harness h(otlp::parent_based_sampler(otlp::always_on_sampler()));
+  const auto parent = remote_parent(false);  // the parent says no: nothing is recorded
+  for (auto _ : state) standard_span(h.tracer, parent);
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+BENCHMARK(BM_SpanUnsampled);
+
+void BM_SamplerDecision(benchmark::State& state, const char* name, const char* arg) {
+  auto sampler = otlp::make_sampler(name, arg);
+  if (!sampler) {
+    state.SkipWithError(sampler.error().message.c_str());
+    return;
+  }
+  otlp::Random rng(7);
+  otlp::TraceId ids[256];
+  for (auto& id : ids)
+    for (auto& b : id.bytes) b = static_cast<std::uint8_t>(rng.next());
+  std::size_t i = 0;
+  for (auto _ : state) {
+    otlp::SamplingParams params{nullptr, ids[i++ & 255], "GET /api/orders/{id}", otlp::SpanKind::server, 0};
+    benchmark::DoNotOptimize((*sampler)->should_sample(params));
+  }
+}
+BENCHMARK_CAPTURE(BM_SamplerDecision, always_on, "always_on", "");
+BENCHMARK_CAPTURE(BM_SamplerDecision, parentbased_traceidratio, "parentbased_traceidratio", "0.25");
+
+}  // namespace

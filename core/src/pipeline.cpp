@@ -1,0 +1,550 @@
+#include "otlp/pipeline.hpp"
+
+#include <algorithm>
+#include <mutex>
+
+#include "otlp/json.hpp"
+#include "otlp/proto_reader.hpp"
+#include "proto_wire.hpp"
+
+namespace otlp {
+namespace {
+
+// A bounded multi-producer queue (Dmitry Vyukov's array design): a producer claims a
+// position with one CAS and publishes it with a release store; nobody waits on a lock. The
+// one consumer is the host loop.
+class SpanQueue {
+  struct Slot {
+    std::atomic<std::uint64_t> seq{0};
+    std::uint16_t scope = 0;
+    std::string bytes;
+  };
+
+ public:
+  struct Item {
+    std::uint64_t pos = 0;
+    std::uint16_t scope = 0;
+    std::string bytes;
+  };
+
+  explicit SpanQueue(std::uint32_t capacity) : capacity_(capacity), slots_(new Slot[capacity]) {
+    for (std::uint32_t i = 0; i < capacity; ++i) slots_[i].seq.store(i, std::memory_order_relaxed);
+  }
+
+  // Moves `bytes` in only when there is room.
+  bool push(std::uint16_t scope, std::string& bytes) {
+    std::uint64_t pos = tail_.load(std::memory_order_relaxed);
+    Slot* slot;
+    for (;;) {
+      slot = &slots_[pos % capacity_];
+      const std::uint64_t seq = slot->seq.load(std::memory_order_acquire);
+      const auto diff = static_cast<std::int64_t>(seq - pos);
+      if (diff == 0) {
+        if (tail_.compare_exchange_weak(pos, pos + 1, std::memory_order_relaxed)) break;
+      } else if (diff < 0) {
+        return false;
+      } else {
+        pos = tail_.load(std::memory_order_relaxed);
+      }
+    }
+    slot->scope = scope;
+    slot->bytes = std::move(bytes);
+    slot->seq.store(pos + 1, std::memory_order_release);
+    return true;
+  }
+
+  // The item at the head once published (consumer only; null while empty).
+  const Slot* front() const {
+    const std::uint64_t pos = head_.load(std::memory_order_relaxed);
+    const Slot* slot = &slots_[pos % capacity_];
+    return slot->seq.load(std::memory_order_acquire) == pos + 1 ? slot : nullptr;
+  }
+  std::size_t front_bytes() const { return front()->bytes.size(); }
+  std::uint16_t front_scope() const { return front()->scope; }
+
+  bool pop(Item& out) {
+    const std::uint64_t pos = head_.load(std::memory_order_relaxed);
+    Slot& slot = slots_[pos % capacity_];
+    if (slot.seq.load(std::memory_order_acquire) != pos + 1) return false;
+    out.pos = pos;
+    out.scope = slot.scope;
+    out.bytes = std::move(slot.bytes);
+    slot.bytes = std::string();
+    slot.seq.store(pos + capacity_, std::memory_order_release);
+    head_.store(pos + 1, std::memory_order_release);
+    return true;
+  }
+
+  std::uint64_t head() const { return head_.load(std::memory_order_acquire); }
+  std::uint64_t tail() const { return tail_.load(std::memory_order_acquire); }
+  std::uint64_t size() const {
+    const std::uint64_t h = head(), t = tail();
+    return t > h ? t - h : 0;
+  }
+
+ private:
+  const std::uint64_t capacity_;
+  std::unique_ptr<Slot[]> slots_;
+  alignas(64) std::atomic<std::uint64_t> tail_{0};
+  alignas(64) std::atomic<std::uint64_t> head_{0};
+};
+
+void add(std::atomic<std::uint64_t>& counter, std::uint64_t n) { counter.fetch_add(n, std::memory_order_relaxed); }
+void sub(std::atomic<std::uint64_t>& counter, std::uint64_t n) { counter.fetch_sub(n, std::memory_order_relaxed); }
+std::uint64_t get(const std::atomic<std::uint64_t>& counter) { return counter.load(std::memory_order_relaxed); }
+
+void append_varint(std::string& out, std::uint64_t v) {
+  char tmp[10];
+  out.append(tmp, static_cast<std::size_t>(detail::put_varint(tmp, v) - tmp));
+}
+
+constexpr std::size_t kEnvelopeBytes = 1 + 5;  // a field tag and a length of at most 5 bytes
+
+}  // namespace
+
+double LatencyHistogram::quantile_ms(double q) const {
+  if (total == 0) return 0;
+  const double want = q * static_cast<double>(total);
+  std::uint64_t seen = 0;
+  for (std::size_t i = 0; i < kBuckets; ++i) {
+    seen += counts[i];
+    if (static_cast<double>(seen) >= want) return i + 1 < kBuckets ? bounds_ms[i] : 2.0 * bounds_ms[kBuckets - 2];
+  }
+  return 2.0 * bounds_ms[kBuckets - 2];
+}
+
+std::optional<Error> validate(const PipelineConfig& c) {
+  auto err = [](std::string m) { return std::optional<Error>(Error{std::move(m)}); };
+  if (c.max_queue_size == 0) return err("OTEL_BSP_MAX_QUEUE_SIZE: must be at least 1, got 0");
+  if (c.max_export_batch_size == 0) return err("OTEL_BSP_MAX_EXPORT_BATCH_SIZE: must be at least 1, got 0");
+  if (c.max_export_batch_size > c.max_queue_size)
+    return err("OTEL_BSP_MAX_EXPORT_BATCH_SIZE: " + std::to_string(c.max_export_batch_size) +
+               " must not exceed OTEL_BSP_MAX_QUEUE_SIZE " + std::to_string(c.max_queue_size));
+  if (c.export_timeout_ns == 0) return err("OTEL_BSP_EXPORT_TIMEOUT: must be greater than 0, got 0");
+  if (c.max_request_bytes < 1024)
+    return err("max_request_bytes: must be at least 1024, got " + std::to_string(c.max_request_bytes));
+  if (c.max_concurrent_exports == 0) return err("max_concurrent_exports: must be at least 1, got 0");
+  if (c.retry.max_attempts == 0) return err("retry.max_attempts: must be at least 1, got 0");
+  if (!(c.retry.multiplier >= 1.0)) return err("retry.multiplier: must be at least 1");
+  if (c.retry.initial_backoff_ns > c.retry.max_backoff_ns)
+    return err("retry.initial_backoff_ns: must not exceed retry.max_backoff_ns");
+  return std::nullopt;
+}
+
+struct Pipeline::Impl {
+  enum class State : std::uint8_t { ready, in_flight, waiting };
+  struct Batch {
+    std::uint64_t id = 0;
+    std::string body;
+    std::uint32_t spans = 0;
+    std::uint32_t attempt = 0;
+    std::uint64_t min_pos = 0;  // queue position of its oldest span, for flush tracking
+    State state = State::ready;
+    std::uint64_t first_sent = 0;
+    std::uint64_t deadline = 0;  // first_sent + export timeout: bounds every attempt
+    std::uint64_t retry_at = 0;
+  };
+  struct Flush {
+    std::uint64_t ticket;
+    std::uint64_t target;  // every queue position below it must be final
+    std::uint64_t deadline;
+    FlushState state;
+  };
+
+  Impl(const PipelineConfig& c, Resource r) : queue(c.max_queue_size), rng(c.seed) {
+    detail::Writer w(resource_part);
+    detail::write_resource(w, 1, r);
+  }
+
+  SpanQueue queue;
+  Random rng;
+  std::string resource_part;  // ResourceSpans.resource, encoded once
+
+  std::mutex scopes_mutex;  // add_scope may run on any thread
+  std::vector<std::string> scope_parts;
+
+  std::deque<Batch> batches;
+  std::vector<Flush> flushes;
+  std::vector<SpanQueue::Item> items;  // reused between batches
+  std::uint64_t next_id = 1;
+  std::uint64_t next_ticket = 1;
+  std::uint64_t last_export = 0;
+  bool timer_started = false;
+  std::atomic<bool> closed{false};
+  bool shutdown_requested = false;
+  std::uint64_t shutdown_deadline = 0;
+
+  std::atomic<std::uint64_t> started{0}, sampled_out{0}, ended{0}, dropped{0}, exported{0}, rejected{0},
+      failed{0}, in_batches{0}, requests{0}, retries{0}, bytes_sent{0};
+  mutable std::mutex stats_mutex;
+  LatencyHistogram latency;
+  std::string last_error;
+
+  void note_error(std::string message) {
+    std::lock_guard<std::mutex> lock(stats_mutex);
+    last_error = std::move(message);
+  }
+
+  std::uint32_t active() const {
+    std::uint32_t n = 0;
+    for (const auto& b : batches) n += b.state != State::ready;
+    return n;
+  }
+
+  bool flush_waiting() const {
+    const std::uint64_t head = queue.head();
+    for (const auto& f : flushes)
+      if (f.state == FlushState::pending && f.target > head) return true;
+    return false;
+  }
+
+  bool batch_due(std::uint64_t now, const PipelineConfig& c) const {
+    const std::uint64_t n = queue.size();
+    if (n == 0) return false;
+    return n >= c.max_export_batch_size || now >= last_export + c.schedule_delay_ns || flush_waiting() ||
+           shutdown_requested;
+  }
+
+  // Encodes items [first, last) as one ExportTraceServiceRequest, spans grouped by scope.
+  std::string encode(std::size_t first, std::size_t last) {
+    std::vector<std::uint16_t> scopes;
+    for (std::size_t i = first; i < last; ++i)
+      if (std::find(scopes.begin(), scopes.end(), items[i].scope) == scopes.end()) scopes.push_back(items[i].scope);
+    std::lock_guard<std::mutex> lock(scopes_mutex);
+    std::vector<std::size_t> scope_len(scopes.size());
+    std::size_t rs_len = resource_part.size();
+    for (std::size_t s = 0; s < scopes.size(); ++s) {
+      std::size_t len = scope_parts[scopes[s]].size();
+      for (std::size_t i = first; i < last; ++i)
+        if (items[i].scope == scopes[s]) len += items[i].bytes.size();
+      scope_len[s] = len;
+      rs_len += 1 + detail::varint_size(len) + len;
+    }
+    std::string body;
+    body.reserve(1 + detail::varint_size(rs_len) + rs_len);
+    body += static_cast<char>(detail::tag(1, detail::kLen));
+    append_varint(body, rs_len);
+    body += resource_part;
+    for (std::size_t s = 0; s < scopes.size(); ++s) {
+      body += static_cast<char>(detail::tag(2, detail::kLen));
+      append_varint(body, scope_len[s]);
+      body += scope_parts[scopes[s]];
+      for (std::size_t i = first; i < last; ++i)
+        if (items[i].scope == scopes[s]) body += items[i].bytes;
+    }
+    return body;
+  }
+
+  // Turns items [first, last) into ready batches, halving JSON bodies that outgrow the limit.
+  void make_batches(std::size_t first, std::size_t last, const PipelineConfig& c) {
+    std::string body = encode(first, last);
+    if (c.protocol == Protocol::json) {
+      TraceRequest request;
+      if (!decode_trace_request(body, request).ok()) {  // cannot happen for bytes we wrote
+        add(failed, last - first);
+        sub(in_batches, last - first);
+        note_error("internal error: a batch could not be re-read for JSON");
+        return;
+      }
+      body.clear();
+      encode_trace_request_json(request, body);
+      if (body.size() > c.max_request_bytes && last - first > 1) {
+        const std::size_t mid = first + (last - first) / 2;
+        make_batches(first, mid, c);
+        make_batches(mid, last, c);
+        return;
+      }
+    }
+    Batch b;
+    b.id = next_id++;
+    b.body = std::move(body);
+    b.spans = static_cast<std::uint32_t>(last - first);
+    b.min_pos = items[first].pos;
+    for (std::size_t i = first; i < last; ++i) b.min_pos = std::min(b.min_pos, items[i].pos);
+    batches.push_back(std::move(b));
+  }
+
+  void build(std::uint64_t now, const PipelineConfig& c) {
+    last_export = now;
+    items.clear();
+    std::vector<std::uint16_t> scopes;
+    std::size_t total = kEnvelopeBytes + resource_part.size();
+    while (items.size() < c.max_export_batch_size && queue.front()) {
+      const std::uint16_t scope = queue.front_scope();
+      std::size_t need = queue.front_bytes();
+      const bool new_scope = std::find(scopes.begin(), scopes.end(), scope) == scopes.end();
+      if (new_scope) {
+        std::lock_guard<std::mutex> lock(scopes_mutex);
+        need += kEnvelopeBytes + scope_parts[scope].size();
+      }
+      if (!items.empty() && total + need > c.max_request_bytes) break;
+      SpanQueue::Item item;
+      queue.pop(item);
+      if (total + need > c.max_request_bytes) {  // one span alone is over the limit
+        add(failed, 1);
+        note_error("a span of " + std::to_string(item.bytes.size()) + " bytes exceeds the request limit of " +
+                   std::to_string(c.max_request_bytes) + " bytes");
+        continue;
+      }
+      if (new_scope) scopes.push_back(scope);
+      total += need;
+      items.push_back(std::move(item));
+    }
+    if (items.empty()) return;
+    add(in_batches, items.size());
+    make_batches(0, items.size(), c);
+    items.clear();
+  }
+
+  ExportRequest send(Batch& b, std::uint64_t now, const PipelineConfig& c) {
+    if (++b.attempt == 1) {
+      b.first_sent = now;
+      b.deadline = now + c.export_timeout_ns;
+    } else {
+      add(retries, 1);
+    }
+    b.state = State::in_flight;
+    add(requests, 1);
+    add(bytes_sent, b.body.size());
+    ExportRequest r;
+    r.id = b.id;
+    r.body = b.body;
+    r.content_type = c.protocol == Protocol::json ? "application/json" : "application/x-protobuf";
+    r.spans = b.spans;
+    r.attempt = b.attempt;
+    r.deadline_unix_nano = b.deadline;
+    return r;
+  }
+
+  void finish(std::deque<Batch>::iterator it, std::uint64_t now) {
+    {
+      std::lock_guard<std::mutex> lock(stats_mutex);
+      const std::uint64_t ms = (now > it->first_sent ? now - it->first_sent : 0) / 1'000'000;
+      std::size_t bucket = 0;
+      while (bucket + 1 < LatencyHistogram::kBuckets && ms >= LatencyHistogram::bounds_ms[bucket]) ++bucket;
+      ++latency.counts[bucket];
+      ++latency.total;
+    }
+    sub(in_batches, it->spans);
+    batches.erase(it);
+  }
+
+  void fail(std::deque<Batch>::iterator it, std::uint64_t now, std::string why) {
+    add(failed, it->spans);
+    note_error(std::move(why));
+    finish(it, now);
+  }
+
+  void update_flushes(std::uint64_t now) {
+    const std::uint64_t head = queue.head();
+    for (auto& f : flushes) {
+      if (f.state != FlushState::pending) continue;
+      bool done = f.target <= head;
+      for (const auto& b : batches) done = done && b.min_pos >= f.target;
+      if (done) {
+        f.state = FlushState::done;
+      } else if (now >= f.deadline) {
+        f.state = FlushState::timed_out;
+      }
+    }
+    // Keep the record short: forget the oldest finished flushes (they read as done).
+    while (flushes.size() > 64 && flushes.front().state != FlushState::pending) flushes.erase(flushes.begin());
+  }
+};
+
+Pipeline::Pipeline(PipelineConfig config, Resource resource) : config_(std::move(config)) {
+  // Keep a misconfigured pipeline usable; validate() is how hosts report the mistake.
+  config_.max_queue_size = std::max<std::uint32_t>(config_.max_queue_size, 1);
+  config_.max_export_batch_size = std::clamp<std::uint32_t>(config_.max_export_batch_size, 1, config_.max_queue_size);
+  config_.max_concurrent_exports = std::max<std::uint32_t>(config_.max_concurrent_exports, 1);
+  config_.retry.max_attempts = std::max<std::uint32_t>(config_.retry.max_attempts, 1);
+  impl_ = std::make_unique<Impl>(config_, std::move(resource));
+}
+
+Pipeline::~Pipeline() = default;
+
+std::uint16_t Pipeline::add_scope(InstrumentationScope scope) {
+  std::string part;
+  {
+    detail::Writer w(part);
+    detail::write_scope(w, 1, scope);
+  }
+  std::lock_guard<std::mutex> lock(impl_->scopes_mutex);
+  auto& parts = impl_->scope_parts;
+  for (std::size_t i = 0; i < parts.size(); ++i)
+    if (parts[i] == part) return static_cast<std::uint16_t>(i);
+  if (parts.size() >= 0xffff) return 0xffff - 1;  // absurdly many scopes share the last
+  parts.push_back(std::move(part));
+  return static_cast<std::uint16_t>(parts.size() - 1);
+}
+
+Pipeline::Enqueue Pipeline::enqueue(std::uint16_t scope, std::string&& encoded_span) {
+  if (impl_->closed.load(std::memory_order_acquire)) return Enqueue::closed;
+  if (!impl_->queue.push(scope, encoded_span)) return Enqueue::full;
+  return impl_->queue.size() >= config_.max_export_batch_size ? Enqueue::batch_ready : Enqueue::accepted;
+}
+
+void Pipeline::count_started(bool sampled) noexcept {
+  add(impl_->started, 1);
+  if (!sampled) add(impl_->sampled_out, 1);
+}
+void Pipeline::count_ended() noexcept { add(impl_->ended, 1); }
+void Pipeline::count_dropped() noexcept { add(impl_->dropped, 1); }
+
+Stats Pipeline::stats() const {
+  Stats s;
+  const Impl& m = *impl_;
+  s.started = get(m.started);
+  s.sampled_out = get(m.sampled_out);
+  s.ended = get(m.ended);
+  s.dropped = get(m.dropped);
+  s.exported = get(m.exported);
+  s.rejected = get(m.rejected);
+  s.failed = get(m.failed);
+  s.queued = m.queue.size() + get(m.in_batches);
+  s.requests = get(m.requests);
+  s.retries = get(m.retries);
+  s.bytes_sent = get(m.bytes_sent);
+  std::lock_guard<std::mutex> lock(m.stats_mutex);
+  s.export_latency = m.latency;
+  s.last_error = m.last_error;
+  return s;
+}
+
+std::optional<ExportRequest> Pipeline::poll_export(std::uint64_t now) {
+  Impl& m = *impl_;
+  handle_timeouts(now);
+  if (!m.timer_started) {
+    m.timer_started = true;
+    m.last_export = now;
+  }
+  for (auto& b : m.batches)
+    if (b.state == Impl::State::waiting && b.retry_at <= now) return m.send(b, now, config_);
+  if (m.active() >= config_.max_concurrent_exports) return std::nullopt;
+  auto ready = [&m]() {
+    return std::find_if(m.batches.begin(), m.batches.end(), [](const auto& b) { return b.state == Impl::State::ready; });
+  };
+  auto it = ready();
+  if (it == m.batches.end() && m.batch_due(now, config_)) {
+    m.build(now, config_);
+    it = ready();
+    m.update_flushes(now);  // a batch of only oversized spans may have finished a flush
+  }
+  if (it == m.batches.end()) return std::nullopt;
+  return m.send(*it, now, config_);
+}
+
+void Pipeline::on_result(std::uint64_t now, std::uint64_t id, const Outcome& outcome) {
+  Impl& m = *impl_;
+  auto it = std::find_if(m.batches.begin(), m.batches.end(),
+                         [id](const auto& b) { return b.id == id && b.state == Impl::State::in_flight; });
+  if (it == m.batches.end()) return;
+  const RetryDecision d = decide_retry(outcome, it->attempt, config_.retry, m.rng);
+  switch (d.action) {
+    case RetryDecision::Action::success:
+      add(m.exported, it->spans);
+      m.finish(it, now);
+      break;
+    case RetryDecision::Action::partial_success: {
+      const auto rejected = static_cast<std::uint64_t>(
+          std::clamp<std::int64_t>(outcome.partial.rejected_spans, 0, static_cast<std::int64_t>(it->spans)));
+      add(m.rejected, rejected);
+      add(m.exported, it->spans - rejected);
+      if (rejected > 0 || !outcome.partial.error_message.empty())
+        m.note_error("partial success: " + std::to_string(rejected) + " spans rejected" +
+                     (outcome.partial.error_message.empty() ? "" : ": " + outcome.partial.error_message));
+      m.finish(it, now);
+      break;
+    }
+    case RetryDecision::Action::retry:
+      if (now + d.delay_ns >= it->deadline) {
+        m.fail(it, now, std::string("export timeout reached while retrying (") + d.reason + ")");
+      } else {
+        it->state = Impl::State::waiting;
+        it->retry_at = now + d.delay_ns;
+      }
+      break;
+    case RetryDecision::Action::fail:
+      m.fail(it, now, std::string(d.reason) + (outcome.message.empty() ? "" : ": " + outcome.message));
+      break;
+  }
+  m.update_flushes(now);
+}
+
+std::uint64_t Pipeline::next_deadline() const {
+  const Impl& m = *impl_;
+  std::uint64_t d = UINT64_MAX;
+  const bool room = m.active() < config_.max_concurrent_exports;
+  for (const auto& b : m.batches) {
+    if (b.state == Impl::State::in_flight) d = std::min(d, b.deadline);
+    if (b.state == Impl::State::waiting) d = std::min(d, b.retry_at);
+    if (b.state == Impl::State::ready && room) d = 0;
+  }
+  for (const auto& f : m.flushes)
+    if (f.state == FlushState::pending) d = std::min(d, f.deadline);
+  if (m.shutdown_requested && !is_shut_down()) d = std::min(d, m.shutdown_deadline);
+  const std::uint64_t queued = m.queue.size();
+  if (queued > 0 && room) {
+    if (queued >= config_.max_export_batch_size || m.flush_waiting() || m.shutdown_requested) return 0;
+    d = std::min(d, m.last_export + config_.schedule_delay_ns);
+  }
+  return d;
+}
+
+void Pipeline::handle_timeouts(std::uint64_t now) {
+  Impl& m = *impl_;
+  for (auto it = m.batches.begin(); it != m.batches.end();) {
+    if (it->state == Impl::State::in_flight && now >= it->deadline) {
+      m.fail(it, now, "export timeout: no answer within OTEL_BSP_EXPORT_TIMEOUT");
+      it = m.batches.begin();
+    } else {
+      ++it;
+    }
+  }
+  m.update_flushes(now);  // a flush whose time is up says so, before the leftovers are cleared
+  if (m.shutdown_requested && now >= m.shutdown_deadline) {
+    // What could not be sent in time is reported as failed, never lost silently.
+    std::uint64_t lost = 0;
+    SpanQueue::Item item;
+    while (m.queue.pop(item)) ++lost;
+    for (const auto& b : m.batches) lost += b.spans;
+    m.in_batches.store(0, std::memory_order_relaxed);
+    m.batches.clear();
+    if (lost) {
+      add(m.failed, lost);
+      m.note_error("shutdown: " + std::to_string(lost) + " spans could not be sent in time");
+    }
+  }
+  m.update_flushes(now);
+}
+
+std::uint64_t Pipeline::force_flush(std::uint64_t now, std::uint64_t timeout_ns) {
+  Impl& m = *impl_;
+  const std::uint64_t ticket = m.next_ticket++;
+  m.flushes.push_back({ticket, m.queue.tail(), now + timeout_ns, FlushState::pending});
+  m.update_flushes(now);
+  return ticket;
+}
+
+FlushState Pipeline::flush_state(std::uint64_t ticket) const {
+  for (const auto& f : impl_->flushes)
+    if (f.ticket == ticket) return f.state;
+  return FlushState::done;  // finished long ago and forgotten
+}
+
+std::uint64_t Pipeline::shutdown(std::uint64_t now, std::uint64_t timeout_ns) {
+  Impl& m = *impl_;
+  m.closed.store(true, std::memory_order_release);
+  if (!m.shutdown_requested) {
+    m.shutdown_requested = true;
+    m.shutdown_deadline = now + timeout_ns;
+  }
+  return force_flush(now, timeout_ns);
+}
+
+bool Pipeline::is_shut_down() const noexcept {
+  const Impl& m = *impl_;
+  return m.shutdown_requested && m.queue.size() == 0 && m.batches.empty();
+}
+
+}  // namespace otlp

@@ -1,0 +1,428 @@
+#include "otlp/tracer.hpp"
+
+#include <cstring>
+#include <vector>
+
+#include "proto_wire.hpp"
+
+namespace otlp {
+
+using detail::kFixed32;
+using detail::kFixed64;
+using detail::kLen;
+using detail::kVarint;
+using detail::tag;
+using detail::varint_size;
+using detail::Writer;
+
+// Where one attribute sits in SpanRecord::buf, so a repeated key can be found and replaced.
+struct AttributeSlot {
+  std::uint32_t entry_offset;
+  std::uint32_t entry_size;
+  std::uint32_t key_offset;
+  std::uint32_t key_size;
+};
+
+// The state of a recording span. `buf` holds its attributes, events and links already
+// encoded as Span fields 9, 11 and 13, in call order (protobuf allows fields in any order).
+struct SpanRecord {
+  SpanContext context;
+  SpanId parent_span_id;
+  bool parent_remote = false;
+  bool exported = false;  // RECORD_AND_SAMPLE; RECORD_ONLY spans record but are not exported
+  std::uint16_t scope = 0;
+  SpanKind kind = SpanKind::internal;
+  std::uint64_t start_time = 0;
+  std::string name;
+  std::string buf;
+  std::vector<AttributeSlot> attributes;
+  std::uint32_t dropped_attributes = 0;
+  std::uint32_t events = 0;
+  std::uint32_t dropped_events = 0;
+  std::uint32_t links = 0;
+  std::uint32_t dropped_links = 0;
+  Status status;
+};
+
+namespace {
+
+constexpr std::size_t kTypicalSpanBytes = 640;
+constexpr std::size_t kTypicalAttributes = 12;
+
+void write_attribute(Writer& w, std::uint32_t field, std::string_view key, const AttributeValue& v,
+                     std::uint32_t length_limit) {
+  switch (v.kind()) {
+    case AttributeValue::Kind::string: {
+      std::string_view s = v.str();
+      if (length_limit != kNoLimit && s.size() > length_limit) s = s.substr(0, utf8_prefix_bytes(s, length_limit));
+      return detail::kv_string(w, field, key, 1, s);
+    }
+    case AttributeValue::Kind::boolean: return detail::kv_bool(w, field, key, v.int_value() != 0);
+    case AttributeValue::Kind::int64: return detail::kv_int(w, field, key, v.int_value());
+    case AttributeValue::Kind::dbl: return detail::kv_double(w, field, key, v.double_value());
+    case AttributeValue::Kind::any:
+      if (length_limit != kNoLimit) {
+        AnyValue copy = v.any();
+        truncate_value(copy, length_limit);
+        return detail::write_key_value(w, field, key, copy);
+      }
+      return detail::write_key_value(w, field, key, v.any());
+  }
+}
+
+// Writes a list of attributes as `field` entries within `count_limit`; a key repeated later
+// in the list is written once, with its last value. Returns how many were dropped.
+std::uint32_t write_attribute_list(Writer& w, std::uint32_t field, const Attribute* attrs, std::size_t n,
+                                   std::uint32_t count_limit, std::uint32_t length_limit) {
+  std::uint32_t written = 0, dropped = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    bool superseded = false;
+    for (std::size_t j = i + 1; j < n && !superseded; ++j) superseded = attrs[j].key == attrs[i].key;
+    if (superseded) continue;
+    if (written >= count_limit) {
+      ++dropped;
+      continue;
+    }
+    write_attribute(w, field, attrs[i].key, attrs[i].value, length_limit);
+    ++written;
+  }
+  return dropped;
+}
+
+std::uint32_t link_flags(const SpanContext& ctx) {
+  return ctx.trace_flags | kFlagHasIsRemote | (ctx.remote ? kFlagIsRemote : 0);
+}
+
+void set_attribute_in(SpanRecord& r, const SpanLimits& limits, std::string_view key, const AttributeValue& value) {
+  auto& slots = r.attributes;
+  for (std::size_t i = 0; i < slots.size(); ++i) {
+    const AttributeSlot s = slots[i];
+    if (s.key_size != key.size() || std::memcmp(r.buf.data() + s.key_offset, key.data(), key.size()) != 0) continue;
+    // Replace: cut the old entry out, shift what followed it, append the new value below.
+    r.buf.erase(s.entry_offset, s.entry_size);
+    slots.erase(slots.begin() + static_cast<std::ptrdiff_t>(i));
+    for (auto& other : slots) {
+      if (other.entry_offset > s.entry_offset) {
+        other.entry_offset -= s.entry_size;
+        other.key_offset -= s.entry_size;
+      }
+    }
+    break;
+  }
+  if (slots.size() >= limits.attribute_count) {
+    ++r.dropped_attributes;
+    return;
+  }
+  const std::size_t at = r.buf.size();
+  {
+    Writer w(r.buf, Writer::Growth::exact);
+    write_attribute(w, 9, key, value, limits.attribute_value_length);
+  }
+  // Entry layout: tag(9) len [tag(1) keylen key] ...; all tags here are one byte.
+  std::size_t key_at = at + 1;
+  while (static_cast<unsigned char>(r.buf[key_at]) >= 0x80) ++key_at;
+  ++key_at;  // past the entry length
+  if (!key.empty()) {
+    ++key_at;  // key tag
+    while (static_cast<unsigned char>(r.buf[key_at]) >= 0x80) ++key_at;
+    ++key_at;  // past the key length
+  }
+  slots.push_back({static_cast<std::uint32_t>(at), static_cast<std::uint32_t>(r.buf.size() - at),
+                   static_cast<std::uint32_t>(key_at), static_cast<std::uint32_t>(key.size())});
+}
+
+void add_event_to(SpanRecord& r, const SpanLimits& limits, std::string_view name, const Attribute* attrs,
+                  std::size_t n, std::uint64_t time) {
+  if (r.events >= limits.event_count) {
+    ++r.dropped_events;
+    return;
+  }
+  Writer w(r.buf, Writer::Growth::exact);
+  auto m = w.open(11, 1);
+  w.fixed64_field(1, time);
+  w.string_field(2, name);
+  const std::uint32_t dropped =
+      write_attribute_list(w, 3, attrs, n, limits.attributes_per_event, limits.attribute_value_length);
+  w.varint_field(4, dropped);
+  w.close(m);
+  ++r.events;
+}
+
+void add_link_to(SpanRecord& r, const SpanLimits& limits, const SpanContext& ctx, const Attribute* attrs,
+                 std::size_t n) {
+  if (r.links >= limits.link_count) {
+    ++r.dropped_links;
+    return;
+  }
+  Writer w(r.buf, Writer::Growth::exact);
+  auto m = w.open(13, 1);
+  w.id_field(1, ctx.trace_id);
+  w.id_field(2, ctx.span_id);
+  w.string_field(3, ctx.trace_state);
+  const std::uint32_t dropped =
+      write_attribute_list(w, 4, attrs, n, limits.attributes_per_link, limits.attribute_value_length);
+  w.varint_field(5, dropped);
+  w.fixed32_field(6, link_flags(ctx));
+  w.close(m);
+  ++r.links;
+}
+
+std::size_t string_field_size(std::string_view s) { return s.empty() ? 0 : 1 + varint_size(s.size()) + s.size(); }
+std::size_t varint_field_size(std::uint64_t v) { return v == 0 ? 0 : 1 + varint_size(v); }
+
+// Prepends the span's own fields to its buffer and appends the closing ones, turning it
+// into one ScopeSpans.spans entry (tag, length, Span) in place.
+void seal(SpanRecord& r, std::uint64_t end_time) {
+  const std::uint32_t flags = r.context.trace_flags | kFlagHasIsRemote | (r.parent_remote ? kFlagIsRemote : 0);
+  const bool has_status = r.status.code != StatusCode::unset || !r.status.message.empty();
+  const std::size_t status_size =
+      string_field_size(r.status.message) + varint_field_size(static_cast<std::uint64_t>(r.status.code));
+  const std::size_t head = 18 + 10 + string_field_size(r.context.trace_state) +
+                           (r.parent_span_id.valid() ? 10 : 0) + string_field_size(r.name) +
+                           varint_field_size(static_cast<std::uint64_t>(r.kind)) + (r.start_time ? 9 : 0) +
+                           (end_time ? 9 : 0);
+  const std::size_t tail = varint_field_size(r.dropped_attributes) + varint_field_size(r.dropped_events) +
+                           varint_field_size(r.dropped_links) +
+                           (has_status ? 1 + varint_size(status_size) + status_size : 0) + 6;
+  const std::size_t body = head + r.buf.size() + tail;
+  const std::size_t prefix = 1 + varint_size(body);
+  const std::size_t middle = r.buf.size();
+  r.buf.resize(prefix + body);
+  char* d = r.buf.data();
+  std::memmove(d + prefix + head, d, middle);
+
+  using namespace detail;
+  char* p = d;
+  *p++ = static_cast<char>(tag(2, kLen));
+  p = put_varint(p, body);
+  *p++ = static_cast<char>(tag(1, kLen));
+  *p++ = 16;
+  p = put_bytes(p, r.context.trace_id.bytes.data(), 16);
+  *p++ = static_cast<char>(tag(2, kLen));
+  *p++ = 8;
+  p = put_bytes(p, r.context.span_id.bytes.data(), 8);
+  if (!r.context.trace_state.empty()) {
+    *p++ = static_cast<char>(tag(3, kLen));
+    p = put_varint(p, r.context.trace_state.size());
+    p = put_bytes(p, r.context.trace_state.data(), r.context.trace_state.size());
+  }
+  if (r.parent_span_id.valid()) {
+    *p++ = static_cast<char>(tag(4, kLen));
+    *p++ = 8;
+    p = put_bytes(p, r.parent_span_id.bytes.data(), 8);
+  }
+  if (!r.name.empty()) {
+    *p++ = static_cast<char>(tag(5, kLen));
+    p = put_varint(p, r.name.size());
+    p = put_bytes(p, r.name.data(), r.name.size());
+  }
+  if (r.kind != SpanKind::unspecified) {
+    *p++ = static_cast<char>(tag(6, kVarint));
+    p = put_varint(p, static_cast<std::uint64_t>(r.kind));
+  }
+  if (r.start_time) {
+    *p++ = static_cast<char>(tag(7, kFixed64));
+    p = put_fixed64(p, r.start_time);
+  }
+  if (end_time) {
+    *p++ = static_cast<char>(tag(8, kFixed64));
+    p = put_fixed64(p, end_time);
+  }
+  p += middle;
+  auto varint_field = [&p](std::uint32_t field, std::uint64_t v) {
+    if (v == 0) return;
+    *p++ = static_cast<char>(tag(field, kVarint));
+    p = put_varint(p, v);
+  };
+  varint_field(10, r.dropped_attributes);
+  varint_field(12, r.dropped_events);
+  varint_field(14, r.dropped_links);
+  if (has_status) {
+    *p++ = static_cast<char>(tag(15, kLen));
+    p = put_varint(p, status_size);
+    if (!r.status.message.empty()) {
+      *p++ = static_cast<char>(tag(2, kLen));
+      p = put_varint(p, r.status.message.size());
+      p = put_bytes(p, r.status.message.data(), r.status.message.size());
+    }
+    varint_field(3, static_cast<std::uint64_t>(r.status.code));
+  }
+  p = put_varint(p, tag(16, kFixed32));
+  put_fixed32(p, flags);
+}
+
+template <class IdT>
+IdT make_id(TracerProvider& provider, std::uint64_t (TracerProvider::*next)() noexcept) {
+  IdT id;
+  do {
+    for (std::size_t i = 0; i < IdT::size; i += 8) {
+      const std::uint64_t word = (provider.*next)();
+      std::memcpy(id.bytes.data() + i, &word, 8);
+    }
+  } while (!id.valid());
+  return id;
+}
+
+}  // namespace
+
+// ---- TracerProvider ---------------------------------------------------------------------
+
+TracerProvider::TracerProvider(Pipeline& pipeline, Clock& clock, TracerConfig config)
+    : pipeline_(pipeline), clock_(clock), config_(std::move(config)) {
+  if (!config_.sampler) config_.sampler = parent_based_sampler(always_on_sampler());
+}
+
+Tracer TracerProvider::tracer(std::string_view scope_name, std::string_view scope_version) {
+  InstrumentationScope scope;
+  scope.name = std::string(scope_name);
+  scope.version = std::string(scope_version);
+  return Tracer(*this, pipeline_.add_scope(std::move(scope)));
+}
+
+std::uint64_t TracerProvider::next_random() noexcept {
+  // splitmix64 over a shared counter: lock-free, and one seed gives one sequence.
+  std::uint64_t z = config_.id_seed + (id_counter_.fetch_add(1, std::memory_order_relaxed) + 1) * 0x9e3779b97f4a7c15ULL;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+void TracerProvider::finish(SpanRecord& r, std::uint64_t end_time) {
+  if (!r.exported) return;
+  pipeline_.count_ended();
+  seal(r, end_time ? end_time : clock_.now_unix_nano());
+  auto result = pipeline_.enqueue(r.scope, std::move(r.buf));
+  if (result == Pipeline::Enqueue::full && pipeline_.config().queue_policy == QueuePolicy::wait &&
+      config_.wait_for_room) {
+    // The budget is counted in calls to the host's wait, which measures the time itself.
+    std::uint64_t left = pipeline_.config().max_wait_ns;
+    while (result == Pipeline::Enqueue::full && config_.wait_for_room(left)) {
+      result = pipeline_.enqueue(r.scope, std::move(r.buf));
+      left = left > 1'000'000 ? left / 2 : left;
+    }
+  }
+  if (result == Pipeline::Enqueue::full || result == Pipeline::Enqueue::closed) {
+    pipeline_.count_dropped();
+  } else if (result == Pipeline::Enqueue::batch_ready && config_.on_batch_ready) {
+    config_.on_batch_ready();
+  }
+}
+
+// ---- Tracer ----------------------------------------------------------------------------
+
+Span Tracer::start_span(std::string_view name, const SpanStartOptions& options) {
+  return start_span(name, {}, options);
+}
+
+Span Tracer::start_span(std::string_view name, AttributeList attributes, const SpanStartOptions& options) {
+  TracerProvider& p = *provider_;
+  const SpanContext* parent = options.parent && options.parent->valid() ? options.parent : nullptr;
+  SpanContext ctx;
+  ctx.trace_id = parent ? parent->trace_id : make_id<TraceId>(p, &TracerProvider::next_random);
+  ctx.span_id = make_id<SpanId>(p, &TracerProvider::next_random);
+  if (parent) ctx.trace_state = parent->trace_state;
+
+  const std::uint64_t now = options.start_time_unix_nano ? options.start_time_unix_nano : p.clock_.now_unix_nano();
+  SamplingParams params{parent, ctx.trace_id, name, options.kind, now};
+  const SamplingDecision decision = p.config_.sampler->should_sample(params).decision;
+  const bool sampled = decision == SamplingDecision::record_and_sample;
+  ctx.trace_flags = static_cast<std::uint8_t>(((parent ? parent->trace_flags : 0) & ~kFlagSampled) |
+                                               (sampled ? kFlagSampled : 0));
+  p.pipeline_.count_started(sampled);
+  if (decision == SamplingDecision::drop) return Span(&p, nullptr, ctx);
+
+  auto* r = new SpanRecord;
+  r->context = ctx;
+  r->exported = sampled;
+  r->scope = scope_;
+  r->kind = options.kind;
+  r->start_time = now;
+  r->name = std::string(name);
+  if (parent) {
+    r->parent_span_id = parent->span_id;
+    r->parent_remote = parent->remote;
+  }
+  r->buf.reserve(kTypicalSpanBytes);
+  r->attributes.reserve(kTypicalAttributes);
+  Span span(&p, r, ctx);
+  span.set_attributes(attributes);
+  for (const auto& link : options.links) span.add_link(link.context, link.attributes);
+  return span;
+}
+
+// ---- Span ------------------------------------------------------------------------------
+
+Span::Span(Span&& other) noexcept
+    : provider_(other.provider_), record_(other.record_), context_(std::move(other.context_)) {
+  other.record_ = nullptr;
+}
+
+Span& Span::operator=(Span&& other) noexcept {
+  if (this != &other) {
+    end();
+    provider_ = other.provider_;
+    record_ = other.record_;
+    context_ = std::move(other.context_);
+    other.record_ = nullptr;
+  }
+  return *this;
+}
+
+Span& Span::set_attribute(std::string_view key, AttributeValue value) {
+  if (record_) set_attribute_in(*record_, provider_->limits(), key, value);
+  return *this;
+}
+
+Span& Span::set_attributes(AttributeList attributes) {
+  if (record_)
+    for (const auto& a : attributes) set_attribute_in(*record_, provider_->limits(), a.key, a.value);
+  return *this;
+}
+
+Span& Span::add_event(std::string_view name, AttributeList attributes, std::uint64_t time) {
+  if (record_)
+    add_event_to(*record_, provider_->limits(), name, attributes.begin(), attributes.size(),
+                 time ? time : provider_->clock().now_unix_nano());
+  return *this;
+}
+
+Span& Span::add_link(const SpanContext& context, AttributeList attributes) {
+  if (record_ && context.valid())
+    add_link_to(*record_, provider_->limits(), context, attributes.begin(), attributes.size());
+  return *this;
+}
+
+Span& Span::record_exception(std::string_view type, std::string_view message, std::string_view stacktrace,
+                             std::uint64_t time) {
+  if (!record_) return *this;
+  Attribute attrs[3] = {{"exception.type", type}, {"exception.message", message}, {"exception.stacktrace", stacktrace}};
+  Attribute present[3] = {attrs[0], attrs[1], attrs[2]};
+  std::size_t n = 0;
+  for (const auto& a : attrs)
+    if (!a.value.str().empty()) present[n++] = a;
+  add_event_to(*record_, provider_->limits(), "exception", present, n,
+               time ? time : provider_->clock().now_unix_nano());
+  return *this;
+}
+
+Span& Span::set_status(StatusCode code, std::string_view description) {
+  if (!record_ || code == StatusCode::unset || record_->status.code == StatusCode::ok) return *this;
+  record_->status.code = code;
+  record_->status.message = code == StatusCode::error ? std::string(description) : std::string();
+  return *this;
+}
+
+Span& Span::update_name(std::string_view name) {
+  if (record_) record_->name = std::string(name);
+  return *this;
+}
+
+void Span::end(std::uint64_t end_time) {
+  if (!record_) return;
+  SpanRecord* r = record_;
+  record_ = nullptr;
+  provider_->finish(*r, end_time);
+  delete r;
+}
+
+}  // namespace otlp

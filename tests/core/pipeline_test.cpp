@@ -1,0 +1,539 @@
+// The export pipeline's scenarios, on a virtual clock with a scripted transport. After every
+// scenario: ended == exported + rejected + failed + dropped + queued.
+#include <gtest/gtest.h>
+
+#include "otlp/retry.hpp"
+#include "otlp/workload.hpp"
+#include "support/fake_host.hpp"
+
+namespace otlp {
+namespace {
+
+using testing::balanced;
+using testing::FakeClock;
+using testing::FakeHost;
+using testing::kMs;
+using testing::kSec;
+using testing::spans_in;
+
+struct Rig {
+  explicit Rig(PipelineConfig config = {}, TracerConfig tracer_config = {})
+      : pipeline(std::move(config), workload::standard_resource()),
+        provider(pipeline, clock, std::move(tracer_config)),
+        tracer(provider.tracer("test", "1.0")),
+        host(pipeline, clock) {}
+
+  void spans(std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) tracer.start_span("span").set_attribute("i", static_cast<long long>(i)).end();
+  }
+  Stats stats() const { return pipeline.stats(); }
+
+  FakeClock clock;
+  Pipeline pipeline;
+  TracerProvider provider;
+  Tracer tracer;
+  FakeHost host;
+};
+
+PipelineConfig small(std::uint32_t queue = 64, std::uint32_t batch = 8) {
+  PipelineConfig c;
+  c.max_queue_size = queue;
+  c.max_export_batch_size = batch;
+  return c;
+}
+
+TEST(Pipeline, SpecDefaults) {
+  PipelineConfig c;
+  EXPECT_EQ(c.max_queue_size, 2048u);
+  EXPECT_EQ(c.max_export_batch_size, 512u);
+  EXPECT_EQ(c.schedule_delay_ns, 5000 * kMs);
+  EXPECT_EQ(c.export_timeout_ns, 30000 * kMs);
+  EXPECT_EQ(c.max_concurrent_exports, 1u);
+  EXPECT_EQ(c.retry.max_attempts, 5u);
+  EXPECT_EQ(c.retry.initial_backoff_ns, 1 * kSec);
+  EXPECT_EQ(c.retry.max_backoff_ns, 5 * kSec);
+  EXPECT_DOUBLE_EQ(c.retry.multiplier, 1.5);
+}
+
+TEST(Pipeline, ValidateNamesTheSetting) {
+  PipelineConfig c = small(10, 20);
+  auto e = validate(c);
+  ASSERT_TRUE(e);
+  EXPECT_NE(e->message.find("OTEL_BSP_MAX_EXPORT_BATCH_SIZE"), std::string::npos);
+  EXPECT_NE(e->message.find("20"), std::string::npos);
+  c = small(0, 0);
+  ASSERT_TRUE(validate(c));
+  EXPECT_NE(validate(c)->message.find("OTEL_BSP_MAX_QUEUE_SIZE"), std::string::npos);
+  EXPECT_FALSE(validate(PipelineConfig{}));
+}
+
+TEST(Pipeline, FullBatchGoesOutWithoutWaitingForTheDelay) {
+  Rig rig(small(64, 8));
+  rig.host.poll();
+  rig.spans(7);
+  EXPECT_EQ(rig.host.poll(), 0u);  // 7 < 8 and no time has passed
+  rig.spans(1);
+  ASSERT_EQ(rig.host.poll(), 1u);
+  EXPECT_EQ(rig.host.in_flight[0].spans, 8u);
+  EXPECT_EQ(spans_in(rig.host.in_flight[0].body), 8u);
+  EXPECT_EQ(rig.host.in_flight[0].content_type, "application/x-protobuf");
+  rig.host.answer(Outcome::ok());
+  EXPECT_EQ(rig.stats().exported, 8u);
+  EXPECT_TRUE(balanced(rig.stats()));
+}
+
+TEST(Pipeline, PartialBatchGoesOutWhenTheDelayPasses) {
+  Rig rig(small(64, 8));
+  const auto t0 = rig.clock.now;
+  rig.host.poll();
+  rig.spans(3);
+  EXPECT_EQ(rig.pipeline.next_deadline(), t0 + 5 * kSec);
+  rig.clock.now = t0 + 5 * kSec - 1;
+  EXPECT_EQ(rig.host.poll(), 0u);
+  rig.clock.now = t0 + 5 * kSec;
+  ASSERT_EQ(rig.host.poll(), 1u);
+  EXPECT_EQ(rig.host.in_flight[0].spans, 3u);
+  rig.host.answer(Outcome::ok());
+  EXPECT_EQ(rig.pipeline.next_deadline(), UINT64_MAX);  // idle
+  EXPECT_TRUE(balanced(rig.stats()));
+}
+
+TEST(Pipeline, ExportsDoNotOverlap) {
+  Rig rig(small(64, 4));
+  rig.host.poll();
+  rig.spans(12);
+  EXPECT_EQ(rig.host.poll(), 1u);  // three batches are due, one goes out
+  EXPECT_EQ(rig.host.poll(), 0u);
+  rig.host.answer(Outcome::ok());
+  EXPECT_EQ(rig.host.poll(), 1u);
+  rig.host.answer(Outcome::ok());
+  EXPECT_EQ(rig.host.poll(), 1u);
+  rig.host.answer(Outcome::ok());
+  EXPECT_EQ(rig.stats().exported, 12u);
+  EXPECT_EQ(rig.stats().requests, 3u);
+}
+
+TEST(Pipeline, ConcurrentExportsWhenConfigured) {
+  auto c = small(64, 4);
+  c.max_concurrent_exports = 2;
+  Rig rig(c);
+  rig.host.poll();
+  rig.spans(12);
+  EXPECT_EQ(rig.host.poll(), 2u);
+  EXPECT_TRUE(balanced(rig.stats()));
+}
+
+TEST(Pipeline, Retries503TwiceThenSucceeds) {
+  Rig rig(small(64, 4));
+  rig.host.poll();
+  rig.spans(4);
+  ASSERT_EQ(rig.host.poll(), 1u);
+  const auto body = rig.host.in_flight[0].body;
+  rig.host.answer(Outcome::http(503));
+  EXPECT_EQ(rig.host.poll(), 0u);  // backing off
+  const auto first_retry = rig.pipeline.next_deadline();
+  EXPECT_GE(first_retry, rig.clock.now + 500 * kMs);  // jitter keeps at least half of 1 s
+  EXPECT_LE(first_retry, rig.clock.now + 1 * kSec);
+  ASSERT_TRUE(rig.host.advance());
+  ASSERT_EQ(rig.host.in_flight.size(), 1u);
+  EXPECT_EQ(rig.host.in_flight[0].attempt, 2u);
+  EXPECT_EQ(rig.host.in_flight[0].body, body);  // the same request again
+  rig.host.answer(Outcome::http(503));
+  const auto second_retry = rig.pipeline.next_deadline();
+  EXPECT_GE(second_retry, rig.clock.now + 750 * kMs);  // 1.5 s base
+  EXPECT_LE(second_retry, rig.clock.now + 1500 * kMs);
+  ASSERT_TRUE(rig.host.advance());
+  EXPECT_EQ(rig.host.in_flight[0].attempt, 3u);
+  rig.host.answer(Outcome::ok());
+  const auto s = rig.stats();
+  EXPECT_EQ(s.exported, 4u);
+  EXPECT_EQ(s.requests, 3u);
+  EXPECT_EQ(s.retries, 2u);
+  EXPECT_EQ(s.failed, 0u);
+  EXPECT_TRUE(balanced(s));
+}
+
+TEST(Pipeline, RetryAfterSecondsIsHonoured) {
+  Rig rig(small(64, 4));
+  rig.host.poll();
+  rig.spans(4);
+  rig.host.poll();
+  const auto delay = parse_retry_after("7", rig.clock.now);
+  ASSERT_TRUE(delay);
+  rig.host.answer(Outcome::http(429, delay));
+  EXPECT_EQ(rig.pipeline.next_deadline(), rig.clock.now + 7 * kSec);
+  rig.clock.now += 7 * kSec - 1;
+  EXPECT_EQ(rig.host.poll(), 0u);
+  rig.clock.now += 1;
+  EXPECT_EQ(rig.host.poll(), 1u);
+  rig.host.answer(Outcome::ok());
+  EXPECT_EQ(rig.stats().exported, 4u);
+}
+
+TEST(Pipeline, RetryAfterHttpDateIsHonoured) {
+  Rig rig(small(64, 4));
+  rig.clock.now = 784111777ULL * kSec;  // Sun, 06 Nov 1994 08:49:37 GMT
+  rig.host.poll();
+  rig.spans(4);
+  rig.host.poll();
+  const auto delay = parse_retry_after("Sun, 06 Nov 1994 08:49:49 GMT", rig.clock.now);
+  ASSERT_TRUE(delay);
+  EXPECT_EQ(*delay, 12 * kSec);
+  rig.host.answer(Outcome::http(503, delay));
+  EXPECT_EQ(rig.pipeline.next_deadline(), rig.clock.now + 12 * kSec);
+  ASSERT_TRUE(rig.host.advance());
+  rig.host.answer(Outcome::ok());
+  EXPECT_EQ(rig.stats().exported, 4u);
+  EXPECT_TRUE(balanced(rig.stats()));
+}
+
+TEST(Pipeline, UnavailableWithRetryDelayIsHonoured) {
+  Rig rig(small(64, 4));
+  rig.host.poll();
+  rig.spans(4);
+  rig.host.poll();
+  rig.host.answer(Outcome::grpc(GrpcCode::unavailable, 3 * kSec));
+  EXPECT_EQ(rig.pipeline.next_deadline(), rig.clock.now + 3 * kSec);
+  ASSERT_TRUE(rig.host.advance());
+  rig.host.answer(Outcome::ok());
+  EXPECT_EQ(rig.stats().exported, 4u);
+}
+
+TEST(Pipeline, ResourceExhaustedRetriesOnlyWithADelay) {
+  Rig rig(small(64, 4));
+  rig.host.poll();
+  rig.spans(4);
+  rig.host.poll();
+  rig.host.answer(Outcome::grpc(GrpcCode::resource_exhausted, 2 * kSec));
+  EXPECT_EQ(rig.pipeline.next_deadline(), rig.clock.now + 2 * kSec);
+  ASSERT_TRUE(rig.host.advance());
+  rig.host.answer(Outcome::grpc(GrpcCode::resource_exhausted));  // no RetryInfo: final
+  const auto s = rig.stats();
+  EXPECT_EQ(s.exported, 0u);
+  EXPECT_EQ(s.failed, 4u);
+  EXPECT_EQ(s.requests, 2u);
+  EXPECT_EQ(rig.pipeline.next_deadline(), UINT64_MAX);
+  EXPECT_FALSE(s.last_error.empty());
+  EXPECT_TRUE(balanced(s));
+}
+
+TEST(Pipeline, BadRequestIsFinal) {
+  Rig rig(small(64, 4));
+  rig.host.poll();
+  rig.spans(4);
+  rig.host.poll();
+  rig.host.answer(Outcome::http(400, std::nullopt, "malformed"));
+  const auto s = rig.stats();
+  EXPECT_EQ(s.failed, 4u);
+  EXPECT_EQ(s.requests, 1u);
+  EXPECT_EQ(s.retries, 0u);
+  EXPECT_NE(s.last_error.find("malformed"), std::string::npos);
+  EXPECT_EQ(rig.pipeline.next_deadline(), UINT64_MAX);
+  EXPECT_TRUE(balanced(s));
+}
+
+TEST(Pipeline, PartialSuccessCountsRejectedAndIsNotRetried) {
+  Rig rig(small(64, 4));
+  rig.host.poll();
+  rig.spans(4);
+  rig.host.poll();
+  rig.host.answer(Outcome::partial_ok(3, "3 spans had no name"));
+  const auto s = rig.stats();
+  EXPECT_EQ(s.rejected, 3u);
+  EXPECT_EQ(s.exported, 1u);
+  EXPECT_EQ(s.requests, 1u);
+  EXPECT_NE(s.last_error.find("3 spans had no name"), std::string::npos);
+  EXPECT_TRUE(balanced(s));
+}
+
+TEST(Pipeline, PartialSuccessRejectedCountIsClamped) {
+  Rig rig(small(64, 4));
+  rig.host.poll();
+  rig.spans(4);
+  rig.host.poll();
+  rig.host.answer(Outcome::partial_ok(1000, "server miscounted"));
+  const auto s = rig.stats();
+  EXPECT_EQ(s.rejected, 4u);
+  EXPECT_EQ(s.exported, 0u);
+  EXPECT_TRUE(balanced(s));
+}
+
+TEST(Pipeline, TransportThatNeverAnswersTimesOut) {
+  auto c = small(64, 4);
+  c.export_timeout_ns = 10 * kSec;
+  Rig rig(c);
+  rig.host.poll();
+  rig.spans(4);
+  rig.host.poll();
+  const auto sent = rig.clock.now;
+  EXPECT_EQ(rig.host.in_flight[0].deadline, sent + 10 * kSec);
+  EXPECT_EQ(rig.pipeline.next_deadline(), sent + 10 * kSec);
+  rig.host.advance();
+  auto s = rig.stats();
+  EXPECT_EQ(s.failed, 4u);
+  EXPECT_EQ(s.queued, 0u);
+  EXPECT_TRUE(balanced(s));
+  rig.host.answer(Outcome::ok());  // too late: ignored
+  EXPECT_EQ(rig.stats().exported, 0u);
+  EXPECT_TRUE(balanced(rig.stats()));
+}
+
+TEST(Pipeline, RetriesStopAtTheExportTimeout) {
+  auto c = small(64, 4);
+  c.export_timeout_ns = 3 * kSec;
+  c.retry.max_attempts = 100;
+  Rig rig(c);
+  rig.host.poll();
+  rig.spans(4);
+  rig.host.poll();
+  for (int i = 0; i < 20 && !rig.host.in_flight.empty(); ++i) {
+    rig.host.answer(Outcome::network("connection refused"));
+    rig.host.advance();
+  }
+  const auto s = rig.stats();
+  EXPECT_EQ(s.failed, 4u);
+  EXPECT_LT(s.requests, 6u);  // backoff 1, 1.5, ... cannot fit many attempts in 3 s
+  EXPECT_TRUE(balanced(s));
+}
+
+TEST(Pipeline, AttemptsAreLimited) {
+  Rig rig(small(64, 4));
+  rig.host.poll();
+  rig.spans(4);
+  rig.host.poll();
+  for (int i = 0; i < 10 && !rig.host.in_flight.empty(); ++i) {
+    rig.host.answer(Outcome::http(502));
+    rig.host.advance();
+  }
+  const auto s = rig.stats();
+  EXPECT_EQ(s.requests, 5u);
+  EXPECT_EQ(s.failed, 4u);
+}
+
+TEST(Pipeline, BurstOverflowsTheQueueAndIsCountedDropped) {
+  Rig rig(small(16, 8));
+  rig.host.poll();
+  rig.spans(100);  // the app thread never waits: 84 find no room
+  auto s = rig.stats();
+  EXPECT_EQ(s.ended, 100u);
+  EXPECT_EQ(s.dropped, 84u);
+  EXPECT_EQ(s.queued, 16u);
+  EXPECT_TRUE(balanced(s));
+  rig.host.drain_ok();
+  s = rig.stats();
+  EXPECT_EQ(s.exported, 16u);
+  EXPECT_TRUE(balanced(s));
+}
+
+TEST(Pipeline, WaitPolicyWaitsForRoomInsteadOfDropping) {
+  auto c = small(16, 8);
+  c.queue_policy = QueuePolicy::wait;
+  TracerConfig tc;
+  FakeHost* host = nullptr;
+  int waits = 0;
+  tc.wait_for_room = [&](std::uint64_t) {
+    ++waits;
+    host->drain_ok();  // the host loop makes room while the app thread waits
+    return true;
+  };
+  Rig rig(c, std::move(tc));
+  host = &rig.host;
+  rig.host.poll();
+  rig.spans(100);
+  rig.host.drain_ok();
+  const auto s = rig.stats();
+  EXPECT_GT(waits, 0);
+  EXPECT_EQ(s.dropped, 0u);
+  EXPECT_EQ(s.exported, 100u);
+  EXPECT_TRUE(balanced(s));
+}
+
+TEST(Pipeline, WaitPolicyGivesUpWhenTheWaitTimesOut) {
+  auto c = small(16, 8);
+  c.queue_policy = QueuePolicy::wait;
+  TracerConfig tc;
+  tc.wait_for_room = [](std::uint64_t) { return false; };  // time is up at once
+  Rig rig(c, std::move(tc));
+  rig.spans(20);
+  const auto s = rig.stats();
+  EXPECT_EQ(s.dropped, 4u);
+  EXPECT_TRUE(balanced(s));
+}
+
+TEST(Pipeline, FlushWhileAnExportIsInFlight) {
+  Rig rig(small(64, 4));
+  rig.host.poll();
+  rig.spans(4);
+  ASSERT_EQ(rig.host.poll(), 1u);  // in flight
+  rig.spans(2);                    // queued behind it, not a full batch
+  const auto ticket = rig.pipeline.force_flush(rig.clock.now, 10 * kSec);
+  EXPECT_EQ(rig.pipeline.flush_state(ticket), FlushState::pending);
+  EXPECT_EQ(rig.host.poll(), 0u);  // exports do not overlap, even for a flush
+  rig.host.answer(Outcome::ok());
+  EXPECT_EQ(rig.pipeline.flush_state(ticket), FlushState::pending);
+  ASSERT_EQ(rig.host.poll(), 1u);  // the flush sends the partial batch without the delay
+  EXPECT_EQ(rig.host.in_flight[0].spans, 2u);
+  rig.host.answer(Outcome::ok());
+  EXPECT_EQ(rig.pipeline.flush_state(ticket), FlushState::done);
+  EXPECT_EQ(rig.stats().exported, 6u);
+}
+
+TEST(Pipeline, FlushIgnoresSpansEndedAfterIt) {
+  Rig rig(small(64, 8));
+  rig.host.poll();
+  rig.spans(2);
+  const auto ticket = rig.pipeline.force_flush(rig.clock.now, 10 * kSec);
+  rig.host.poll();
+  rig.spans(3);  // after the flush
+  rig.host.answer(Outcome::ok());
+  EXPECT_EQ(rig.pipeline.flush_state(ticket), FlushState::done);
+  EXPECT_EQ(rig.stats().queued, 3u);
+}
+
+TEST(Pipeline, FlushOfAnEmptyPipelineIsDoneAtOnce) {
+  Rig rig;
+  EXPECT_EQ(rig.pipeline.flush_state(rig.pipeline.force_flush(rig.clock.now, kSec)), FlushState::done);
+}
+
+TEST(Pipeline, FlushTimesOutAndSaysSo) {
+  Rig rig(small(64, 8));
+  rig.host.poll();
+  rig.spans(2);
+  const auto ticket = rig.pipeline.force_flush(rig.clock.now, 2 * kSec);
+  rig.host.poll();  // sent, never answered
+  rig.clock.now += 2 * kSec;
+  rig.pipeline.handle_timeouts(rig.clock.now);
+  EXPECT_EQ(rig.pipeline.flush_state(ticket), FlushState::timed_out);
+  EXPECT_TRUE(balanced(rig.stats()));
+}
+
+TEST(Pipeline, ShutdownWithAFullQueueSendsEverything) {
+  Rig rig(small(32, 8));
+  rig.host.poll();
+  rig.spans(32);
+  const auto ticket = rig.pipeline.shutdown(rig.clock.now, 30 * kSec);
+  rig.host.drain_ok();
+  EXPECT_EQ(rig.pipeline.flush_state(ticket), FlushState::done);
+  EXPECT_TRUE(rig.pipeline.is_shut_down());
+  EXPECT_EQ(rig.stats().exported, 32u);
+  rig.spans(1);  // after shutdown: refused, counted dropped
+  const auto s = rig.stats();
+  EXPECT_EQ(s.dropped, 1u);
+  EXPECT_TRUE(balanced(s));
+}
+
+TEST(Pipeline, ShutdownTimeoutReportsWhatCouldNotBeSent) {
+  Rig rig(small(32, 8));
+  rig.host.poll();
+  rig.spans(32);
+  const auto ticket = rig.pipeline.shutdown(rig.clock.now, 5 * kSec);
+  rig.host.poll();
+  rig.host.answer(Outcome::ok());  // one batch goes through
+  rig.host.poll();
+  rig.host.answer(Outcome::http(503));  // then the server falters
+  rig.clock.now += 5 * kSec;
+  rig.pipeline.handle_timeouts(rig.clock.now);
+  const auto s = rig.stats();
+  EXPECT_EQ(rig.pipeline.flush_state(ticket), FlushState::timed_out);
+  EXPECT_EQ(s.exported, 8u);
+  EXPECT_EQ(s.failed, 24u);
+  EXPECT_EQ(s.queued, 0u);
+  EXPECT_NE(s.last_error.find("24 spans"), std::string::npos);
+  EXPECT_TRUE(rig.pipeline.is_shut_down());
+  EXPECT_TRUE(balanced(s));
+}
+
+TEST(Pipeline, BatchLargerThanTheSizeLimitIsSplit) {
+  auto c = small(512, 512);
+  c.max_request_bytes = 8 * 1024;
+  Rig rig(c);
+  rig.host.poll();
+  for (int i = 0; i < 200; ++i)
+    rig.tracer.start_span("s").set_attribute("payload", std::string(200, 'x')).end();
+  rig.pipeline.force_flush(rig.clock.now, 60 * kSec);
+  std::size_t spans = 0, requests = 0;
+  for (int i = 0; i < 100 && rig.stats().queued > 0; ++i) {
+    rig.host.poll();
+    while (!rig.host.in_flight.empty()) {
+      EXPECT_LE(rig.host.in_flight[0].body.size(), 8u * 1024);
+      spans += spans_in(rig.host.in_flight[0].body);
+      ++requests;
+      rig.host.answer(Outcome::ok());
+    }
+  }
+  EXPECT_EQ(spans, 200u);
+  EXPECT_GT(requests, 5u);
+  EXPECT_EQ(rig.stats().exported, 200u);
+  EXPECT_TRUE(balanced(rig.stats()));
+}
+
+TEST(Pipeline, JsonBodiesAreSplitToFitToo) {
+  auto c = small(512, 512);
+  c.max_request_bytes = 8 * 1024;
+  c.protocol = Protocol::json;
+  Rig rig(c);
+  rig.host.poll();
+  for (int i = 0; i < 100; ++i) rig.tracer.start_span("s").set_attribute("payload", std::string(100, 'x')).end();
+  rig.pipeline.force_flush(rig.clock.now, 60 * kSec);
+  rig.host.drain_ok();
+  for (const auto& r : rig.host.all) {
+    EXPECT_EQ(r.content_type, "application/json");
+    EXPECT_LE(r.body.size(), 8u * 1024);
+    EXPECT_EQ(r.body.front(), '{');
+  }
+  EXPECT_EQ(rig.stats().exported, 100u);
+}
+
+TEST(Pipeline, OneSpanOverTheLimitFailsAloneAndSaysWhy) {
+  auto c = small(64, 8);
+  c.max_request_bytes = 2048;
+  Rig rig(c);
+  rig.host.poll();
+  rig.tracer.start_span("big").set_attribute("payload", std::string(4096, 'x')).end();
+  rig.spans(2);
+  rig.pipeline.force_flush(rig.clock.now, 10 * kSec);
+  rig.host.drain_ok();
+  const auto s = rig.stats();
+  EXPECT_EQ(s.failed, 1u);
+  EXPECT_EQ(s.exported, 2u);
+  EXPECT_NE(s.last_error.find("exceeds the request limit"), std::string::npos);
+  EXPECT_TRUE(balanced(s));
+}
+
+TEST(Pipeline, CountersAndLatency) {
+  Rig rig(small(64, 4));
+  rig.host.poll();
+  rig.spans(4);
+  rig.host.poll();
+  const auto bytes = rig.host.in_flight[0].body.size();
+  rig.clock.now += 30 * kMs;
+  rig.host.answer(Outcome::ok());
+  const auto s = rig.stats();
+  EXPECT_EQ(s.started, 4u);
+  EXPECT_EQ(s.ended, 4u);
+  EXPECT_EQ(s.bytes_sent, bytes);
+  EXPECT_EQ(s.export_latency.total, 1u);
+  EXPECT_EQ(s.export_latency.quantile_ms(0.5), 50.0);  // the 25..50 ms bucket
+}
+
+TEST(Pipeline, RequestsCarryResourceAndScope) {
+  Rig rig(small(64, 2));
+  auto other = rig.provider.tracer("other-lib", "2.0");
+  rig.host.poll();
+  rig.tracer.start_span("a").end();
+  other.start_span("b").end();
+  ASSERT_EQ(rig.host.poll(), 1u);
+  TraceRequest r;
+  ASSERT_TRUE(decode_trace_request(rig.host.in_flight[0].body, r).ok());
+  ASSERT_EQ(r.resource_spans.size(), 1u);
+  EXPECT_EQ(r.resource_spans[0].resource, workload::standard_resource());
+  ASSERT_EQ(r.resource_spans[0].scope_spans.size(), 2u);
+  EXPECT_EQ(r.resource_spans[0].scope_spans[0].scope.name, "test");
+  EXPECT_EQ(r.resource_spans[0].scope_spans[0].spans[0].name, "a");
+  EXPECT_EQ(r.resource_spans[0].scope_spans[1].scope.name, "other-lib");
+  EXPECT_EQ(r.resource_spans[0].scope_spans[1].scope.version, "2.0");
+  EXPECT_EQ(r.resource_spans[0].scope_spans[1].spans[0].name, "b");
+}
+
+}  // namespace
+}  // namespace otlp

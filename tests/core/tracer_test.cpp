@@ -1,0 +1,330 @@
+// The tracing API, checked on what it exports: every span is decoded from the request body
+// the pipeline would send, so these tests see exactly what a collector would.
+#include <gtest/gtest.h>
+
+#include "otlp/propagation.hpp"
+#include "otlp/workload.hpp"
+#include "support/fake_host.hpp"
+
+namespace otlp {
+namespace {
+
+using testing::FakeClock;
+using testing::FakeHost;
+using testing::kMs;
+using testing::kSec;
+
+struct Rig {
+  explicit Rig(TracerConfig tc = {}) : pipeline(config(), Resource{}), provider(pipeline, clock, std::move(tc)), tracer(provider.tracer("t")), host(pipeline, clock) {}
+  static PipelineConfig config() {
+    PipelineConfig c;
+    c.max_queue_size = 4096;
+    c.max_export_batch_size = 4096;
+    return c;
+  }
+  // Every span exported so far, in end order.
+  std::vector<SpanData> exported() {
+    pipeline.force_flush(clock.now, kSec);
+    host.drain_ok();
+    std::vector<SpanData> out;
+    for (const auto& r : host.all) {
+      TraceRequest req;
+      EXPECT_TRUE(decode_trace_request(r.body, req).ok());
+      for (auto& rs : req.resource_spans)
+        for (auto& ss : rs.scope_spans)
+          for (auto& s : ss.spans) out.push_back(std::move(s));
+    }
+    host.all.clear();
+    return out;
+  }
+  SpanData only() {
+    auto spans = exported();
+    EXPECT_EQ(spans.size(), 1u);
+    return spans.empty() ? SpanData{} : spans[0];
+  }
+
+  FakeClock clock;
+  Pipeline pipeline;
+  TracerProvider provider;
+  Tracer tracer;
+  FakeHost host;
+};
+
+const AnyValue* find(const Attributes& attrs, std::string_view key) {
+  for (const auto& kv : attrs)
+    if (kv.key == key) return &kv.value;
+  return nullptr;
+}
+
+TEST(Tracer, RootSpanFieldsAsExported) {
+  Rig rig;
+  const auto t0 = rig.clock.now;
+  auto span = rig.tracer.start_span("GET /", {.kind = SpanKind::server});
+  EXPECT_TRUE(span.is_recording());
+  EXPECT_TRUE(span.context().valid());
+  EXPECT_TRUE(span.context().sampled());
+  const auto ctx = span.context();
+  rig.clock.now += 3 * kMs;
+  span.end();
+  const auto s = rig.only();
+  EXPECT_EQ(s.trace_id, ctx.trace_id);
+  EXPECT_EQ(s.span_id, ctx.span_id);
+  EXPECT_FALSE(s.parent_span_id.valid());
+  EXPECT_EQ(s.name, "GET /");
+  EXPECT_EQ(s.kind, SpanKind::server);
+  EXPECT_EQ(s.start_time_unix_nano, t0);
+  EXPECT_EQ(s.end_time_unix_nano, t0 + 3 * kMs);
+  EXPECT_EQ(s.flags, kFlagSampled | kFlagHasIsRemote);  // a root: parent not remote
+  EXPECT_EQ(s.status.code, StatusCode::unset);
+}
+
+TEST(Tracer, ChildOfARemoteParent) {
+  Rig rig;
+  auto parent = parse_traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+  ASSERT_TRUE(parent);
+  parent->trace_state = "vendor=x";
+  rig.tracer.start_span("child", {.parent = &*parent}).end();
+  const auto s = rig.only();
+  EXPECT_EQ(s.trace_id, parent->trace_id);
+  EXPECT_EQ(s.parent_span_id, parent->span_id);
+  EXPECT_NE(s.span_id, parent->span_id);
+  EXPECT_EQ(s.trace_state, "vendor=x");
+  EXPECT_EQ(s.flags, kFlagSampled | kFlagHasIsRemote | kFlagIsRemote);
+}
+
+TEST(Tracer, ChildOfALocalParentSharesItsTrace) {
+  Rig rig;
+  auto parent = rig.tracer.start_span("parent");
+  auto child = rig.tracer.start_span("child", {.parent = &parent.context()});
+  EXPECT_EQ(child.context().trace_id, parent.context().trace_id);
+  child.end();
+  parent.end();
+  const auto spans = rig.exported();
+  ASSERT_EQ(spans.size(), 2u);
+  EXPECT_EQ(spans[0].parent_span_id, spans[1].span_id);
+  EXPECT_EQ(spans[0].flags & kFlagIsRemote, 0u);
+}
+
+TEST(Tracer, InvalidParentStartsANewTrace) {
+  Rig rig;
+  SpanContext invalid;
+  auto span = rig.tracer.start_span("s", {.parent = &invalid});
+  EXPECT_TRUE(span.context().trace_id.valid());
+  span.end();
+  EXPECT_FALSE(rig.only().parent_span_id.valid());
+}
+
+TEST(Tracer, IdsAreUniqueAndNeverZero) {
+  Rig rig;
+  std::vector<TraceId> traces;
+  std::vector<SpanId> spans;
+  for (int i = 0; i < 2000; ++i) {
+    auto s = rig.tracer.start_span("s");
+    ASSERT_TRUE(s.context().trace_id.valid());
+    ASSERT_TRUE(s.context().span_id.valid());
+    traces.push_back(s.context().trace_id);
+    spans.push_back(s.context().span_id);
+  }
+  auto unique = [](auto v) {
+    std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.bytes < b.bytes; });
+    return std::adjacent_find(v.begin(), v.end()) == v.end();
+  };
+  EXPECT_TRUE(unique(traces));
+  EXPECT_TRUE(unique(spans));
+}
+
+TEST(Tracer, SameSeedSameIds) {
+  TracerConfig a, b;
+  a.id_seed = b.id_seed = 99;
+  Rig ra(std::move(a)), rb(std::move(b));
+  EXPECT_EQ(ra.tracer.start_span("x").context(), rb.tracer.start_span("x").context());
+}
+
+TEST(Tracer, UnsampledSpanRecordsNothingButPropagates) {
+  TracerConfig tc;
+  tc.sampler = always_off_sampler();
+  Rig rig(std::move(tc));
+  auto span = rig.tracer.start_span("dropped", {{"a", 1}});
+  EXPECT_FALSE(span.is_recording());
+  EXPECT_TRUE(span.context().valid());
+  EXPECT_FALSE(span.context().sampled());
+  span.set_attribute("b", 2).add_event("e").set_status(StatusCode::error, "x");
+  span.end();
+  EXPECT_TRUE(rig.exported().empty());
+  const auto s = rig.pipeline.stats();
+  EXPECT_EQ(s.started, 1u);
+  EXPECT_EQ(s.sampled_out, 1u);
+  EXPECT_EQ(s.ended, 0u);
+  EXPECT_EQ(format_traceparent(span.context()).substr(53), "00");
+}
+
+TEST(Tracer, AttributesOfEveryKind) {
+  Rig rig;
+  const AnyValue arr = AnyValue::array_of({1, "two", 3.0});
+  const AnyValue raw = AnyValue::bytes(std::string("\0\1\2", 3));
+  rig.tracer.start_span("s", {{"str", "v"}, {"int", 42}, {"neg", -7LL}, {"dbl", 2.5}, {"yes", true}, {"arr", arr}, {"raw", raw}})
+      .end();
+  const auto s = rig.only();
+  ASSERT_EQ(s.attributes.size(), 7u);
+  EXPECT_EQ(*find(s.attributes, "str"), AnyValue("v"));
+  EXPECT_EQ(*find(s.attributes, "int"), AnyValue(42));
+  EXPECT_EQ(*find(s.attributes, "neg"), AnyValue(-7));
+  EXPECT_EQ(*find(s.attributes, "dbl"), AnyValue(2.5));
+  EXPECT_EQ(*find(s.attributes, "yes"), AnyValue(true));
+  EXPECT_EQ(*find(s.attributes, "arr"), arr);
+  EXPECT_EQ(*find(s.attributes, "raw"), raw);
+}
+
+TEST(Tracer, SettingAKeyAgainOverwrites) {
+  Rig rig;
+  auto span = rig.tracer.start_span("s");
+  span.set_attribute("a", 1).set_attribute("b", "keep").set_attribute("a", "second").set_attribute("c", 3.5);
+  span.set_attribute("a", 3);
+  span.end();
+  const auto s = rig.only();
+  ASSERT_EQ(s.attributes.size(), 3u);
+  EXPECT_EQ(*find(s.attributes, "a"), AnyValue(3));
+  EXPECT_EQ(*find(s.attributes, "b"), AnyValue("keep"));
+  EXPECT_EQ(*find(s.attributes, "c"), AnyValue(3.5));
+  EXPECT_EQ(s.dropped_attributes_count, 0u);
+}
+
+TEST(Tracer, LimitsDropAndCount) {
+  TracerConfig tc;
+  tc.limits.attribute_count = 2;
+  tc.limits.event_count = 1;
+  tc.limits.link_count = 1;
+  tc.limits.attributes_per_event = 1;
+  tc.limits.attributes_per_link = 0;
+  tc.limits.attribute_value_length = 4;
+  Rig rig(std::move(tc));
+  SpanContext link_ctx;
+  link_ctx.trace_id.bytes[0] = 1;
+  link_ctx.span_id.bytes[0] = 2;
+  auto span = rig.tracer.start_span("s");
+  span.set_attribute("a", "abcdefgh").set_attribute("b", 1).set_attribute("c", 2).set_attribute("d", 3);
+  span.set_attribute("a", "\xe4\xb8\xad\xe6\x96\x87\xe4\xb8\xad\xe6\x96\x87xyz");  // overwrite, not dropped
+  span.add_event("e1", {{"x", 1}, {"y", 2}, {"z", 3}});
+  span.add_event("e2");
+  span.add_link(link_ctx, {{"k", "v"}});
+  span.add_link(link_ctx);
+  span.end();
+  const auto s = rig.only();
+  EXPECT_EQ(s.attributes.size(), 2u);
+  EXPECT_EQ(s.dropped_attributes_count, 2u);
+  EXPECT_EQ(find(s.attributes, "a")->str, "\xe4\xb8\xad\xe6\x96\x87\xe4\xb8\xad\xe6\x96\x87");  // 4 code points
+  ASSERT_EQ(s.events.size(), 1u);
+  EXPECT_EQ(s.dropped_events_count, 1u);
+  EXPECT_EQ(s.events[0].attributes.size(), 1u);
+  EXPECT_EQ(s.events[0].dropped_attributes_count, 2u);
+  ASSERT_EQ(s.links.size(), 1u);
+  EXPECT_EQ(s.dropped_links_count, 1u);
+  EXPECT_TRUE(s.links[0].attributes.empty());
+  EXPECT_EQ(s.links[0].dropped_attributes_count, 1u);
+}
+
+TEST(Tracer, EventsAndLinks) {
+  Rig rig;
+  auto remote = parse_traceparent("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+  ASSERT_TRUE(remote);
+  remote->trace_state = "a=b";
+  auto span = rig.tracer.start_span("s", {.links = {{*remote, {{"why", "batch"}}}}});
+  span.add_event("cache.miss", {{"cache.key", "orders:12345"}}, rig.clock.now + 5);
+  span.add_event("later");
+  span.end();
+  const auto s = rig.only();
+  ASSERT_EQ(s.events.size(), 2u);
+  EXPECT_EQ(s.events[0].name, "cache.miss");
+  EXPECT_EQ(s.events[0].time_unix_nano, rig.clock.now + 5);
+  EXPECT_EQ(s.events[0].attributes, (Attributes{{"cache.key", "orders:12345"}}));
+  EXPECT_EQ(s.events[1].time_unix_nano, rig.clock.now);
+  ASSERT_EQ(s.links.size(), 1u);
+  EXPECT_EQ(s.links[0].trace_id, remote->trace_id);
+  EXPECT_EQ(s.links[0].span_id, remote->span_id);
+  EXPECT_EQ(s.links[0].trace_state, "a=b");
+  EXPECT_EQ(s.links[0].flags, 0x01u | kFlagHasIsRemote | kFlagIsRemote);
+  EXPECT_EQ(s.links[0].attributes, (Attributes{{"why", "batch"}}));
+}
+
+TEST(Tracer, RecordExceptionFollowsSemanticConventions) {
+  Rig rig;
+  auto span = rig.tracer.start_span("s");
+  span.record_exception("std::runtime_error", "disk full", "main.cpp:12");
+  span.record_exception("E", "");  // empty parts are left out
+  span.end();
+  const auto s = rig.only();
+  ASSERT_EQ(s.events.size(), 2u);
+  EXPECT_EQ(s.events[0].name, "exception");
+  EXPECT_EQ(s.events[0].attributes,
+            (Attributes{{"exception.type", "std::runtime_error"}, {"exception.message", "disk full"},
+                        {"exception.stacktrace", "main.cpp:12"}}));
+  EXPECT_EQ(s.events[1].attributes, (Attributes{{"exception.type", "E"}}));
+  EXPECT_EQ(s.status.code, StatusCode::unset);  // recording an exception does not set the status
+}
+
+TEST(Tracer, StatusRules) {
+  Rig rig;
+  rig.tracer.start_span("error").set_status(StatusCode::error, "boom").end();
+  rig.tracer.start_span("ok-final").set_status(StatusCode::ok, "ignored").set_status(StatusCode::error, "late").end();
+  rig.tracer.start_span("unset-ignored").set_status(StatusCode::error, "e").set_status(StatusCode::unset).end();
+  const auto spans = rig.exported();
+  ASSERT_EQ(spans.size(), 3u);
+  EXPECT_EQ(spans[0].status, (Status{StatusCode::error, "boom"}));
+  EXPECT_EQ(spans[1].status, (Status{StatusCode::ok, ""}));  // a description only goes with Error
+  EXPECT_EQ(spans[2].status, (Status{StatusCode::error, "e"}));
+}
+
+TEST(Tracer, UpdateNameAndExplicitTimes) {
+  Rig rig;
+  auto span = rig.tracer.start_span("first", {.start_time_unix_nano = 1000});
+  span.update_name("second");
+  span.end(5000);
+  const auto s = rig.only();
+  EXPECT_EQ(s.name, "second");
+  EXPECT_EQ(s.start_time_unix_nano, 1000u);
+  EXPECT_EQ(s.end_time_unix_nano, 5000u);
+}
+
+TEST(Tracer, EndIsIdempotentAndLaterChangesAreIgnored) {
+  Rig rig;
+  auto span = rig.tracer.start_span("s");
+  span.end();
+  span.end();
+  span.set_attribute("late", 1).update_name("late").add_event("late");
+  EXPECT_FALSE(span.is_recording());
+  const auto s = rig.only();
+  EXPECT_EQ(s.name, "s");
+  EXPECT_TRUE(s.attributes.empty());
+  EXPECT_EQ(rig.pipeline.stats().ended, 1u);
+}
+
+TEST(Tracer, SpanEndsWhenItsHandleGoesOutOfScope) {
+  Rig rig;
+  { auto span = rig.tracer.start_span("scoped"); }
+  { Span moved_from = rig.tracer.start_span("moved"); Span keeper = std::move(moved_from); }
+  const auto spans = rig.exported();
+  ASSERT_EQ(spans.size(), 2u);
+  EXPECT_EQ(spans[1].name, "moved");
+}
+
+TEST(Tracer, StandardSpanMatchesTheWorkloadShape) {
+  Rig rig;
+  auto span = rig.tracer.start_span("GET /api/orders/{id}", {.kind = SpanKind::server});
+  span.set_attribute("http.request.method", "GET")
+      .set_attribute("url.path", "/api/orders/12345")
+      .set_attribute("http.response.status_code", 200)
+      .set_attribute("server.address", "shop.example.com")
+      .set_attribute("network.protocol.version", "1.1")
+      .set_attribute("user_agent.original", "Mozilla/5.0")
+      .set_attribute("app.duration_ms", 1.5)
+      .set_attribute("app.cache_hit", false);
+  span.add_event("cache.miss", {{"cache.key", "orders:12345"}});
+  span.end();
+  const auto s = rig.only();
+  EXPECT_EQ(s.attributes.size(), 8u);
+  EXPECT_EQ(*find(s.attributes, "app.cache_hit"), AnyValue(false));
+  EXPECT_EQ(*find(s.attributes, "http.response.status_code"), AnyValue(200));
+}
+
+}  // namespace
+}  // namespace otlp

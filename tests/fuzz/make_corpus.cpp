@@ -1,0 +1,92 @@
+// Writes seed inputs for a fuzz target into a directory: otlp_make_corpus <target> <dir>.
+// Seeds are generated at build/run time so that no binary file is committed.
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+#include "otlp/proto_writer.hpp"
+#include "otlp/workload.hpp"
+#include "support/random_request.hpp"
+
+namespace {
+
+bool write(const std::string& dir, const std::string& name, const std::string& bytes) {
+  const std::string path = dir + "/" + name;
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  if (!f) {
+    std::fprintf(stderr, "otlp_make_corpus: cannot write %s\n", path.c_str());
+    return false;
+  }
+  const bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
+  return std::fclose(f) == 0 && ok;
+}
+
+// A length-delimited field holding `body`.
+std::string wrap(unsigned field, const std::string& body) {
+  std::string out(1, static_cast<char>(field << 3 | 2));
+  for (std::size_t n = body.size(); ; n >>= 7) {
+    if (n < 0x80) {
+      out += static_cast<char>(n);
+      break;
+    }
+    out += static_cast<char>((n & 0x7f) | 0x80);
+  }
+  return out + body;
+}
+
+// A request at the default depth limit (32): a span attribute value holding a kvlist, 11
+// nested arrays and a kvlist whose KeyValue (at depth 32) has a key and no value; the writer
+// re-encodes that KeyValue with an empty value, one level deeper.
+std::string deep_request() {
+  const std::string kv = wrap(1, "k");                    // KeyValue at depth 32, no value
+  std::string any = wrap(6, wrap(1, kv));                 // AnyValue at 30: kvlist_value { values }
+  for (int k = 0; k < 11; ++k) any = wrap(5, wrap(1, any));     // array_value { values }: AnyValue at 8
+  any = wrap(6, wrap(1, wrap(1, "a") + wrap(2, any)));    // AnyValue at 5: kvlist { "a": ... }
+  const std::string attribute = wrap(9, wrap(1, "deep") + wrap(2, any));  // span attribute at 4
+  return wrap(1, wrap(2, wrap(2, attribute)));            // request > resource_spans > scope_spans > span
+}
+
+// Valid requests (standard workload and small random ones) and a few responses.
+bool proto_seeds(const std::string& dir) {
+  bool ok = true;
+  int n = 0;
+  auto put = [&](const std::string& bytes) { ok = write(dir, "seed-" + std::to_string(n++) + ".pb", bytes) && ok; };
+  for (std::uint64_t spans : {1, 3}) {
+    std::string out;
+    otlp::encode_trace_request(otlp::workload::standard_request(spans, 42), out);
+    put(out);
+  }
+  for (std::uint64_t seed = 1; seed <= 6; ++seed) {
+    otlp::testing::RandomRequestOptions options;
+    options.spans = static_cast<std::uint32_t>(1 + seed % 4);
+    options.resources = 1 + static_cast<std::uint32_t>(seed % 2);
+    options.scopes_per_resource = 1 + static_cast<std::uint32_t>(seed % 3);
+    options.max_nesting = 3;
+    options.huge_values = false;
+    std::string out;
+    otlp::encode_trace_request(otlp::testing::random_request(seed, options), out);
+    put(out);
+  }
+  put(deep_request());
+  for (const otlp::PartialSuccess& p : {otlp::PartialSuccess{0, ""}, otlp::PartialSuccess{7, "spans too old"},
+                                        otlp::PartialSuccess{-1, "negative"}}) {
+    std::string out;
+    otlp::encode_trace_response(&p, out);
+    put(out);
+  }
+  return ok;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 3) {
+    std::fprintf(stderr, "usage: otlp_make_corpus <fuzz target> <corpus dir>\n");
+    return 2;
+  }
+  const std::string_view target = argv[1];
+  const std::string dir = argv[2];
+  if (target == "fuzz_proto_reader") return proto_seeds(dir) ? 0 : 1;
+  std::fprintf(stderr, "otlp_make_corpus: no seeds for %s; it starts from an empty corpus\n", argv[1]);
+  return 0;
+}
