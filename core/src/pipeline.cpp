@@ -36,7 +36,7 @@ class SpanQueue {
     std::uint64_t pos = tail_.load(std::memory_order_relaxed);
     Slot* slot;
     for (;;) {
-      slot = &slots_[pos % capacity_];
+      slot = &slots_[static_cast<std::size_t>(pos % capacity_)];
       const std::uint64_t seq = slot->seq.load(std::memory_order_acquire);
       const auto diff = static_cast<std::int64_t>(seq - pos);
       if (diff == 0) {
@@ -56,7 +56,7 @@ class SpanQueue {
   // The item at the head once published (consumer only; null while empty).
   const Slot* front() const {
     const std::uint64_t pos = head_.load(std::memory_order_relaxed);
-    const Slot* slot = &slots_[pos % capacity_];
+    const Slot* slot = &slots_[static_cast<std::size_t>(pos % capacity_)];
     return slot->seq.load(std::memory_order_acquire) == pos + 1 ? slot : nullptr;
   }
   std::size_t front_bytes() const { return front()->bytes.size(); }
@@ -64,7 +64,7 @@ class SpanQueue {
 
   bool pop(Item& out) {
     const std::uint64_t pos = head_.load(std::memory_order_relaxed);
-    Slot& slot = slots_[pos % capacity_];
+    Slot& slot = slots_[static_cast<std::size_t>(pos % capacity_)];
     if (slot.seq.load(std::memory_order_acquire) != pos + 1) return false;
     out.pos = pos;
     out.scope = slot.scope;

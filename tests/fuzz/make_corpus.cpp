@@ -4,6 +4,9 @@
 #include <string>
 #include <string_view>
 
+#include <vector>
+
+#include "otlp/json.hpp"
 #include "otlp/proto_writer.hpp"
 #include "otlp/workload.hpp"
 #include "support/random_request.hpp"
@@ -46,16 +49,10 @@ std::string deep_request() {
   return wrap(1, wrap(2, wrap(2, attribute)));            // request > resource_spans > scope_spans > span
 }
 
-// Valid requests (standard workload and small random ones) and a few responses.
-bool proto_seeds(const std::string& dir) {
-  bool ok = true;
-  int n = 0;
-  auto put = [&](const std::string& bytes) { ok = write(dir, "seed-" + std::to_string(n++) + ".pb", bytes) && ok; };
-  for (std::uint64_t spans : {1, 3}) {
-    std::string out;
-    otlp::encode_trace_request(otlp::workload::standard_request(spans, 42), out);
-    put(out);
-  }
+// The valid requests both readers are seeded with: the standard workload and small random ones.
+std::vector<otlp::TraceRequest> seed_requests() {
+  std::vector<otlp::TraceRequest> out;
+  for (std::uint64_t spans : {std::uint64_t{1}, std::uint64_t{3}}) out.push_back(otlp::workload::standard_request(spans, 42));
   for (std::uint64_t seed = 1; seed <= 6; ++seed) {
     otlp::testing::RandomRequestOptions options;
     options.spans = static_cast<std::uint32_t>(1 + seed % 4);
@@ -63,13 +60,42 @@ bool proto_seeds(const std::string& dir) {
     options.scopes_per_resource = 1 + static_cast<std::uint32_t>(seed % 3);
     options.max_nesting = 3;
     options.huge_values = false;
+    out.push_back(otlp::testing::random_request(seed, options));
+  }
+  return out;
+}
+
+const otlp::PartialSuccess kResponses[] = {{0, ""}, {7, "spans too old"}, {-1, "negative"}};
+
+bool json_seeds(const std::string& dir) {
+  bool ok = true;
+  int n = 0;
+  auto put = [&](const std::string& text) { ok = write(dir, "seed-" + std::to_string(n++) + ".json", text) && ok; };
+  for (const auto& request : seed_requests()) {
     std::string out;
-    otlp::encode_trace_request(otlp::testing::random_request(seed, options), out);
+    otlp::encode_trace_request_json(request, out);
+    put(out);
+  }
+  for (const auto& p : kResponses) {
+    std::string out;
+    otlp::encode_trace_response_json(&p, out);
+    put(out);
+  }
+  return ok;
+}
+
+// Valid requests, one at the depth limit, and a few responses.
+bool proto_seeds(const std::string& dir) {
+  bool ok = true;
+  int n = 0;
+  auto put = [&](const std::string& bytes) { ok = write(dir, "seed-" + std::to_string(n++) + ".pb", bytes) && ok; };
+  for (const auto& request : seed_requests()) {
+    std::string out;
+    otlp::encode_trace_request(request, out);
     put(out);
   }
   put(deep_request());
-  for (const otlp::PartialSuccess& p : {otlp::PartialSuccess{0, ""}, otlp::PartialSuccess{7, "spans too old"},
-                                        otlp::PartialSuccess{-1, "negative"}}) {
+  for (const auto& p : kResponses) {
     std::string out;
     otlp::encode_trace_response(&p, out);
     put(out);
@@ -87,6 +113,7 @@ int main(int argc, char** argv) {
   const std::string_view target = argv[1];
   const std::string dir = argv[2];
   if (target == "fuzz_proto_reader") return proto_seeds(dir) ? 0 : 1;
+  if (target == "fuzz_json_reader") return json_seeds(dir) ? 0 : 1;
   std::fprintf(stderr, "otlp_make_corpus: no seeds for %s; it starts from an empty corpus\n", argv[1]);
   return 0;
 }

@@ -20,7 +20,8 @@ enum class DecodeError : std::uint8_t {
 
 struct DecodeOptions {
   // Nesting depth counted in messages from the request (depth 0). A standard span's
-  // attribute value sits at depth 5; each array/kvlist level adds 2.
+  // attribute value sits at depth 5; each array level adds 2 (ArrayValue, AnyValue) and each
+  // kvlist level 3 (KeyValueList, KeyValue, AnyValue).
   std::uint32_t max_depth = 32;
 };
 
