@@ -10,6 +10,8 @@
 namespace otlp {
 namespace {
 
+void recycle(std::string& buffer);
+
 // A bounded multi-producer queue (Dmitry Vyukov's array design): a producer claims a
 // position with one CAS and publishes it with a release store; nobody waits on a lock. The
 // one consumer is the host loop.
@@ -31,7 +33,7 @@ class SpanQueue {
     for (std::uint32_t i = 0; i < capacity; ++i) slots_[i].seq.store(i, std::memory_order_relaxed);
   }
 
-  // Moves `bytes` in only when there is room.
+  // Swaps `bytes` in only when there is room; the caller gets the slot's spare buffer.
   bool push(std::uint16_t scope, std::string& bytes) {
     std::uint64_t pos = tail_.load(std::memory_order_relaxed);
     Slot* slot;
@@ -48,7 +50,8 @@ class SpanQueue {
       }
     }
     slot->scope = scope;
-    slot->bytes = std::move(bytes);
+    slot->bytes.swap(bytes);
+    bytes.clear();
     slot->seq.store(pos + 1, std::memory_order_release);
     return true;
   }
@@ -62,14 +65,16 @@ class SpanQueue {
   std::size_t front_bytes() const { return front()->bytes.size(); }
   std::uint16_t front_scope() const { return front()->scope; }
 
+  // Swaps the head item into `out`, leaving `out`'s old buffer (emptied) in the slot for the
+  // next producer to reuse; oversized buffers are released instead of kept.
   bool pop(Item& out) {
     const std::uint64_t pos = head_.load(std::memory_order_relaxed);
     Slot& slot = slots_[static_cast<std::size_t>(pos % capacity_)];
     if (slot.seq.load(std::memory_order_acquire) != pos + 1) return false;
     out.pos = pos;
     out.scope = slot.scope;
-    out.bytes = std::move(slot.bytes);
-    slot.bytes = std::string();
+    out.bytes.swap(slot.bytes);
+    recycle(slot.bytes);
     slot.seq.store(pos + capacity_, std::memory_order_release);
     head_.store(pos + 1, std::memory_order_release);
     return true;
@@ -88,6 +93,15 @@ class SpanQueue {
   alignas(64) std::atomic<std::uint64_t> tail_{0};
   alignas(64) std::atomic<std::uint64_t> head_{0};
 };
+
+// Empties a span buffer for reuse; one that grew past a few typical spans is freed.
+void recycle(std::string& buffer) {
+  if (buffer.capacity() > 8192) {
+    std::string().swap(buffer);
+  } else {
+    buffer.clear();
+  }
+}
 
 void add(std::atomic<std::uint64_t>& counter, std::uint64_t n) { counter.fetch_add(n, std::memory_order_relaxed); }
 void sub(std::atomic<std::uint64_t>& counter, std::uint64_t n) { counter.fetch_sub(n, std::memory_order_relaxed); }
@@ -165,7 +179,7 @@ struct Pipeline::Impl {
 
   std::deque<Batch> batches;
   std::vector<Flush> flushes;
-  std::vector<SpanQueue::Item> items;  // reused between batches
+  std::vector<SpanQueue::Item> items;  // reused between batches, buffers and all
   std::uint64_t next_id = 1;
   std::uint64_t next_ticket = 1;
   std::uint64_t last_export = 0;
@@ -174,7 +188,7 @@ struct Pipeline::Impl {
   bool shutdown_requested = false;
   std::uint64_t shutdown_deadline = 0;
 
-  std::atomic<std::uint64_t> started{0}, sampled_out{0}, ended{0}, dropped{0}, exported{0}, rejected{0},
+  std::atomic<std::uint64_t> started{0} /* sampled only */, sampled_out{0}, ended{0}, dropped{0}, exported{0}, rejected{0},
       failed{0}, in_batches{0}, requests{0}, retries{0}, bytes_sent{0};
   mutable std::mutex stats_mutex;
   LatencyHistogram latency;
@@ -266,10 +280,10 @@ struct Pipeline::Impl {
 
   void build(std::uint64_t now, const PipelineConfig& c) {
     last_export = now;
-    items.clear();
     std::vector<std::uint16_t> scopes;
     std::size_t total = kEnvelopeBytes + resource_part.size();
-    while (items.size() < c.max_export_batch_size && queue.front()) {
+    std::size_t n = 0;
+    while (n < c.max_export_batch_size && queue.front()) {
       const std::uint16_t scope = queue.front_scope();
       std::size_t need = queue.front_bytes();
       const bool new_scope = std::find(scopes.begin(), scopes.end(), scope) == scopes.end();
@@ -277,23 +291,25 @@ struct Pipeline::Impl {
         std::lock_guard<std::mutex> lock(scopes_mutex);
         need += kEnvelopeBytes + scope_parts[scope].size();
       }
-      if (!items.empty() && total + need > c.max_request_bytes) break;
-      SpanQueue::Item item;
+      if (n > 0 && total + need > c.max_request_bytes) break;
+      if (n == items.size()) items.emplace_back();
+      SpanQueue::Item& item = items[n];
       queue.pop(item);
       if (total + need > c.max_request_bytes) {  // one span alone is over the limit
         add(failed, 1);
         note_error("a span of " + std::to_string(item.bytes.size()) + " bytes exceeds the request limit of " +
                    std::to_string(c.max_request_bytes) + " bytes");
+        recycle(item.bytes);
         continue;
       }
       if (new_scope) scopes.push_back(scope);
       total += need;
-      items.push_back(std::move(item));
+      ++n;
     }
-    if (items.empty()) return;
-    add(in_batches, items.size());
-    make_batches(0, items.size(), c);
-    items.clear();
+    if (n == 0) return;
+    add(in_batches, n);
+    make_batches(0, n, c);
+    for (std::size_t i = 0; i < n; ++i) recycle(items[i].bytes);
   }
 
   ExportRequest send(Batch& b, std::uint64_t now, const PipelineConfig& c) {
@@ -378,15 +394,14 @@ std::uint16_t Pipeline::add_scope(InstrumentationScope scope) {
   return static_cast<std::uint16_t>(parts.size() - 1);
 }
 
-Pipeline::Enqueue Pipeline::enqueue(std::uint16_t scope, std::string&& encoded_span) {
+Pipeline::Enqueue Pipeline::enqueue(std::uint16_t scope, std::string& encoded_span) {
   if (impl_->closed.load(std::memory_order_acquire)) return Enqueue::closed;
   if (!impl_->queue.push(scope, encoded_span)) return Enqueue::full;
   return impl_->queue.size() >= config_.max_export_batch_size ? Enqueue::batch_ready : Enqueue::accepted;
 }
 
 void Pipeline::count_started(bool sampled) noexcept {
-  add(impl_->started, 1);
-  if (!sampled) add(impl_->sampled_out, 1);
+  add(sampled ? impl_->started : impl_->sampled_out, 1);  // one atomic per span; stats() adds them
 }
 void Pipeline::count_ended() noexcept { add(impl_->ended, 1); }
 void Pipeline::count_dropped() noexcept { add(impl_->dropped, 1); }
@@ -394,7 +409,7 @@ void Pipeline::count_dropped() noexcept { add(impl_->dropped, 1); }
 Stats Pipeline::stats() const {
   Stats s;
   const Impl& m = *impl_;
-  s.started = get(m.started);
+  s.started = get(m.started) + get(m.sampled_out);
   s.sampled_out = get(m.sampled_out);
   s.ended = get(m.ended);
   s.dropped = get(m.dropped);

@@ -58,9 +58,20 @@ class Writer {
     if (growth == Growth::greedy) out_.resize(std::max(out_.capacity(), used + 256));
     rebase(used);
   }
+  // Writes after `length` bytes of a string kept at full size; the destructor stores the new
+  // length back instead of resizing, so many small appends cost no resize at all.
+  Writer(std::string& out, std::size_t& length) : out_(out), growth_(Growth::exact), length_(&length) {
+    rebase(length);
+  }
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
-  ~Writer() { out_.resize(offset()); }
+  ~Writer() {
+    if (length_) {
+      *length_ = offset();
+    } else {
+      out_.resize(offset());
+    }
+  }
 
   // Every raw_* call must be covered by an earlier ensure().
   void ensure(std::size_t n) {
@@ -153,12 +164,13 @@ class Writer {
   }
   void grow(std::size_t n) {
     const std::size_t at = offset();
-    out_.resize(growth_ == Growth::greedy ? std::max(at + n, out_.size() * 2) : at + n);
+    out_.resize(growth_ == Growth::greedy || length_ ? std::max(at + n, out_.size() * 2) : at + n);
     rebase(at);
   }
 
   std::string& out_;
   Growth growth_;
+  std::size_t* length_ = nullptr;
   char* p_ = nullptr;
   char* end_ = nullptr;
 };

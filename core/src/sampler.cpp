@@ -162,6 +162,10 @@ class ParentBasedSampler final : public Sampler {
         local_sampled_(or_default(std::move(o.local_parent_sampled), true)),
         local_not_sampled_(or_default(std::move(o.local_parent_not_sampled), false)) {}
 
+  bool uses_time() const noexcept override {
+    return root_->uses_time() || remote_sampled_->uses_time() || remote_not_sampled_->uses_time() ||
+           local_sampled_->uses_time() || local_not_sampled_->uses_time();
+  }
   SamplingResult should_sample(const SamplingParams& params) override {
     const SpanContext* parent = params.parent;
     if (parent == nullptr || !parent->valid()) return root_->should_sample(params);
@@ -226,6 +230,7 @@ class RateLimitingSampler final : public Sampler {
     description_ = "RateLimitingSampler{" + format_number(per_second_) + "}";
   }
 
+  bool uses_time() const noexcept override { return true; }
   SamplingResult should_sample(const SamplingParams& params) override {
     const SpanContext* parent = params.parent;
     if (parent != nullptr && parent->valid()) return parent->sampled() ? kSample : kDrop;

@@ -1,5 +1,6 @@
 #include "otlp/tracer.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -34,7 +35,8 @@ struct SpanRecord {
   SpanKind kind = SpanKind::internal;
   std::uint64_t start_time = 0;
   std::string name;
-  std::string buf;
+  std::string buf;      // kept at full size; `len` bytes are the span's
+  std::size_t len = 0;
   std::vector<AttributeSlot> attributes;
   std::uint32_t dropped_attributes = 0;
   std::uint32_t events = 0;
@@ -99,7 +101,9 @@ void set_attribute_in(SpanRecord& r, const SpanLimits& limits, std::string_view 
     const AttributeSlot s = slots[i];
     if (s.key_size != key.size() || std::memcmp(r.buf.data() + s.key_offset, key.data(), key.size()) != 0) continue;
     // Replace: cut the old entry out, shift what followed it, append the new value below.
-    r.buf.erase(s.entry_offset, s.entry_size);
+    std::memmove(r.buf.data() + s.entry_offset, r.buf.data() + s.entry_offset + s.entry_size,
+                 r.len - s.entry_offset - s.entry_size);
+    r.len -= s.entry_size;
     slots.erase(slots.begin() + static_cast<std::ptrdiff_t>(i));
     for (auto& other : slots) {
       if (other.entry_offset > s.entry_offset) {
@@ -113,9 +117,9 @@ void set_attribute_in(SpanRecord& r, const SpanLimits& limits, std::string_view 
     ++r.dropped_attributes;
     return;
   }
-  const std::size_t at = r.buf.size();
+  const std::size_t at = r.len;
   {
-    Writer w(r.buf, Writer::Growth::exact);
+    Writer w(r.buf, r.len);
     write_attribute(w, 9, key, value, limits.attribute_value_length);
   }
   // Entry layout: tag(9) len [tag(1) keylen key] ...; all tags here are one byte.
@@ -127,7 +131,7 @@ void set_attribute_in(SpanRecord& r, const SpanLimits& limits, std::string_view 
     while (static_cast<unsigned char>(r.buf[key_at]) >= 0x80) ++key_at;
     ++key_at;  // past the key length
   }
-  slots.push_back({static_cast<std::uint32_t>(at), static_cast<std::uint32_t>(r.buf.size() - at),
+  slots.push_back({static_cast<std::uint32_t>(at), static_cast<std::uint32_t>(r.len - at),
                    static_cast<std::uint32_t>(key_at), static_cast<std::uint32_t>(key.size())});
 }
 
@@ -137,7 +141,7 @@ void add_event_to(SpanRecord& r, const SpanLimits& limits, std::string_view name
     ++r.dropped_events;
     return;
   }
-  Writer w(r.buf, Writer::Growth::exact);
+  Writer w(r.buf, r.len);
   auto m = w.open(11, 1);
   w.fixed64_field(1, time);
   w.string_field(2, name);
@@ -154,7 +158,7 @@ void add_link_to(SpanRecord& r, const SpanLimits& limits, const SpanContext& ctx
     ++r.dropped_links;
     return;
   }
-  Writer w(r.buf, Writer::Growth::exact);
+  Writer w(r.buf, r.len);
   auto m = w.open(13, 1);
   w.id_field(1, ctx.trace_id);
   w.id_field(2, ctx.span_id);
@@ -184,10 +188,10 @@ void seal(SpanRecord& r, std::uint64_t end_time) {
   const std::size_t tail = varint_field_size(r.dropped_attributes) + varint_field_size(r.dropped_events) +
                            varint_field_size(r.dropped_links) +
                            (has_status ? 1 + varint_size(status_size) + status_size : 0) + 6;
-  const std::size_t body = head + r.buf.size() + tail;
+  const std::size_t body = head + r.len + tail;
   const std::size_t prefix = 1 + varint_size(body);
-  const std::size_t middle = r.buf.size();
-  r.buf.resize(prefix + body);
+  const std::size_t middle = r.len;
+  r.buf.resize(prefix + body);  // from here on the string's size is the span's
   char* d = r.buf.data();
   std::memmove(d + prefix + head, d, middle);
 
@@ -251,6 +255,36 @@ void seal(SpanRecord& r, std::uint64_t end_time) {
   put_fixed32(p, flags);
 }
 
+// One spare record per thread: a span's record (its name, attribute index and the buffer the
+// queue handed back) is reused by the next span the thread starts, so steady-state recording
+// does not allocate.
+thread_local std::unique_ptr<SpanRecord> spare_record;
+
+SpanRecord* take_record() {
+  SpanRecord* r = spare_record ? spare_record.release() : new SpanRecord;
+  if (r->attributes.capacity() == 0) r->attributes.reserve(kTypicalAttributes);
+  // The buffer the queue handed back is empty; size it once for the whole span.
+  r->buf.resize(std::max(r->buf.capacity(), kTypicalSpanBytes));
+  r->len = 0;
+  return r;
+}
+
+void give_back(SpanRecord* r) {
+  if (spare_record || r->buf.capacity() > 8192) {
+    delete r;
+    return;
+  }
+  r->buf.clear();
+  r->len = 0;
+  r->attributes.clear();
+  r->context.trace_state.clear();
+  r->status = Status{};
+  r->parent_span_id = SpanId{};
+  r->parent_remote = false;
+  r->dropped_attributes = r->events = r->dropped_events = r->links = r->dropped_links = 0;
+  spare_record.reset(r);
+}
+
 template <class IdT>
 IdT make_id(TracerProvider& provider, std::uint64_t (TracerProvider::*next)() noexcept) {
   IdT id;
@@ -267,9 +301,17 @@ IdT make_id(TracerProvider& provider, std::uint64_t (TracerProvider::*next)() no
 
 // ---- TracerProvider ---------------------------------------------------------------------
 
+namespace {
+std::atomic<std::uint64_t> provider_serials{0};
+}  // namespace
+
 TracerProvider::TracerProvider(Pipeline& pipeline, Clock& clock, TracerConfig config)
-    : pipeline_(pipeline), clock_(clock), config_(std::move(config)) {
+    : pipeline_(pipeline),
+      clock_(clock),
+      config_(std::move(config)),
+      serial_(provider_serials.fetch_add(1, std::memory_order_relaxed) + 1) {
   if (!config_.sampler) config_.sampler = parent_based_sampler(always_on_sampler());
+  sampler_uses_time_ = config_.sampler->uses_time();
 }
 
 Tracer TracerProvider::tracer(std::string_view scope_name, std::string_view scope_version) {
@@ -280,24 +322,36 @@ Tracer TracerProvider::tracer(std::string_view scope_name, std::string_view scop
 }
 
 std::uint64_t TracerProvider::next_random() noexcept {
-  // splitmix64 over a shared counter: lock-free, and one seed gives one sequence.
-  std::uint64_t z = config_.id_seed + (id_counter_.fetch_add(1, std::memory_order_relaxed) + 1) * 0x9e3779b97f4a7c15ULL;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
+  // Ids come from a generator per thread and provider, seeded from the provider's seed and the
+  // order in which threads first asked: no shared atomic on the hot path, and one seed still
+  // gives one sequence to a single-threaded program. A thread remembers a few providers; one
+  // it forgot gets a fresh stream (never a repeat of an old one) when it comes back.
+  struct Stream {
+    std::uint64_t provider = 0;
+    Random rng;
+  };
+  thread_local Stream streams[4];
+  thread_local unsigned next_slot = 0;
+  for (auto& st : streams)
+    if (st.provider == serial_) return st.rng.next();
+  Stream& st = streams[next_slot++ % 4];
+  st.provider = serial_;
+  const std::uint64_t ordinal = id_streams_.fetch_add(1, std::memory_order_relaxed);
+  st.rng.reseed(config_.id_seed ^ (ordinal * 0xd1b54a32d192ed03ULL));
+  return st.rng.next();
 }
 
 void TracerProvider::finish(SpanRecord& r, std::uint64_t end_time) {
   if (!r.exported) return;
   pipeline_.count_ended();
   seal(r, end_time ? end_time : clock_.now_unix_nano());
-  auto result = pipeline_.enqueue(r.scope, std::move(r.buf));
+  auto result = pipeline_.enqueue(r.scope, r.buf);
   if (result == Pipeline::Enqueue::full && pipeline_.config().queue_policy == QueuePolicy::wait &&
       config_.wait_for_room) {
     // The budget is counted in calls to the host's wait, which measures the time itself.
     std::uint64_t left = pipeline_.config().max_wait_ns;
     while (result == Pipeline::Enqueue::full && config_.wait_for_room(left)) {
-      result = pipeline_.enqueue(r.scope, std::move(r.buf));
+      result = pipeline_.enqueue(r.scope, r.buf);
       left = left > 1'000'000 ? left / 2 : left;
     }
   }
@@ -310,41 +364,39 @@ void TracerProvider::finish(SpanRecord& r, std::uint64_t end_time) {
 
 // ---- Tracer ----------------------------------------------------------------------------
 
-Span Tracer::start_span(std::string_view name, const SpanStartOptions& options) {
-  return start_span(name, {}, options);
-}
-
 Span Tracer::start_span(std::string_view name, AttributeList attributes, const SpanStartOptions& options) {
   TracerProvider& p = *provider_;
   const SpanContext* parent = options.parent && options.parent->valid() ? options.parent : nullptr;
-  SpanContext ctx;
+  Span span;  // returned in place: a dropped span costs its ids, the decision and a counter
+  span.provider_ = &p;
+  SpanContext& ctx = span.context_;
   ctx.trace_id = parent ? parent->trace_id : make_id<TraceId>(p, &TracerProvider::next_random);
   ctx.span_id = make_id<SpanId>(p, &TracerProvider::next_random);
-  if (parent) ctx.trace_state = parent->trace_state;
+  if (parent && !parent->trace_state.empty()) ctx.trace_state = parent->trace_state;
 
-  const std::uint64_t now = options.start_time_unix_nano ? options.start_time_unix_nano : p.clock_.now_unix_nano();
+  std::uint64_t now = options.start_time_unix_nano;
+  if (now == 0 && p.sampler_uses_time_) now = p.clock_.now_unix_nano();
   SamplingParams params{parent, ctx.trace_id, name, options.kind, now};
   const SamplingDecision decision = p.config_.sampler->should_sample(params).decision;
   const bool sampled = decision == SamplingDecision::record_and_sample;
   ctx.trace_flags = static_cast<std::uint8_t>(((parent ? parent->trace_flags : 0) & ~kFlagSampled) |
                                                (sampled ? kFlagSampled : 0));
   p.pipeline_.count_started(sampled);
-  if (decision == SamplingDecision::drop) return Span(&p, nullptr, ctx);
+  if (decision == SamplingDecision::drop) return span;
 
-  auto* r = new SpanRecord;
+  if (now == 0) now = p.clock_.now_unix_nano();  // only spans that record pay for the clock
+  SpanRecord* r = take_record();
   r->context = ctx;
   r->exported = sampled;
   r->scope = scope_;
   r->kind = options.kind;
   r->start_time = now;
-  r->name = std::string(name);
+  r->name.assign(name.data(), name.size());
   if (parent) {
     r->parent_span_id = parent->span_id;
     r->parent_remote = parent->remote;
   }
-  r->buf.reserve(kTypicalSpanBytes);
-  r->attributes.reserve(kTypicalAttributes);
-  Span span(&p, r, ctx);
+  span.record_ = r;
   span.set_attributes(attributes);
   for (const auto& link : options.links) span.add_link(link.context, link.attributes);
   return span;
@@ -368,28 +420,16 @@ Span& Span::operator=(Span&& other) noexcept {
   return *this;
 }
 
-Span& Span::set_attribute(std::string_view key, AttributeValue value) {
-  if (record_) set_attribute_in(*record_, provider_->limits(), key, value);
-  return *this;
+void Span::record_attribute(std::string_view key, const AttributeValue& value) {
+  set_attribute_in(*record_, provider_->limits(), key, value);
 }
 
-Span& Span::set_attributes(AttributeList attributes) {
-  if (record_)
-    for (const auto& a : attributes) set_attribute_in(*record_, provider_->limits(), a.key, a.value);
-  return *this;
+void Span::record_event(std::string_view name, const Attribute* attributes, std::size_t n, std::uint64_t time) {
+  add_event_to(*record_, provider_->limits(), name, attributes, n, time ? time : provider_->clock().now_unix_nano());
 }
 
-Span& Span::add_event(std::string_view name, AttributeList attributes, std::uint64_t time) {
-  if (record_)
-    add_event_to(*record_, provider_->limits(), name, attributes.begin(), attributes.size(),
-                 time ? time : provider_->clock().now_unix_nano());
-  return *this;
-}
-
-Span& Span::add_link(const SpanContext& context, AttributeList attributes) {
-  if (record_ && context.valid())
-    add_link_to(*record_, provider_->limits(), context, attributes.begin(), attributes.size());
-  return *this;
+void Span::record_link(const SpanContext& context, const Attribute* attributes, std::size_t n) {
+  if (context.valid()) add_link_to(*record_, provider_->limits(), context, attributes, n);
 }
 
 Span& Span::record_exception(std::string_view type, std::string_view message, std::string_view stacktrace,
@@ -417,12 +457,11 @@ Span& Span::update_name(std::string_view name) {
   return *this;
 }
 
-void Span::end(std::uint64_t end_time) {
-  if (!record_) return;
+void Span::finish(std::uint64_t end_time) {
   SpanRecord* r = record_;
   record_ = nullptr;
   provider_->finish(*r, end_time);
-  delete r;
+  give_back(r);
 }
 
 }  // namespace otlp

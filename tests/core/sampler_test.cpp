@@ -656,3 +656,21 @@ TEST(MakeSampler, BadRateNamesTheVariableAndValue) {
 
 }  // namespace
 }  // namespace otlp
+
+namespace otlp {
+namespace {
+
+TEST(SamplerUsesTime, OnlyTheRateLimiterAndWhatWrapsIt) {
+  EXPECT_FALSE(always_on_sampler()->uses_time());
+  EXPECT_FALSE(always_off_sampler()->uses_time());
+  EXPECT_FALSE(trace_id_ratio_sampler(0.5)->uses_time());
+  EXPECT_FALSE(parent_based_sampler(trace_id_ratio_sampler(0.5))->uses_time());
+  EXPECT_TRUE(rate_limiting_sampler(10)->uses_time());
+  EXPECT_TRUE(parent_based_sampler(rate_limiting_sampler(10))->uses_time());
+  ParentBasedOptions o;
+  o.local_parent_not_sampled = rate_limiting_sampler(1);
+  EXPECT_TRUE(parent_based_sampler(always_on_sampler(), std::move(o))->uses_time());
+}
+
+}  // namespace
+}  // namespace otlp

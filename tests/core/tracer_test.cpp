@@ -158,6 +158,22 @@ TEST(Tracer, UnsampledSpanRecordsNothingButPropagates) {
   EXPECT_EQ(format_traceparent(span.context()).substr(53), "00");
 }
 
+TEST(Tracer, DroppedSpansDoNotReadTheClockUnlessTheSamplerNeedsIt) {
+  TracerConfig off;
+  off.sampler = always_off_sampler();
+  Rig rig(std::move(off));
+  rig.tracer.start_span("dropped").set_attribute("a", 1).add_event("e").end();
+  EXPECT_EQ(rig.clock.reads, 0u);
+
+  TracerConfig limited;
+  limited.sampler = rate_limiting_sampler(1);
+  Rig rig2(std::move(limited));
+  EXPECT_TRUE(rig2.tracer.start_span("first").is_recording());
+  const auto reads = rig2.clock.reads;
+  EXPECT_FALSE(rig2.tracer.start_span("over the rate").is_recording());
+  EXPECT_EQ(rig2.clock.reads, reads + 1);  // the rate limiter decides on the time
+}
+
 TEST(Tracer, AttributesOfEveryKind) {
   Rig rig;
   const AnyValue arr = AnyValue::array_of({1, "two", 3.0});

@@ -17,7 +17,11 @@ constexpr std::uint64_t kSec = 1'000'000'000;
 class FakeClock final : public Clock {
  public:
   std::uint64_t now = 1'700'000'000 * kSec;
-  std::uint64_t now_unix_nano() noexcept override { return now; }
+  std::uint64_t reads = 0;
+  std::uint64_t now_unix_nano() noexcept override {
+    ++reads;
+    return now;
+  }
 };
 
 struct SentRequest {

@@ -100,8 +100,10 @@ class Pipeline {
   // --- any thread -------------------------------------------------------------------------
   enum class Enqueue : std::uint8_t { accepted, batch_ready, full, closed };
   // Takes one span already encoded as a ScopeSpans.spans field (encode_span_field). Never
-  // blocks; `batch_ready` means a full batch is waiting, so the host should poll soon.
-  Enqueue enqueue(std::uint16_t scope, std::string&& encoded_span);
+  // blocks; `batch_ready` means a full batch is waiting, so the host should poll soon. When
+  // taken, `encoded_span` is handed back as an empty buffer with capacity to reuse, so
+  // steady-state recording allocates nothing; when refused it is left as it was.
+  Enqueue enqueue(std::uint16_t scope, std::string& encoded_span);
   void count_started(bool sampled) noexcept;
   void count_ended() noexcept;
   void count_dropped() noexcept;  // an ended span that could not be queued

@@ -30,6 +30,9 @@ class Sampler {
  public:
   virtual ~Sampler() = default;
   virtual SamplingResult should_sample(const SamplingParams& params) = 0;
+  // Whether decisions read SamplingParams::now_unix_nano. When none does, the tracer reads the
+  // clock only for spans it records, so a dropped span costs no clock read.
+  virtual bool uses_time() const noexcept { return false; }
   // The spec's description, e.g. "TraceIdRatioBased{0.25}", "ParentBased{root=AlwaysOnSampler,...}".
   virtual std::string description() const = 0;
 };

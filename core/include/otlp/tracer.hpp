@@ -26,33 +26,39 @@ class Clock {
 };
 
 // A borrowed attribute value: the scalar kinds by value, strings as views, anything else
-// (arrays, key-value lists, bytes) through an AnyValue. Nothing is copied until encoded.
+// (arrays, key-value lists, bytes) through an AnyValue. Nothing is copied until encoded. It
+// is 16 bytes so it travels in registers (strings over 4 GiB are cut at 4 GiB).
 class AttributeValue {
  public:
-  AttributeValue(const char* s) : kind_(Kind::string), str_(s) {}
-  AttributeValue(std::string_view s) : kind_(Kind::string), str_(s) {}
-  AttributeValue(const std::string& s) : kind_(Kind::string), str_(s) {}
-  AttributeValue(bool b) : kind_(Kind::boolean), int_(b) {}
-  AttributeValue(int v) : kind_(Kind::int64), int_(v) {}
-  AttributeValue(long v) : kind_(Kind::int64), int_(v) {}
-  AttributeValue(long long v) : kind_(Kind::int64), int_(v) {}
-  AttributeValue(unsigned v) : kind_(Kind::int64), int_(v) {}
-  AttributeValue(double v) : kind_(Kind::dbl), dbl_(v) {}
-  AttributeValue(const AnyValue& v) : kind_(Kind::any), any_(&v) {}
-
   enum class Kind : std::uint8_t { string, boolean, int64, dbl, any };
+
+  AttributeValue(const char* s) : AttributeValue(std::string_view(s)) {}
+  AttributeValue(std::string_view s) : ptr_(s.data()), len_(clamp(s.size())), kind_(Kind::string) {}
+  AttributeValue(const std::string& s) : AttributeValue(std::string_view(s)) {}
+  AttributeValue(bool b) : int_(b), kind_(Kind::boolean) {}
+  AttributeValue(int v) : int_(v), kind_(Kind::int64) {}
+  AttributeValue(long v) : int_(v), kind_(Kind::int64) {}
+  AttributeValue(long long v) : int_(v), kind_(Kind::int64) {}
+  AttributeValue(unsigned v) : int_(v), kind_(Kind::int64) {}
+  AttributeValue(double v) : dbl_(v), kind_(Kind::dbl) {}
+  AttributeValue(const AnyValue& v) : any_(&v), kind_(Kind::any) {}
+
   Kind kind() const { return kind_; }
-  std::string_view str() const { return str_; }
+  std::string_view str() const { return {ptr_, len_}; }
   std::int64_t int_value() const { return int_; }
   double double_value() const { return dbl_; }
   const AnyValue& any() const { return *any_; }
 
  private:
+  static std::uint32_t clamp(std::size_t n) { return n > 0xffffffffu ? 0xffffffffu : static_cast<std::uint32_t>(n); }
+  union {
+    const char* ptr_;
+    std::int64_t int_;
+    double dbl_;
+    const AnyValue* any_;
+  };
+  std::uint32_t len_ = 0;
   Kind kind_;
-  std::string_view str_;
-  std::int64_t int_ = 0;
-  double dbl_ = 0;
-  const AnyValue* any_ = nullptr;
 };
 
 struct Attribute {
@@ -108,13 +114,15 @@ class TracerProvider {
   Pipeline& pipeline_;
   Clock& clock_;
   TracerConfig config_;
-  std::atomic<std::uint64_t> id_counter_{0};
+  bool sampler_uses_time_ = false;
+  std::uint64_t serial_;                      // tells providers apart, even at a reused address
+  std::atomic<std::uint64_t> id_streams_{0};  // each thread draws ids from a stream of its own
 };
 
 class Tracer {
  public:
-  Span start_span(std::string_view name, const SpanStartOptions& options = {});
   Span start_span(std::string_view name, AttributeList attributes, const SpanStartOptions& options = {});
+  Span start_span(std::string_view name, const SpanStartOptions& options = {});
 
  private:
   friend class TracerProvider;
@@ -136,11 +144,25 @@ class Span {
   bool is_recording() const noexcept { return record_ != nullptr; }
   const SpanContext& context() const noexcept { return context_; }
 
+  // Every call on a span that is not recording returns at once, inline.
   // Overwrites an existing key; beyond the attribute count limit drops and counts.
-  Span& set_attribute(std::string_view key, AttributeValue value);
-  Span& set_attributes(AttributeList attributes);
-  Span& add_event(std::string_view name, AttributeList attributes = {}, std::uint64_t time_unix_nano = 0);
-  Span& add_link(const SpanContext& context, AttributeList attributes = {});
+  Span& set_attribute(std::string_view key, AttributeValue value) {
+    if (record_) record_attribute(key, value);
+    return *this;
+  }
+  Span& set_attributes(AttributeList attributes) {
+    if (record_)
+      for (const auto& a : attributes) record_attribute(a.key, a.value);
+    return *this;
+  }
+  Span& add_event(std::string_view name, AttributeList attributes = {}, std::uint64_t time_unix_nano = 0) {
+    if (record_) record_event(name, attributes.begin(), attributes.size(), time_unix_nano);
+    return *this;
+  }
+  Span& add_link(const SpanContext& context, AttributeList attributes = {}) {
+    if (record_) record_link(context, attributes.begin(), attributes.size());
+    return *this;
+  }
   // An "exception" event with exception.type / .message / .stacktrace (semantic conventions).
   // The status is left to the caller, as the spec says.
   Span& record_exception(std::string_view type, std::string_view message, std::string_view stacktrace = {},
@@ -149,15 +171,25 @@ class Span {
   Span& set_status(StatusCode code, std::string_view description = {});
   Span& update_name(std::string_view name);
   // Idempotent: later calls, and every change after it, are ignored.
-  void end(std::uint64_t end_time_unix_nano = 0);
+  void end(std::uint64_t end_time_unix_nano = 0) {
+    if (record_) finish(end_time_unix_nano);
+  }
 
  private:
   friend class Tracer;
-  Span(TracerProvider* provider, SpanRecord* record, const SpanContext& context)
-      : provider_(provider), record_(record), context_(context) {}
+  Span(TracerProvider* provider, SpanRecord* record, SpanContext&& context)
+      : provider_(provider), record_(record), context_(std::move(context)) {}
+  void record_attribute(std::string_view key, const AttributeValue& value);
+  void record_event(std::string_view name, const Attribute* attributes, std::size_t n, std::uint64_t time);
+  void record_link(const SpanContext& context, const Attribute* attributes, std::size_t n);
+  void finish(std::uint64_t end_time);
   TracerProvider* provider_ = nullptr;
   SpanRecord* record_ = nullptr;
   SpanContext context_;
 };
+
+inline Span Tracer::start_span(std::string_view name, const SpanStartOptions& options) {
+  return start_span(name, {}, options);
+}
 
 }  // namespace otlp
