@@ -8,6 +8,7 @@
 
 #include "otlp/proto_reader.hpp"
 #include "otlp/tracer.hpp"
+#include "otlp/transport.hpp"
 #include "support/fake_host.hpp"
 
 namespace otlp {
@@ -110,6 +111,42 @@ TEST(Concurrency, WaitPolicyLosesNothingWithASmallQueue) {
   EXPECT_EQ(s.dropped, 0u);
   EXPECT_EQ(s.exported, 9000u);
   EXPECT_EQ(seen.spans, 9000u);
+  EXPECT_TRUE(testing::balanced(s));
+}
+
+// A transport whose answers come back on threads of their own, as network callbacks do.
+class ThreadedTransport final : public Transport {
+ public:
+  ~ThreadedTransport() override {
+    for (auto& t : threads) t.join();
+  }
+  void send(const SendRequest&, std::function<void(const Outcome&)> complete) override {
+    threads.emplace_back([complete] {
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+      complete(Outcome::ok());
+    });
+  }
+  std::vector<std::thread> threads;
+};
+
+TEST(Concurrency, ExporterTakesCompletionsFromOtherThreads) {
+  AtomicClock clock;
+  PipelineConfig c;
+  c.max_export_batch_size = 16;
+  c.max_concurrent_exports = 4;
+  Pipeline pipeline(c, Resource{});
+  TracerProvider provider(pipeline, clock);
+  Tracer tracer = provider.tracer("t");
+  ThreadedTransport transport;
+  Exporter exporter(pipeline, transport);
+  for (int i = 0; i < 320; ++i) tracer.start_span("s").end();
+  pipeline.force_flush(clock.now, 10'000'000'000);
+  for (int i = 0; i < 20000 && pipeline.stats().queued > 0; ++i) {
+    exporter.poll(clock.now);
+    std::this_thread::sleep_for(std::chrono::microseconds(50));
+  }
+  const auto s = pipeline.stats();
+  EXPECT_EQ(s.exported, 320u);
   EXPECT_TRUE(testing::balanced(s));
 }
 
