@@ -1,0 +1,76 @@
+// Native configuration: one options struct, filled from the OTEL_* environment variables of the
+// OpenTelemetry specification (SDK environment variables and the OTLP exporter's variables).
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "otlp/error.hpp"
+#include "otlp/limits.hpp"
+#include "otlp/pipeline.hpp"
+#include "otlp/span.hpp"
+
+namespace otlp::native {
+
+enum class Protocol : std::uint8_t { grpc, http_protobuf, http_json };
+
+inline constexpr std::string_view kDefaultHttpEndpoint = "http://localhost:4318/v1/traces";
+inline constexpr std::string_view kDefaultGrpcEndpoint = "http://localhost:4317";
+inline constexpr std::string_view kSdkName = "otlp-portable";
+
+// The SDK version reported as telemetry.sdk.version (the CMake project version).
+std::string_view sdk_version() noexcept;
+
+struct Options {
+  bool disabled = false;  // OTEL_SDK_DISABLED=true: a no-op SDK, nothing else is read
+  // The full URL requests go to. HTTP: OTEL_EXPORTER_OTLP_ENDPOINT + "/v1/traces", or
+  // OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as is. gRPC: either one as is.
+  std::string endpoint{kDefaultHttpEndpoint};
+  Protocol protocol = Protocol::http_protobuf;  // OTEL_EXPORTER_OTLP[_TRACES]_PROTOCOL
+  // OTEL_EXPORTER_OTLP[_TRACES]_HEADERS, percent-decoded; per-signal entries replace generic
+  // ones with the same (case-insensitive) name.
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::uint64_t timeout_ms = 10000;  // OTEL_EXPORTER_OTLP[_TRACES]_TIMEOUT, per export request
+  bool gzip = false;                 // OTEL_EXPORTER_OTLP[_TRACES]_COMPRESSION: gzip | none
+  // OTEL_EXPORTER_OTLP[_TRACES]_INSECURE. The spec: it only matters for gRPC endpoints given
+  // without a scheme. Endpoints here always carry http:// or https://, and the scheme decides
+  // TLS (http:// is plaintext); the flag is parsed, checked and kept for transports to consult.
+  bool insecure = false;
+  std::string certificate;           // OTEL_EXPORTER_OTLP[_TRACES]_CERTIFICATE: CA file (PEM)
+  std::string client_key;            // OTEL_EXPORTER_OTLP[_TRACES]_CLIENT_KEY (mTLS, PEM)
+  std::string client_certificate;    // OTEL_EXPORTER_OTLP[_TRACES]_CLIENT_CERTIFICATE (mTLS, PEM)
+  // OTEL_SERVICE_NAME, else service.name from OTEL_RESOURCE_ATTRIBUTES, else "unknown_service".
+  std::string service_name = "unknown_service";
+  // OTEL_RESOURCE_ATTRIBUTES (string values, percent-decoded), then service.name (always
+  // service_name) and telemetry.sdk.{name,language,version} unless the variable set them.
+  Resource resource;
+  // OTEL_BSP_SCHEDULE_DELAY, OTEL_BSP_EXPORT_TIMEOUT (ms), OTEL_BSP_MAX_QUEUE_SIZE,
+  // OTEL_BSP_MAX_EXPORT_BATCH_SIZE; protocol follows `protocol` (json for http_json).
+  PipelineConfig pipeline;
+  // OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG as given (trimmed); checked by make_sampler.
+  std::string sampler = "parentbased_always_on";
+  std::string sampler_arg;
+  // OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT, OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT,
+  // OTEL_SPAN_EVENT_COUNT_LIMIT, OTEL_SPAN_LINK_COUNT_LIMIT, OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT,
+  // OTEL_LINK_ATTRIBUTE_COUNT_LIMIT; OTEL_ATTRIBUTE_COUNT_LIMIT and
+  // OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT stand in for the attribute ones that are unset.
+  SpanLimits limits;
+};
+
+using Getenv = std::function<const char*(const char*)>;
+
+// Reads the environment through `getenv` (null: ::getenv). Empty values count as unset and
+// per-signal (TRACES) variables beat generic ones. Any bad value is an Error naming the variable
+// and the value it got, e.g.
+//   "OTEL_BSP_MAX_QUEUE_SIZE: expected a non-negative integer, got 'lots'".
+Result<Options> options_from_env(Getenv getenv = nullptr);
+
+// Checks options built or edited by hand: endpoint scheme, timeout, pipeline and sampler. Errors
+// name the field (or the variable it comes from). options_from_env's result always passes.
+std::optional<Error> validate(const Options& options);
+
+}  // namespace otlp::native
