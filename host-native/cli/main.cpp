@@ -13,7 +13,10 @@ constexpr const char* kUsage =
     "commands:\n"
     "  encode --spans N --format protobuf|json [--seed S] [--summary]\n"
     "      write one ExportTraceServiceRequest of N standard spans to stdout;\n"
-    "      --summary reports size and speed on stderr and decodes the output back to check it\n";
+    "      --summary reports size and speed on stderr and decodes the output back to check it\n"
+    "  receive [--http HOST:PORT] [--out FILE|-] [--token T] [--cors-origin O]... [--max-body-mib N]\n"
+    "      OTLP/HTTP receiver for POST /v1/traces (default 127.0.0.1:4318; port 0 picks one) until\n"
+    "      SIGINT/SIGTERM; writes each span as a JSON line to FILE; --cors-origin '*' allows any\n";
 
 }  // namespace
 
@@ -25,6 +28,7 @@ int main(int argc, char** argv) {
   const std::string command = argv[1];
   std::vector<std::string> args(argv + 2, argv + argc);
   if (command == "encode") return otlp::cli::encode_command(args);
+  if (command == "receive") return otlp::cli::receive_command(args);
   if (command == "-h" || command == "--help" || command == "help") {
     std::fputs(kUsage, stdout);
     return 0;

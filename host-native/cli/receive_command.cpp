@@ -1,0 +1,135 @@
+// `otlp receive`: an OTLP/HTTP receiver until SIGINT/SIGTERM; spans go to --out as JSON lines.
+#include <signal.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <string>
+#include <vector>
+
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+#include "receiver.hpp"
+
+namespace otlp::cli {
+namespace {
+
+// "HOST:PORT" (HOST may be "[v6]"); false on a malformed value.
+bool split_host_port(const std::string& s, std::string* host, int* port) {
+  const auto colon = s.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == s.size()) return false;
+  std::string h = s.substr(0, colon);
+  if (h.size() >= 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
+  long p = 0;
+  for (char c : s.substr(colon + 1)) {
+    if (c < '0' || c > '9') return false;
+    p = p * 10 + (c - '0');
+    if (p > 65535) return false;
+  }
+  *host = h;
+  *port = static_cast<int>(p);
+  return true;
+}
+
+// Collects repeated `--cors-origin O` (Args keeps only the last value of a flag).
+std::vector<std::string> take_repeated(std::vector<std::string>& argv, const std::string& flag) {
+  std::vector<std::string> values, rest;
+  for (std::size_t i = 0; i < argv.size(); ++i) {
+    if (argv[i] == flag && i + 1 < argv.size()) {
+      values.push_back(argv[++i]);
+    } else {
+      rest.push_back(argv[i]);
+    }
+  }
+  argv.swap(rest);
+  return values;
+}
+
+}  // namespace
+
+int receive_command(const std::vector<std::string>& argv_in) {
+  std::vector<std::string> argv = argv_in;
+  native::ReceiverOptions options;
+  options.cors_origins = take_repeated(argv, "--cors-origin");
+  Args args(argv, {"--http", "--out", "--token", "--max-body-mib"}, {});
+  std::string err = args.error();
+  std::uint64_t mib = 64;
+  if (err.empty()) args.get_uint("--max-body-mib", 64, 1, 4096, &mib, &err);
+  const std::string http = args.get("--http", "127.0.0.1:4318");
+  if (err.empty() && !split_host_port(http, &options.host, &options.port))
+    err = "option '--http' expects HOST:PORT, got '" + http + "'";
+  if (!err.empty()) {
+    std::fprintf(stderr, "otlp receive: %s\n", err.c_str());
+    return 2;
+  }
+  options.max_body_bytes = static_cast<std::size_t>(mib) << 20;
+  options.bearer_token = args.get("--token", "");
+
+  std::FILE* out = nullptr;
+  const std::string out_path = args.get("--out", "");
+  if (out_path == "-") {
+    out = stdout;
+  } else if (!out_path.empty()) {
+    out = std::fopen(out_path.c_str(), "a");
+    if (!out) {
+      std::fprintf(stderr, "otlp receive: cannot open '%s': %s\n", out_path.c_str(), std::strerror(errno));
+      return 1;
+    }
+  }
+
+  // Block the signals in every thread (the receiver's inherit the mask); sigtimedwait takes them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  bool write_failed = false;
+  native::Receiver receiver(options, [&](const TraceRequest& request) {
+    if (!out || write_failed) return;
+    std::string lines;
+    native::append_span_json_lines(request, lines);
+    if (std::fwrite(lines.data(), 1, lines.size(), out) != lines.size() || std::fflush(out) != 0) {
+      write_failed = true;
+      std::fprintf(stderr, "otlp receive: writing '%s' failed: %s\n", out_path.c_str(), std::strerror(errno));
+    }
+  });
+  if (!receiver.start(&err)) {
+    std::fprintf(stderr, "otlp receive: %s\n", err.c_str());
+    if (out && out != stdout) std::fclose(out);
+    return 1;
+  }
+  std::fprintf(stderr, "otlp receive: listening on http://%s:%d/v1/traces\n", options.host.c_str(), receiver.port());
+
+  native::ReceiverStats last;
+  bool printed = false;
+  int sig = 0;
+  for (;;) {
+    const timespec one_second{1, 0};
+    sig = sigtimedwait(&signals, nullptr, &one_second);
+    if (sig == SIGINT || sig == SIGTERM) break;
+    const native::ReceiverStats s = receiver.stats();
+    if (s.requests != last.requests || s.spans != last.spans || s.bytes != last.bytes || s.preflights != last.preflights) {
+      std::fprintf(stderr, "\rotlp receive: %llu requests, %llu spans, %llu bytes, %llu errors   ",
+                   static_cast<unsigned long long>(s.requests), static_cast<unsigned long long>(s.spans),
+                   static_cast<unsigned long long>(s.bytes), static_cast<unsigned long long>(s.errors()));
+      printed = true;
+      last = s;
+    }
+  }
+  receiver.stop();
+  const native::ReceiverStats s = receiver.stats();
+  std::fprintf(stderr,
+               "%sotlp receive: stopped by %s after %llu requests (%llu accepted), %llu spans, %llu bytes; errors: "
+               "%llu bad request, %llu unauthorized, %llu too large, %llu unsupported\n",
+               printed ? "\n" : "", sig == SIGINT ? "SIGINT" : "SIGTERM", static_cast<unsigned long long>(s.requests),
+               static_cast<unsigned long long>(s.accepted_requests), static_cast<unsigned long long>(s.spans),
+               static_cast<unsigned long long>(s.bytes), static_cast<unsigned long long>(s.bad_request),
+               static_cast<unsigned long long>(s.unauthorized), static_cast<unsigned long long>(s.too_large),
+               static_cast<unsigned long long>(s.unsupported));
+  if (out && out != stdout) std::fclose(out);
+  return write_failed ? 1 : 0;
+}
+
+}  // namespace otlp::cli

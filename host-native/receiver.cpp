@@ -1,0 +1,586 @@
+// OTLP/HTTP receiver on cpp-httplib. Request bodies are read through httplib's ContentReader so
+// the headers are judged (auth, content type, encoding) before any body byte is stored, and the
+// body (decompressed when gzip) is bounded by max_body_bytes as it streams in.
+#include "receiver.hpp"
+
+#include <httplib.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <mutex>
+#include <thread>
+
+#include "otlp/json.hpp"
+#include "otlp/proto_reader.hpp"
+#include "otlp/proto_writer.hpp"
+
+namespace otlp::native {
+namespace {
+
+constexpr const char* kPath = "/v1/traces";
+constexpr const char* kProtobuf = "application/x-protobuf";
+constexpr const char* kJson = "application/json";
+
+std::string lower_trimmed(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+enum class Format { protobuf, json, other };
+
+Format parse_content_type(const std::string& value) {
+  const std::string media = lower_trimmed(std::string_view(value).substr(0, value.find(';')));
+  if (media == kProtobuf) return Format::protobuf;
+  if (media == kJson) return Format::json;
+  return Format::other;
+}
+
+void append_varint(std::uint64_t v, std::string& out) {
+  while (v >= 0x80) {
+    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out.push_back(static_cast<char>(v));
+}
+
+// JSON string literal of `s`; control characters escaped, invalid UTF-8 replaced by U+FFFD.
+void append_json_string(std::string_view s, std::string& out) {
+  out.push_back('"');
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+          if (c < 0x20) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\u%04x", c);
+            out += buf;
+          } else {
+            out.push_back(static_cast<char>(c));
+          }
+      }
+      ++i;
+      continue;
+    }
+    // Length and minimum of a multi-byte sequence; reject overlongs, surrogates, > U+10FFFF.
+    std::size_t len = 0;
+    std::uint32_t cp = 0, min = 0;
+    if ((c & 0xe0) == 0xc0) len = 2, cp = c & 0x1f, min = 0x80;
+    else if ((c & 0xf0) == 0xe0) len = 3, cp = c & 0x0f, min = 0x800;
+    else if ((c & 0xf8) == 0xf0) len = 4, cp = c & 0x07, min = 0x10000;
+    bool ok = len != 0 && i + len <= s.size();
+    for (std::size_t k = 1; ok && k < len; ++k) {
+      const auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xc0) != 0x80) ok = false;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    if (ok && (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))) ok = false;
+    if (ok) {
+      out.append(s.substr(i, len));
+      i += len;
+    } else {
+      out += "\xef\xbf\xbd";
+      ++i;
+    }
+  }
+  out.push_back('"');
+}
+
+void append_base64(std::string_view in, std::string& out) {
+  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::size_t i = 0;
+  for (; i + 3 <= in.size(); i += 3) {
+    const std::uint32_t v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) |
+                            static_cast<unsigned char>(in[i + 2]);
+    out += {kAlphabet[v >> 18], kAlphabet[(v >> 12) & 63], kAlphabet[(v >> 6) & 63], kAlphabet[v & 63]};
+  }
+  if (in.size() - i == 1) {
+    const std::uint32_t v = static_cast<unsigned char>(in[i]) << 16;
+    out += {kAlphabet[v >> 18], kAlphabet[(v >> 12) & 63], '=', '='};
+  } else if (in.size() - i == 2) {
+    const std::uint32_t v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8);
+    out += {kAlphabet[v >> 18], kAlphabet[(v >> 12) & 63], kAlphabet[(v >> 6) & 63], '='};
+  }
+}
+
+void append_value(const AnyValue& v, std::string& out);
+
+void append_kvlist(const std::vector<KeyValue>& kvs, std::string& out) {
+  out.push_back('{');
+  bool first = true;
+  for (const KeyValue& kv : kvs) {
+    if (!first) out.push_back(',');
+    first = false;
+    append_json_string(kv.key, out);
+    out.push_back(':');
+    append_value(kv.value, out);
+  }
+  out.push_back('}');
+}
+
+void append_value(const AnyValue& v, std::string& out) {
+  switch (v.kind) {
+    case AnyValue::Kind::empty: out += "null"; break;
+    case AnyValue::Kind::string: append_json_string(v.str, out); break;
+    case AnyValue::Kind::boolean: out += v.bool_value ? "true" : "false"; break;
+    case AnyValue::Kind::int64: out += std::to_string(v.int_value); break;
+    case AnyValue::Kind::dbl: {
+      if (std::isnan(v.double_value)) {
+        out += "\"NaN\"";
+      } else if (std::isinf(v.double_value)) {
+        out += v.double_value > 0 ? "\"Infinity\"" : "\"-Infinity\"";
+      } else {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.17g", v.double_value);
+        out += buf;
+      }
+      break;
+    }
+    case AnyValue::Kind::array: {
+      out.push_back('[');
+      for (std::size_t i = 0; i < v.array.size(); ++i) {
+        if (i) out.push_back(',');
+        append_value(v.array[i], out);
+      }
+      out.push_back(']');
+      break;
+    }
+    case AnyValue::Kind::kvlist: append_kvlist(v.kvlist, out); break;
+    case AnyValue::Kind::bytes:
+      out.push_back('"');
+      append_base64(v.str, out);
+      out.push_back('"');
+      break;
+  }
+}
+
+std::string service_name(const Resource& resource) {
+  for (const KeyValue& kv : resource.attributes)
+    if (kv.key == "service.name" && kv.value.kind == AnyValue::Kind::string) return kv.value.str;
+  return {};
+}
+
+std::uint64_t count_spans(const TraceRequest& request) {
+  std::uint64_t n = 0;
+  for (const auto& rs : request.resource_spans)
+    for (const auto& ss : rs.scope_spans) n += ss.spans.size();
+  return n;
+}
+
+// Removes the first `n` spans of the request (in document order).
+void drop_first_spans(TraceRequest& request, std::uint64_t n) {
+  for (auto& rs : request.resource_spans) {
+    for (auto& ss : rs.scope_spans) {
+      const auto k = static_cast<std::size_t>(std::min<std::uint64_t>(n, ss.spans.size()));
+      ss.spans.erase(ss.spans.begin(), ss.spans.begin() + static_cast<std::ptrdiff_t>(k));
+      n -= k;
+      if (n == 0) return;
+    }
+  }
+}
+
+}  // namespace
+
+void append_span_json_lines(const TraceRequest& request, std::string& out) {
+  for (const auto& rs : request.resource_spans) {
+    const std::string service = service_name(rs.resource);
+    for (const auto& ss : rs.scope_spans) {
+      for (const SpanData& s : ss.spans) {
+        out += "{\"traceId\":\"";
+        out += s.trace_id.to_hex();
+        out += "\",\"spanId\":\"";
+        out += s.span_id.to_hex();
+        out += '"';
+        if (s.parent_span_id.valid()) {
+          out += ",\"parentSpanId\":\"";
+          out += s.parent_span_id.to_hex();
+          out += '"';
+        }
+        out += ",\"name\":";
+        append_json_string(s.name, out);
+        out += ",\"kind\":";
+        out += std::to_string(static_cast<int>(s.kind));
+        out += ",\"service\":";
+        append_json_string(service, out);
+        out += ",\"scope\":";
+        append_json_string(ss.scope.name, out);
+        out += ",\"startTimeUnixNano\":\"";
+        out += std::to_string(s.start_time_unix_nano);
+        out += "\",\"endTimeUnixNano\":\"";
+        out += std::to_string(s.end_time_unix_nano);
+        out += "\",\"attributes\":";
+        append_kvlist(s.attributes, out);
+        if (s.status.code != StatusCode::unset || !s.status.message.empty()) {
+          out += ",\"status\":{\"code\":";
+          out += std::to_string(static_cast<int>(s.status.code));
+          out += ",\"message\":";
+          append_json_string(s.status.message, out);
+          out += '}';
+        }
+        out += "}\n";
+      }
+    }
+  }
+}
+
+int gunzip_bounded(std::string_view in, std::size_t limit, std::string& out) {
+  out.clear();
+  z_stream zs{};
+  if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) return 2;
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  zs.avail_in = static_cast<uInt>(std::min<std::size_t>(in.size(), UINT32_MAX));
+  std::size_t fed = zs.avail_in;
+  char buf[16384];
+  int result = 2;
+  for (;;) {
+    zs.next_out = reinterpret_cast<Bytef*>(buf);
+    zs.avail_out = sizeof buf;
+    const int rc = inflate(&zs, Z_NO_FLUSH);
+    const std::size_t produced = sizeof buf - zs.avail_out;
+    if (out.size() + produced > limit) {
+      result = 1;
+      break;
+    }
+    out.append(buf, produced);
+    if (rc == Z_STREAM_END) {
+      // Trailing bytes after the gzip member (or a second member) are not accepted.
+      result = (zs.avail_in == 0 && fed == in.size()) ? 0 : 2;
+      break;
+    }
+    if (rc != Z_OK && rc != Z_BUF_ERROR) break;
+    if (zs.avail_in == 0) {
+      if (fed == in.size()) break;  // input exhausted before the end of the stream: truncated
+      const std::size_t more = std::min<std::size_t>(in.size() - fed, UINT32_MAX);
+      zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data() + fed));
+      zs.avail_in = static_cast<uInt>(more);
+      fed += more;
+    } else if (rc == Z_BUF_ERROR && produced == 0) {
+      break;  // no progress possible
+    }
+  }
+  inflateEnd(&zs);
+  return result;
+}
+
+struct Receiver::Impl {
+  ReceiverOptions options;
+  Callback callback;
+  httplib::Server server;
+  std::thread thread;
+  std::mutex lifecycle;  // start/stop
+  bool started = false;
+  bool used = false;  // httplib::Server is single-use
+  std::atomic<int> bound_port{-1};
+
+  std::mutex callback_mutex;
+  std::mutex script_mutex;
+  std::size_t script_next = 0;
+  std::atomic<std::int64_t> reject_remaining{0};
+
+  struct Counters {
+    std::atomic<std::uint64_t> requests{0}, accepted_requests{0}, spans{0}, rejected_spans{0}, bytes{0},
+        preflights{0}, bad_request{0}, unauthorized{0}, too_large{0}, unsupported{0}, scripted{0};
+  } counters;
+
+  Impl(ReceiverOptions o, Callback cb) : options(std::move(o)), callback(std::move(cb)) {
+    reject_remaining = options.reject_first_spans;
+  }
+
+  // Access-Control-Allow-Origin for this request's Origin, or "" when none applies.
+  std::string allowed_origin(const httplib::Request& req) const {
+    if (options.cors_origins.empty()) return {};
+    for (const std::string& o : options.cors_origins)
+      if (o == "*") return "*";
+    if (!req.has_header("Origin")) return {};
+    const std::string origin = req.get_header_value("Origin");
+    for (const std::string& o : options.cors_origins)
+      if (o == origin) return origin;
+    return {};
+  }
+
+  void add_cors(const httplib::Request& req, httplib::Response& res) const {
+    if (options.cors_origins.empty()) return;
+    const std::string origin = allowed_origin(req);
+    if (origin != "*") res.set_header("Vary", "Origin");
+    if (origin.empty()) return;
+    res.set_header("Access-Control-Allow-Origin", origin);
+    res.set_header("Access-Control-Expose-Headers", "Retry-After");
+  }
+
+  void preflight(const httplib::Request& req, httplib::Response& res) {
+    ++counters.preflights;
+    res.status = 204;
+    add_cors(req, res);
+    if (!allowed_origin(req).empty()) {
+      res.set_header("Access-Control-Allow-Methods", "POST, OPTIONS");
+      // An explicit list: a wildcard would not cover Authorization.
+      res.set_header("Access-Control-Allow-Headers", "content-type, content-encoding, authorization");
+      res.set_header("Access-Control-Max-Age", std::to_string(options.cors_max_age_seconds));
+    }
+  }
+
+  // An error answer: a google.rpc.Status in the request's format when it has one, else text.
+  static void fail(httplib::Response& res, int status, Format format, int grpc_code, const std::string& message) {
+    res.status = status;
+    std::string body;
+    if (format == Format::protobuf) {
+      body.push_back(0x08);  // code
+      append_varint(static_cast<std::uint64_t>(grpc_code), body);
+      body.push_back(0x12);  // message
+      append_varint(message.size(), body);
+      body += message;
+      res.set_content(body, kProtobuf);
+    } else if (format == Format::json) {
+      body = "{\"code\":" + std::to_string(grpc_code) + ",\"message\":";
+      append_json_string(message, body);
+      body += "}";
+      res.set_content(body, kJson);
+    } else {
+      res.set_content(message + "\n", "text/plain");
+    }
+  }
+
+  // Reads and discards the body (bounded), so the connection stays usable after an early
+  // rejection; when that is not possible the connection is closed after the answer.
+  void drain(const httplib::ContentReader& reader, httplib::Response& res) {
+    std::size_t seen = 0;
+    const std::size_t limit = options.max_body_bytes;
+    const int status = res.status;  // httplib overwrites it when the read fails
+    const bool ok = reader([&](const char*, std::size_t n) {
+      seen += n;
+      return seen <= limit;
+    });
+    res.status = status;
+    if (!ok) res.set_header("Connection", "close");
+  }
+
+  void post(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+    ++counters.requests;
+    add_cors(req, res);
+    const Format format = parse_content_type(req.get_header_value("Content-Type"));
+
+    if (!options.bearer_token.empty() &&
+        req.get_header_value("Authorization") != "Bearer " + options.bearer_token) {
+      ++counters.unauthorized;
+      res.set_header("WWW-Authenticate", "Bearer");
+      fail(res, 401, format, 16, "missing or wrong bearer token");
+      drain(reader, res);
+      return;
+    }
+    if (format == Format::other) {
+      ++counters.unsupported;
+      fail(res, 415, format, 3,
+           "unsupported Content-Type '" + req.get_header_value("Content-Type") +
+               "': expected application/x-protobuf or application/json");
+      drain(reader, res);
+      return;
+    }
+    const std::string raw_encoding = req.get_header_value("Content-Encoding");
+    const std::string encoding = lower_trimmed(raw_encoding);
+    const bool gzip = encoding == "gzip";
+    if (!gzip && !encoding.empty() && encoding != "identity") {
+      ++counters.unsupported;
+      fail(res, 415, format, 3, "unsupported Content-Encoding '" + raw_encoding + "': expected gzip or identity");
+      drain(reader, res);
+      return;
+    }
+    // httplib inflates a body whose Content-Encoding is exactly "gzip" before we see it; other
+    // spellings ("GZIP") arrive compressed and are inflated below. Either way the bytes that
+    // reach `body` are bounded by max_body_bytes.
+    const std::size_t limit = options.max_body_bytes;
+    std::string body;
+    bool over = false;
+    const bool read_ok = reader([&](const char* data, std::size_t n) {
+      if (n > limit - body.size()) {
+        over = true;
+        return false;
+      }
+      body.append(data, n);
+      return true;
+    });
+    if (!read_ok) {
+      if (over || res.status == 413) {
+        ++counters.too_large;
+        res.set_header("Connection", "close");
+        fail(res, 413, format, 8, "request body over the limit of " + std::to_string(limit) + " bytes" +
+                                      (gzip ? " (after decompression)" : ""));
+      } else {
+        ++counters.bad_request;
+        res.set_header("Connection", "close");
+        fail(res, 400, format, 3, gzip ? "malformed gzip body or incomplete request" : "incomplete request body");
+      }
+      return;
+    }
+    if (gzip && raw_encoding != "gzip") {
+      std::string plain;
+      const int rc = gunzip_bounded(body, limit, plain);
+      if (rc == 1) {
+        ++counters.too_large;
+        fail(res, 413, format, 8, "request body over the limit of " + std::to_string(limit) +
+                                      " bytes (after decompression)");
+        return;
+      }
+      if (rc != 0) {
+        ++counters.bad_request;
+        fail(res, 400, format, 3, "malformed gzip body");
+        return;
+      }
+      body.swap(plain);
+    }
+    counters.bytes += body.size();
+
+    {
+      std::lock_guard<std::mutex> lock(script_mutex);
+      if (script_next < options.script.size()) {
+        const ReceiverOptions::ScriptedReply& reply = options.script[script_next++];
+        ++counters.scripted;
+        if (!reply.retry_after.empty()) res.set_header("Retry-After", reply.retry_after);
+        fail(res, reply.status, format, 14, "scripted reply " + std::to_string(reply.status));
+        return;
+      }
+    }
+
+    TraceRequest request;
+    const DecodeStatus st =
+        format == Format::protobuf ? decode_trace_request(body, request) : decode_trace_request_json(body, request);
+    if (!st.ok()) {
+      ++counters.bad_request;
+      fail(res, 400, format, 3,
+           std::string("malformed ") + (format == Format::protobuf ? "protobuf" : "JSON") + " request: " +
+               st.message() + " at byte " + std::to_string(st.offset));
+      return;
+    }
+    body.clear();
+    body.shrink_to_fit();
+
+    const std::uint64_t total = count_spans(request);
+    std::int64_t rejected = 0;
+    if (total > 0) {
+      std::int64_t left = reject_remaining.load();
+      while (left > 0) {
+        const std::int64_t take = std::min<std::int64_t>(left, static_cast<std::int64_t>(total));
+        if (reject_remaining.compare_exchange_weak(left, left - take)) {
+          rejected = take;
+          break;
+        }
+      }
+    }
+    if (rejected > 0) drop_first_spans(request, static_cast<std::uint64_t>(rejected));
+    const std::uint64_t delivered = total - static_cast<std::uint64_t>(rejected);
+    if (callback) {
+      std::lock_guard<std::mutex> lock(callback_mutex);
+      callback(request);
+    }
+    counters.spans += delivered;
+    counters.rejected_spans += static_cast<std::uint64_t>(rejected);
+    ++counters.accepted_requests;
+
+    PartialSuccess partial{rejected, rejected > 0 ? "rejected by the receiver's test hook" : ""};
+    std::string out;
+    if (format == Format::protobuf) {
+      encode_trace_response(rejected > 0 ? &partial : nullptr, out);
+      res.set_content(out, kProtobuf);
+    } else {
+      encode_trace_response_json(rejected > 0 ? &partial : nullptr, out);
+      res.set_content(out, kJson);
+    }
+    res.status = 200;
+  }
+};
+
+Receiver::Receiver(ReceiverOptions options, Callback callback)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(callback))) {}
+
+Receiver::~Receiver() { stop(); }
+
+bool Receiver::start(std::string* error) {
+  Impl& im = *impl_;
+  std::lock_guard<std::mutex> lock(im.lifecycle);
+  auto set_error = [&](std::string msg) {
+    if (error) *error = std::move(msg);
+    return false;
+  };
+  if (im.used) return set_error("a receiver starts once");
+  im.used = true;
+  httplib::Server& s = im.server;
+  s.set_payload_max_length(im.options.max_body_bytes);
+  s.set_read_timeout(im.options.read_timeout_seconds, 0);
+  // SO_REUSEADDR only: httplib's default adds SO_REUSEPORT, which would let a second receiver
+  // share (and silently split) a port that is already taken.
+  s.set_socket_options([](int sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
+  s.Post(kPath, [&im](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+    im.post(req, res, reader);
+  });
+  s.Options(kPath, [&im](const httplib::Request& req, httplib::Response& res) { im.preflight(req, res); });
+  auto not_allowed = [&im](const httplib::Request& req, httplib::Response& res) {
+    im.add_cors(req, res);
+    res.set_header("Allow", "POST, OPTIONS");
+    Impl::fail(res, 405, Format::other, 12, "use POST");
+  };
+  s.Get(kPath, not_allowed);
+  s.Put(kPath, not_allowed);
+  s.Delete(kPath, not_allowed);
+
+  int port = im.options.port;
+  if (port == 0) {
+    port = s.bind_to_any_port(im.options.host);
+    if (port < 0) return set_error("cannot bind " + im.options.host + " on any port");
+  } else if (!s.bind_to_port(im.options.host, port)) {
+    return set_error("cannot bind " + im.options.host + ":" + std::to_string(port));
+  }
+  im.bound_port = port;
+  im.thread = std::thread([&im] { im.server.listen_after_bind(); });
+  // stop() is a no-op until the listen loop runs; wait for it so a quick stop() cannot be lost.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!s.is_running() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  im.started = true;
+  return true;
+}
+
+int Receiver::port() const { return impl_->bound_port.load(); }
+
+void Receiver::stop() {
+  Impl& im = *impl_;
+  std::lock_guard<std::mutex> lock(im.lifecycle);
+  if (!im.started) return;
+  im.server.stop();
+  if (im.thread.joinable()) im.thread.join();
+  im.started = false;
+}
+
+ReceiverStats Receiver::stats() const {
+  const auto& c = impl_->counters;
+  ReceiverStats s;
+  s.requests = c.requests;
+  s.accepted_requests = c.accepted_requests;
+  s.spans = c.spans;
+  s.rejected_spans = c.rejected_spans;
+  s.bytes = c.bytes;
+  s.preflights = c.preflights;
+  s.bad_request = c.bad_request;
+  s.unauthorized = c.unauthorized;
+  s.too_large = c.too_large;
+  s.unsupported = c.unsupported;
+  s.scripted = c.scripted;
+  return s;
+}
+
+}  // namespace otlp::native
