@@ -1,0 +1,45 @@
+// OTLP/HTTP with libcurl: one multi handle, driven by one thread (the native host loop), so
+// every transfer, timeout and retry runs without a thread per request.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "otlp/transport.hpp"
+
+namespace otlp::native {
+
+struct HttpOptions {
+  std::string url = "http://localhost:4318/v1/traces";
+  std::uint64_t timeout_ms = 10000;  // per attempt (OTEL_EXPORTER_OTLP_TIMEOUT)
+  std::string ca_file;               // verify the server with this CA (TLS)
+  std::string client_certificate;    // mTLS
+  std::string client_key;
+};
+
+class HttpTransport final : public Transport {
+ public:
+  explicit HttpTransport(HttpOptions options);
+  ~HttpTransport() override;  // abandons transfers still running (their completions never run)
+  HttpTransport(const HttpTransport&) = delete;
+  HttpTransport& operator=(const HttpTransport&) = delete;
+
+  // Host loop thread only.
+  void send(const SendRequest& request, std::function<void(const Outcome&)> complete) override;
+  // Moves transfers along for at most `timeout_ms`, returning early when one finishes or
+  // wake() is called; finished transfers call their completion from here.
+  void run(int timeout_ms);
+  std::size_t in_flight() const;
+
+  // Any thread: makes a run() in progress return now.
+  void wake();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Gzip-compresses `data` (RFC 1952) into `out`; false if zlib fails.
+bool gzip_compress(std::string_view data, std::string& out);
+
+}  // namespace otlp::native

@@ -1,0 +1,56 @@
+// The native host loop: one thread that drives a pipeline through the HTTP transport —
+// batches, retries, timeouts and flushes — and sleeps until the next deadline or a wake-up.
+#pragma once
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <thread>
+
+#include "http_transport.hpp"
+#include "otlp/tracer.hpp"
+#include "otlp/transport.hpp"
+
+namespace otlp::native {
+
+// The wall clock, as spans and Retry-After need it.
+class SystemClock final : public Clock {
+ public:
+  std::uint64_t now_unix_nano() noexcept override;
+};
+
+class Worker {
+ public:
+  Worker(Pipeline& pipeline, HttpTransport& transport, Clock& clock, ExporterOptions options = {});
+  ~Worker();  // stops without flushing; call shutdown() first to send what is queued
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  // Any thread. notify() wakes the loop (a full batch is waiting); flush() and shutdown() wait
+  // until everything queued before them has a final outcome or the timeout passes.
+  void notify();
+  FlushState flush(std::uint64_t timeout_ns);
+  FlushState shutdown(std::uint64_t timeout_ns);
+
+ private:
+  FlushState request(bool shutdown, std::uint64_t timeout_ns);
+  void loop();
+
+  Pipeline& pipeline_;
+  HttpTransport& transport_;
+  Clock& clock_;
+  Exporter exporter_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::condition_variable done_;
+  bool woken_ = false;
+  bool stopping_ = false;
+  // One flush or shutdown request at a time, handed to the loop and answered through done_.
+  bool pending_ = false;
+  bool pending_shutdown_ = false;
+  std::uint64_t pending_timeout_ = 0;
+  std::uint64_t requests_ = 0, answers_ = 0;
+  FlushState answer_ = FlushState::done;
+  std::thread thread_;
+};
+
+}  // namespace otlp::native
