@@ -499,6 +499,8 @@ void write_resource_spans(JsonWriter& w, const ResourceSpans& rs) {
 
 }  // namespace
 
+void append_json_string(std::string_view s, std::string& out) { JsonWriter(out).str(s); }
+
 void encode_trace_request_json(const TraceRequest& request, std::string& out) {
   JsonWriter w(out);
   if (request.resource_spans.empty()) return w.raw("{}");

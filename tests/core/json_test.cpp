@@ -813,3 +813,15 @@ TEST(JsonReader, ResponseErrors) {
 
 }  // namespace
 }  // namespace otlp
+
+namespace otlp {
+namespace {
+
+TEST(JsonString, EscapesAndReplacesLikeTheRequestWriter) {
+  std::string out = "x";
+  append_json_string(std::string_view("a\"b\\c\n\x01\xff\xc3\xa9", 10), out);
+  EXPECT_EQ(out, "x\"a\\\"b\\\\c\\n\\u0001\xef\xbf\xbd\xc3\xa9\"");
+}
+
+}  // namespace
+}  // namespace otlp

@@ -14,6 +14,10 @@ namespace otlp {
 // written as U+FFFD so the output is always valid JSON.
 void encode_trace_request_json(const TraceRequest& request, std::string& out);
 
+// Appends `s` as a JSON string literal, quotes included, with the same escaping and U+FFFD
+// replacement as the request writer (for hosts that write JSON of their own).
+void append_json_string(std::string_view s, std::string& out);
+
 // Appends an ExportTraceServiceResponse as OTLP/JSON (`{}` when `partial` is null).
 void encode_trace_response_json(const PartialSuccess* partial, std::string& out);
 
