@@ -38,6 +38,9 @@ struct SpanRecord {
   std::string buf;      // kept at full size; `len` bytes are the span's
   std::size_t len = 0;
   std::vector<AttributeSlot> attributes;
+  // Bit (key length % 64) is set for every key recorded: a key whose bit is clear cannot
+  // repeat one, so most set_attribute calls skip the scan for a duplicate.
+  std::uint64_t key_lengths = 0;
   std::uint32_t dropped_attributes = 0;
   std::uint32_t events = 0;
   std::uint32_t dropped_events = 0;
@@ -95,9 +98,144 @@ std::uint32_t link_flags(const SpanContext& ctx) {
   return ctx.trace_flags | kFlagHasIsRemote | (ctx.remote ? kFlagIsRemote : 0);
 }
 
-void set_attribute_in(SpanRecord& r, const SpanLimits& limits, std::string_view key, const AttributeValue& value) {
+// The usual attribute: a key under 128 bytes and a scalar value, the whole KeyValue under
+// 16 KiB, so every length is known up front (one or two bytes) and it is written straight into
+// spare room without the general writer's sizing pass. small_kv_size is that KeyValue's size,
+// 0 when it does not apply.
+constexpr std::size_t kSmallKv = 16383;  // the largest two-byte varint
+constexpr std::size_t size2(std::size_t v) { return v < 0x80 ? 1 : 2; }  // v <= kSmallKv
+inline char* put2(char* p, std::size_t v) {                             // v <= kSmallKv
+  if (v < 0x80) {
+    *p++ = static_cast<char>(v);
+  } else {
+    *p++ = static_cast<char>(v | 0x80);
+    *p++ = static_cast<char>(v >> 7);
+  }
+  return p;
+}
+[[gnu::always_inline]] inline std::size_t small_kv_size(std::string_view key, const AttributeValue& v, std::uint32_t length_limit) {
+  if (key.empty() || key.size() > 127) return 0;
+  std::size_t value_size = 0;  // the AnyValue message
+  switch (v.kind()) {
+    case AttributeValue::Kind::string: {
+      const std::size_t n = v.str().size();
+      if (n > kSmallKv - 8 || (length_limit != kNoLimit && n > length_limit)) return 0;
+      value_size = 1 + size2(n) + n;
+      break;
+    }
+    case AttributeValue::Kind::boolean: value_size = 2; break;
+    case AttributeValue::Kind::int64: value_size = 1 + varint_size(static_cast<std::uint64_t>(v.int_value())); break;
+    case AttributeValue::Kind::dbl: value_size = 9; break;
+    case AttributeValue::Kind::any: return 0;
+  }
+  if (value_size > kSmallKv - 8) return 0;
+  const std::size_t kv_size = 2 + key.size() + 1 + size2(value_size) + value_size;
+  return kv_size > kSmallKv ? 0 : kv_size;
+}
+
+// Writes field `field` holding the KeyValue small_kv_size measured; returns the end.
+[[gnu::always_inline]] inline char* put_small_kv(char* p, std::uint32_t field, std::string_view key, const AttributeValue& v,
+                          std::size_t kv_size) {
+  using detail::put_bytes;
+  using detail::put_varint;
+  *p++ = static_cast<char>(tag(field, kLen));
+  p = put2(p, kv_size);
+  *p++ = static_cast<char>(tag(1, kLen));
+  *p++ = static_cast<char>(key.size());
+  p = put_bytes(p, key.data(), key.size());
+  *p++ = static_cast<char>(tag(2, kLen));
+  switch (v.kind()) {
+    case AttributeValue::Kind::string: {
+      const std::size_t n = v.str().size();
+      p = put2(p, 1 + size2(n) + n);
+      *p++ = static_cast<char>(tag(1, kLen));
+      p = put2(p, n);
+      return put_bytes(p, v.str().data(), n);
+    }
+    case AttributeValue::Kind::boolean:
+      *p++ = 2;
+      *p++ = static_cast<char>(tag(2, kVarint));
+      *p++ = v.int_value() != 0 ? 1 : 0;
+      return p;
+    case AttributeValue::Kind::int64: {
+      const auto u = static_cast<std::uint64_t>(v.int_value());
+      *p++ = static_cast<char>(1 + varint_size(u));
+      *p++ = static_cast<char>(tag(3, kVarint));
+      return put_varint(p, u);
+    }
+    case AttributeValue::Kind::dbl: {
+      std::uint64_t bits;
+      const double d = v.double_value();
+      std::memcpy(&bits, &d, sizeof bits);
+      *p++ = 9;
+      *p++ = static_cast<char>(tag(4, kFixed64));
+      return detail::put_fixed64(p, bits);
+    }
+    case AttributeValue::Kind::any: break;
+  }
+  return p;
+}
+
+// Appends a small attribute (small_kv_size) after the span's other fields and indexes it.
+[[gnu::always_inline]] inline bool append_small_attribute(SpanRecord& r, std::string_view key, const AttributeValue& v, std::uint32_t length_limit) {
+  const std::size_t kv_size = small_kv_size(key, v, length_limit);
+  const std::size_t entry = 1 + size2(kv_size) + kv_size;
+  if (kv_size == 0 || r.buf.size() - r.len < entry) return false;
+  const std::size_t at = r.len;
+  put_small_kv(r.buf.data() + at, 9, key, v, kv_size);
+  r.len = at + entry;
+  r.attributes.push_back({static_cast<std::uint32_t>(at), static_cast<std::uint32_t>(entry),
+                          static_cast<std::uint32_t>(at + entry - kv_size + 2), static_cast<std::uint32_t>(key.size())});
+  return true;
+}
+
+// The usual event: a few small attributes with distinct keys, within the limits, the whole
+// Span.Event under 128 bytes. False (nothing written) for anything else.
+bool append_small_event(SpanRecord& r, const SpanLimits& limits, std::string_view name, const Attribute* attrs,
+                        std::size_t n, std::uint64_t time) {
+  constexpr std::size_t kMax = 4;
+  if (n > kMax || n > limits.attributes_per_event || name.size() > 120) return false;
+  // Every length here is one byte: the body, and so each KeyValue in it, stays under 128.
+  std::size_t sizes[kMax];
+  std::size_t body = (time ? 9 : 0) + (name.empty() ? 0 : 2 + name.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = i + 1; j < n; ++j)
+      if (attrs[j].key == attrs[i].key) return false;
+    sizes[i] = small_kv_size(attrs[i].key, attrs[i].value, limits.attribute_value_length);
+    if (sizes[i] == 0) return false;
+    body += 2 + sizes[i];
+  }
+  if (body > 127 || r.buf.size() - r.len < 2 + body) return false;
+  char* p = r.buf.data() + r.len;
+  *p++ = static_cast<char>(tag(11, kLen));
+  *p++ = static_cast<char>(body);
+  if (time) {
+    *p++ = static_cast<char>(tag(1, kFixed64));
+    p = detail::put_fixed64(p, time);
+  }
+  if (!name.empty()) {
+    *p++ = static_cast<char>(tag(2, kLen));
+    *p++ = static_cast<char>(name.size());
+    p = detail::put_bytes(p, name.data(), name.size());
+  }
+  for (std::size_t i = 0; i < n; ++i) p = put_small_kv(p, 3, attrs[i].key, attrs[i].value, sizes[i]);
+  r.len += 2 + body;
+  return true;
+}
+
+bool has_key(const SpanRecord& r, std::string_view key) {
+  for (const AttributeSlot& s : r.attributes)
+    if (s.key_size == key.size() && std::memcmp(r.buf.data() + s.key_offset, key.data(), key.size()) == 0) return true;
+  return false;
+}
+
+// The general path, out of line so the fast path in Span::record_attribute stays frameless.
+[[gnu::noinline]] void set_attribute_in(SpanRecord& r, const SpanLimits& limits, std::string_view key, const AttributeValue& value) {
   auto& slots = r.attributes;
-  for (std::size_t i = 0; i < slots.size(); ++i) {
+  const std::uint64_t length_bit = std::uint64_t{1} << (key.size() & 63);
+  const bool maybe_repeat = (r.key_lengths & length_bit) != 0;
+  r.key_lengths |= length_bit;
+  for (std::size_t i = 0; maybe_repeat && i < slots.size(); ++i) {
     const AttributeSlot s = slots[i];
     if (s.key_size != key.size() || std::memcmp(r.buf.data() + s.key_offset, key.data(), key.size()) != 0) continue;
     // Replace: cut the old entry out, shift what followed it, append the new value below.
@@ -117,6 +255,7 @@ void set_attribute_in(SpanRecord& r, const SpanLimits& limits, std::string_view 
     ++r.dropped_attributes;
     return;
   }
+  if (append_small_attribute(r, key, value, limits.attribute_value_length)) return;
   const std::size_t at = r.len;
   {
     Writer w(r.buf, r.len);
@@ -139,6 +278,10 @@ void add_event_to(SpanRecord& r, const SpanLimits& limits, std::string_view name
                   std::size_t n, std::uint64_t time) {
   if (r.events >= limits.event_count) {
     ++r.dropped_events;
+    return;
+  }
+  if (append_small_event(r, limits, name, attrs, n, time)) {
+    ++r.events;
     return;
   }
   Writer w(r.buf, r.len);
@@ -263,8 +406,10 @@ thread_local std::unique_ptr<SpanRecord> spare_record;
 SpanRecord* take_record() {
   SpanRecord* r = spare_record ? spare_record.release() : new SpanRecord;
   if (r->attributes.capacity() == 0) r->attributes.reserve(kTypicalAttributes);
-  // The buffer the queue handed back is empty; size it once for the whole span.
-  r->buf.resize(std::max(r->buf.capacity(), kTypicalSpanBytes));
+  // Size the buffer the queue handed back once for the whole span; it holds an older span,
+  // so this zero-fills only what capacity it gained.
+  const std::size_t room = std::max(r->buf.capacity(), kTypicalSpanBytes);
+  if (r->buf.size() != room) r->buf.resize(room);
   r->len = 0;
   return r;
 }
@@ -274,9 +419,9 @@ void give_back(SpanRecord* r) {
     delete r;
     return;
   }
-  r->buf.clear();
   r->len = 0;
   r->attributes.clear();
+  r->key_lengths = 0;
   r->context.trace_state.clear();
   r->status = Status{};
   r->parent_span_id = SpanId{};
@@ -286,11 +431,11 @@ void give_back(SpanRecord* r) {
 }
 
 template <class IdT>
-IdT make_id(TracerProvider& provider, std::uint64_t (TracerProvider::*next)() noexcept) {
+IdT make_id(Random& rng) {
   IdT id;
   do {
     for (std::size_t i = 0; i < IdT::size; i += 8) {
-      const std::uint64_t word = (provider.*next)();
+      const std::uint64_t word = rng.next();
       std::memcpy(id.bytes.data() + i, &word, 8);
     }
   } while (!id.valid());
@@ -312,6 +457,8 @@ TracerProvider::TracerProvider(Pipeline& pipeline, Clock& clock, TracerConfig co
       serial_(provider_serials.fetch_add(1, std::memory_order_relaxed) + 1) {
   if (!config_.sampler) config_.sampler = parent_based_sampler(always_on_sampler());
   sampler_uses_time_ = config_.sampler->uses_time();
+  for (std::size_t c = 0; c < fixed_decisions_.size(); ++c)
+    fixed_decisions_[c] = config_.sampler->fixed_decision(static_cast<ParentCase>(c));
 }
 
 Tracer TracerProvider::tracer(std::string_view scope_name, std::string_view scope_version) {
@@ -321,29 +468,33 @@ Tracer TracerProvider::tracer(std::string_view scope_name, std::string_view scop
   return Tracer(*this, pipeline_.add_scope(std::move(scope)));
 }
 
-std::uint64_t TracerProvider::next_random() noexcept {
+struct TracerProvider::Local {
+  std::uint64_t provider = 0;
+  Random rng;
+  Pipeline::SpanCounters* counters = nullptr;
+};
+
+TracerProvider::Local& TracerProvider::local() noexcept {
   // Ids come from a generator per thread and provider, seeded from the provider's seed and the
   // order in which threads first asked: no shared atomic on the hot path, and one seed still
   // gives one sequence to a single-threaded program. A thread remembers a few providers; one
   // it forgot gets a fresh stream (never a repeat of an old one) when it comes back.
-  struct Stream {
-    std::uint64_t provider = 0;
-    Random rng;
-  };
-  thread_local Stream streams[4];
+  thread_local Local locals[4];
   thread_local unsigned next_slot = 0;
-  for (auto& st : streams)
-    if (st.provider == serial_) return st.rng.next();
-  Stream& st = streams[next_slot++ % 4];
-  st.provider = serial_;
+  for (auto& l : locals)
+    if (l.provider == serial_) return l;
+  Local& l = locals[next_slot++ % 4];
+  l.provider = serial_;
   const std::uint64_t ordinal = id_streams_.fetch_add(1, std::memory_order_relaxed);
-  st.rng.reseed(config_.id_seed ^ (ordinal * 0xd1b54a32d192ed03ULL));
-  return st.rng.next();
+  l.rng.reseed(config_.id_seed ^ (ordinal * 0xd1b54a32d192ed03ULL));
+  l.counters = &pipeline_.claim_counters();
+  return l;
 }
 
 void TracerProvider::finish(SpanRecord& r, std::uint64_t end_time) {
   if (!r.exported) return;
-  pipeline_.count_ended();
+  Pipeline::SpanCounters& counters = *local().counters;
+  counters.bump(counters.ended);
   seal(r, end_time ? end_time : clock_.now_unix_nano());
   auto result = pipeline_.enqueue(r.scope, r.buf);
   if (result == Pipeline::Enqueue::full && pipeline_.config().queue_policy == QueuePolicy::wait &&
@@ -356,7 +507,7 @@ void TracerProvider::finish(SpanRecord& r, std::uint64_t end_time) {
     }
   }
   if (result == Pipeline::Enqueue::full || result == Pipeline::Enqueue::closed) {
-    pipeline_.count_dropped();
+    counters.bump(counters.dropped);
   } else if (result == Pipeline::Enqueue::batch_ready && config_.on_batch_ready) {
     config_.on_batch_ready();
   }
@@ -370,23 +521,32 @@ Span Tracer::start_span(std::string_view name, AttributeList attributes, const S
   Span span;  // returned in place: a dropped span costs its ids, the decision and a counter
   span.provider_ = &p;
   SpanContext& ctx = span.context_;
-  ctx.trace_id = parent ? parent->trace_id : make_id<TraceId>(p, &TracerProvider::next_random);
-  ctx.span_id = make_id<SpanId>(p, &TracerProvider::next_random);
+  TracerProvider::Local& local = p.local();
+  ctx.trace_id = parent ? parent->trace_id : make_id<TraceId>(local.rng);
+  ctx.span_id = make_id<SpanId>(local.rng);
   if (parent && !parent->trace_state.empty()) ctx.trace_state = parent->trace_state;
 
   std::uint64_t now = options.start_time_unix_nano;
-  if (now == 0 && p.sampler_uses_time_) now = p.clock_.now_unix_nano();
-  SamplingParams params{parent, ctx.trace_id, name, options.kind, now};
-  const SamplingDecision decision = p.config_.sampler->should_sample(params).decision;
+  SamplingDecision decision;
+  if (const int fixed = p.fixed_decisions_[static_cast<std::size_t>(parent_case(parent))]; fixed != Sampler::kNone) {
+    decision = static_cast<SamplingDecision>(fixed);
+  } else {
+    if (now == 0 && p.sampler_uses_time_) now = p.clock_.now_unix_nano();
+    SamplingParams params{parent, ctx.trace_id, name, options.kind, now};
+    decision = p.config_.sampler->should_sample(params).decision;
+  }
   const bool sampled = decision == SamplingDecision::record_and_sample;
   ctx.trace_flags = static_cast<std::uint8_t>(((parent ? parent->trace_flags : 0) & ~kFlagSampled) |
                                                (sampled ? kFlagSampled : 0));
-  p.pipeline_.count_started(sampled);
+  local.counters->bump(sampled ? local.counters->started : local.counters->sampled_out);
   if (decision == SamplingDecision::drop) return span;
 
   if (now == 0) now = p.clock_.now_unix_nano();  // only spans that record pay for the clock
   SpanRecord* r = take_record();
-  r->context = ctx;
+  r->context.trace_id = ctx.trace_id;
+  r->context.span_id = ctx.span_id;
+  r->context.trace_flags = ctx.trace_flags;
+  if (!ctx.trace_state.empty()) r->context.trace_state = ctx.trace_state;
   r->exported = sampled;
   r->scope = scope_;
   r->kind = options.kind;
@@ -421,7 +581,18 @@ Span& Span::operator=(Span&& other) noexcept {
 }
 
 void Span::record_attribute(std::string_view key, const AttributeValue& value) {
-  set_attribute_in(*record_, provider_->limits(), key, value);
+  // The fast path, kept small so it needs no stack frame: a new key (most keys' lengths rule
+  // out a repeat at once), a small scalar value, room in the buffer and in the slot index.
+  SpanRecord& r = *record_;
+  const SpanLimits& limits = provider_->limits();
+  const std::uint64_t length_bit = std::uint64_t{1} << (key.size() & 63);
+  if ((r.key_lengths & length_bit) == 0 || !has_key(r, key)) {
+    r.key_lengths |= length_bit;
+    if (r.attributes.size() < limits.attribute_count && r.attributes.size() < r.attributes.capacity() &&
+        append_small_attribute(r, key, value, limits.attribute_value_length))
+      return;
+  }
+  set_attribute_in(r, limits, key, value);
 }
 
 void Span::record_event(std::string_view name, const Attribute* attributes, std::size_t n, std::uint64_t time) {
