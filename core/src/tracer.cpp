@@ -16,16 +16,11 @@ using detail::tag;
 using detail::varint_size;
 using detail::Writer;
 
-// Where one attribute sits in SpanRecord::buf, so a repeated key can be found and replaced.
-struct AttributeSlot {
-  std::uint32_t entry_offset;
-  std::uint32_t entry_size;
-  std::uint32_t key_offset;
-  std::uint32_t key_size;
-};
-
-// The state of a recording span. `buf` holds its attributes, events and links already
-// encoded as Span fields 9, 11 and 13, in call order (protobuf allows fields in any order).
+// The state of a recording span. `buf` is the span as it will be queued, written as it goes:
+// the ScopeSpans.spans tag and a length left blank (kLengthRoom bytes), the fields known at
+// start (ids, parent, name, kind, start time; `head_end` is where they end), then attributes,
+// events and links (fields 9, 11, 13) in call order; end() appends the closing fields and fills
+// in the length. Protobuf allows fields in any order.
 struct SpanRecord {
   SpanContext context;
   SpanId parent_span_id;
@@ -34,13 +29,13 @@ struct SpanRecord {
   std::uint16_t scope = 0;
   SpanKind kind = SpanKind::internal;
   std::uint64_t start_time = 0;
-  std::string name;
   std::string buf;      // kept at full size; `len` bytes are the span's
   std::size_t len = 0;
-  std::vector<AttributeSlot> attributes;
-  // Bit (key length % 64) is set for every key recorded: a key whose bit is clear cannot
-  // repeat one, so most set_attribute calls skip the scan for a duplicate.
-  std::uint64_t key_lengths = 0;
+  std::size_t head_end = 0;
+  std::uint32_t attributes = 0;  // Span field 9 entries in buf
+  // A one-word filter of the keys recorded (key_bit): a key whose bit is clear repeats none,
+  // so most set_attribute calls skip the scan for a duplicate.
+  std::uint64_t key_bits = 0;
   std::uint32_t dropped_attributes = 0;
   std::uint32_t events = 0;
   std::uint32_t dropped_events = 0;
@@ -52,7 +47,6 @@ struct SpanRecord {
 namespace {
 
 constexpr std::size_t kTypicalSpanBytes = 640;
-constexpr std::size_t kTypicalAttributes = 12;
 
 void write_attribute(Writer& w, std::uint32_t field, std::string_view key, const AttributeValue& v,
                      std::uint32_t length_limit) {
@@ -176,16 +170,14 @@ inline char* put2(char* p, std::size_t v) {                             // v <= 
   return p;
 }
 
-// Appends a small attribute (small_kv_size) after the span's other fields and indexes it.
+// Appends a small attribute (small_kv_size) after the span's other fields.
 [[gnu::always_inline]] inline bool append_small_attribute(SpanRecord& r, std::string_view key, const AttributeValue& v, std::uint32_t length_limit) {
   const std::size_t kv_size = small_kv_size(key, v, length_limit);
   const std::size_t entry = 1 + size2(kv_size) + kv_size;
   if (kv_size == 0 || r.buf.size() - r.len < entry) return false;
-  const std::size_t at = r.len;
-  put_small_kv(r.buf.data() + at, 9, key, v, kv_size);
-  r.len = at + entry;
-  r.attributes.push_back({static_cast<std::uint32_t>(at), static_cast<std::uint32_t>(entry),
-                          static_cast<std::uint32_t>(at + entry - kv_size + 2), static_cast<std::uint32_t>(key.size())});
+  put_small_kv(r.buf.data() + r.len, 9, key, v, kv_size);
+  r.len += entry;
+  ++r.attributes;
   return true;
 }
 
@@ -223,55 +215,72 @@ bool append_small_event(SpanRecord& r, const SpanLimits& limits, std::string_vie
   return true;
 }
 
-bool has_key(const SpanRecord& r, std::string_view key) {
-  for (const AttributeSlot& s : r.attributes)
-    if (s.key_size == key.size() && std::memcmp(r.buf.data() + s.key_offset, key.data(), key.size()) == 0) return true;
-  return false;
+// A key's bit in SpanRecord::key_bits: a multiplicative hash of its length and last byte, which
+// tell apart most keys of one span (keys often share a prefix, rarely length and ending).
+inline std::uint64_t key_bit(std::string_view key) {
+  const std::uint32_t last = key.empty() ? 0u : static_cast<unsigned char>(key.back());
+  const std::uint32_t mixed = (static_cast<std::uint32_t>(key.size()) | last << 8) * 0x9E3779B1u;
+  return std::uint64_t{1} << (mixed >> 26);
+}
+
+// Finds the attribute entry (Span field 9) with this key in the span's buffer: its offset and
+// size, or size 0. Only called when the key-length filter says the key may repeat one.
+struct Entry {
+  std::size_t at = 0, size = 0;
+};
+Entry find_attribute(const SpanRecord& r, std::string_view key) {
+  const char* const base = r.buf.data();
+  std::size_t at = r.head_end;
+  while (at < r.len) {
+    // Every entry here is length-delimited: a one-byte tag (fields 9, 11, 13), then a length.
+    std::size_t p = at + 1;
+    std::uint64_t len = 0;
+    for (unsigned shift = 0;; shift += 7) {
+      const auto byte = static_cast<unsigned char>(base[p++]);
+      len |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
+      if (byte < 0x80) break;
+    }
+    const std::size_t end = p + static_cast<std::size_t>(len);
+    if (base[at] == static_cast<char>(tag(9, kLen))) {
+      // KeyValue: tag(1) keylen key ..., or no key field at all for an empty key.
+      std::string_view found;
+      if (len > 0 && base[p] == static_cast<char>(tag(1, kLen))) {
+        std::size_t q = p + 1;
+        std::uint64_t klen = 0;
+        for (unsigned shift = 0;; shift += 7) {
+          const auto byte = static_cast<unsigned char>(base[q++]);
+          klen |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
+          if (byte < 0x80) break;
+        }
+        found = std::string_view(base + q, static_cast<std::size_t>(klen));
+      }
+      if (found == key) return {at, end - at};
+    }
+    at = end;
+  }
+  return {};
 }
 
 // The general path, out of line so the fast path in Span::record_attribute stays frameless.
 [[gnu::noinline]] void set_attribute_in(SpanRecord& r, const SpanLimits& limits, std::string_view key, const AttributeValue& value) {
-  auto& slots = r.attributes;
-  const std::uint64_t length_bit = std::uint64_t{1} << (key.size() & 63);
-  const bool maybe_repeat = (r.key_lengths & length_bit) != 0;
-  r.key_lengths |= length_bit;
-  for (std::size_t i = 0; maybe_repeat && i < slots.size(); ++i) {
-    const AttributeSlot s = slots[i];
-    if (s.key_size != key.size() || std::memcmp(r.buf.data() + s.key_offset, key.data(), key.size()) != 0) continue;
-    // Replace: cut the old entry out, shift what followed it, append the new value below.
-    std::memmove(r.buf.data() + s.entry_offset, r.buf.data() + s.entry_offset + s.entry_size,
-                 r.len - s.entry_offset - s.entry_size);
-    r.len -= s.entry_size;
-    slots.erase(slots.begin() + static_cast<std::ptrdiff_t>(i));
-    for (auto& other : slots) {
-      if (other.entry_offset > s.entry_offset) {
-        other.entry_offset -= s.entry_size;
-        other.key_offset -= s.entry_size;
-      }
+  const std::uint64_t bit = key_bit(key);
+  if ((r.key_bits & bit) != 0) {
+    if (const Entry e = find_attribute(r, key); e.size != 0) {
+      // Replace: cut the old entry out and append the new value below.
+      std::memmove(r.buf.data() + e.at, r.buf.data() + e.at + e.size, r.len - e.at - e.size);
+      r.len -= e.size;
+      --r.attributes;
     }
-    break;
   }
-  if (slots.size() >= limits.attribute_count) {
+  r.key_bits |= bit;
+  if (r.attributes >= limits.attribute_count) {
     ++r.dropped_attributes;
     return;
   }
   if (append_small_attribute(r, key, value, limits.attribute_value_length)) return;
-  const std::size_t at = r.len;
-  {
-    Writer w(r.buf, r.len);
-    write_attribute(w, 9, key, value, limits.attribute_value_length);
-  }
-  // Entry layout: tag(9) len [tag(1) keylen key] ...; all tags here are one byte.
-  std::size_t key_at = at + 1;
-  while (static_cast<unsigned char>(r.buf[key_at]) >= 0x80) ++key_at;
-  ++key_at;  // past the entry length
-  if (!key.empty()) {
-    ++key_at;  // key tag
-    while (static_cast<unsigned char>(r.buf[key_at]) >= 0x80) ++key_at;
-    ++key_at;  // past the key length
-  }
-  slots.push_back({static_cast<std::uint32_t>(at), static_cast<std::uint32_t>(r.len - at),
-                   static_cast<std::uint32_t>(key_at), static_cast<std::uint32_t>(key.size())});
+  Writer w(r.buf, r.len);
+  write_attribute(w, 9, key, value, limits.attribute_value_length);
+  ++r.attributes;
 }
 
 void add_event_to(SpanRecord& r, const SpanLimits& limits, std::string_view name, const Attribute* attrs,
@@ -314,34 +323,22 @@ void add_link_to(SpanRecord& r, const SpanLimits& limits, const SpanContext& ctx
   ++r.links;
 }
 
-std::size_t string_field_size(std::string_view s) { return s.empty() ? 0 : 1 + varint_size(s.size()) + s.size(); }
-std::size_t varint_field_size(std::uint64_t v) { return v == 0 ? 0 : 1 + varint_size(v); }
+// The span's length goes in a varint padded to kLengthRoom bytes, written once the length is
+// known (protobuf readers take padded varints; the tracing library Perfetto writes nested
+// lengths the same way), so finishing a span moves none of its bytes. 3 bytes cover spans
+// under 2 MiB; a larger one is shifted to make room.
+constexpr std::size_t kLengthRoom = 3;
 
-// Prepends the span's own fields to its buffer and appends the closing ones, turning it
-// into one ScopeSpans.spans entry (tag, length, Span) in place.
-void seal(SpanRecord& r, std::uint64_t end_time) {
-  const std::uint32_t flags = r.context.trace_flags | kFlagHasIsRemote | (r.parent_remote ? kFlagIsRemote : 0);
-  const bool has_status = r.status.code != StatusCode::unset || !r.status.message.empty();
-  const std::size_t status_size =
-      string_field_size(r.status.message) + varint_field_size(static_cast<std::uint64_t>(r.status.code));
-  const std::size_t head = 18 + 10 + string_field_size(r.context.trace_state) +
-                           (r.parent_span_id.valid() ? 10 : 0) + string_field_size(r.name) +
-                           varint_field_size(static_cast<std::uint64_t>(r.kind)) + (r.start_time ? 9 : 0) +
-                           (end_time ? 9 : 0);
-  const std::size_t tail = varint_field_size(r.dropped_attributes) + varint_field_size(r.dropped_events) +
-                           varint_field_size(r.dropped_links) +
-                           (has_status ? 1 + varint_size(status_size) + status_size : 0) + 6;
-  const std::size_t body = head + r.len + tail;
-  const std::size_t prefix = 1 + varint_size(body);
-  const std::size_t middle = r.len;
-  r.buf.resize(prefix + body);  // from here on the string's size is the span's
-  char* d = r.buf.data();
-  std::memmove(d + prefix + head, d, middle);
+// Upper bound of the head's size.
+std::size_t head_bound(const SpanRecord& r, std::string_view name) {
+  return 1 + kLengthRoom + 18 + 10 + 11 + r.context.trace_state.size() + 10 + 11 + name.size() + 11 + 9;
+}
 
+// Writes the tag, the blank length and the fields known at start; returns the end.
+char* put_head(char* p, const SpanRecord& r, std::string_view name) {
   using namespace detail;
-  char* p = d;
   *p++ = static_cast<char>(tag(2, kLen));
-  p = put_varint(p, body);
+  p += kLengthRoom;
   *p++ = static_cast<char>(tag(1, kLen));
   *p++ = 16;
   p = put_bytes(p, r.context.trace_id.bytes.data(), 16);
@@ -358,10 +355,10 @@ void seal(SpanRecord& r, std::uint64_t end_time) {
     *p++ = 8;
     p = put_bytes(p, r.parent_span_id.bytes.data(), 8);
   }
-  if (!r.name.empty()) {
+  if (!name.empty()) {
     *p++ = static_cast<char>(tag(5, kLen));
-    p = put_varint(p, r.name.size());
-    p = put_bytes(p, r.name.data(), r.name.size());
+    p = put_varint(p, name.size());
+    p = put_bytes(p, name.data(), name.size());
   }
   if (r.kind != SpanKind::unspecified) {
     *p++ = static_cast<char>(tag(6, kVarint));
@@ -371,11 +368,41 @@ void seal(SpanRecord& r, std::uint64_t end_time) {
     *p++ = static_cast<char>(tag(7, kFixed64));
     p = put_fixed64(p, r.start_time);
   }
+  return p;
+}
+
+void write_head(SpanRecord& r, std::string_view name) {
+  const std::size_t bound = head_bound(r, name);
+  if (r.buf.size() < bound + 256) r.buf.resize(bound + 256);
+  r.len = r.head_end = static_cast<std::size_t>(put_head(r.buf.data(), r, name) - r.buf.data());
+}
+
+// A new name changes the head's size: write it again and move what follows.
+void rewrite_head(SpanRecord& r, std::string_view name) {
+  std::string head(head_bound(r, name), '\0');
+  const auto size = static_cast<std::size_t>(put_head(head.data(), r, name) - head.data());
+  const std::size_t rest = r.len - r.head_end;
+  if (r.buf.size() < size + rest) r.buf.resize(size + rest);
+  std::memmove(r.buf.data() + size, r.buf.data() + r.head_end, rest);
+  std::memcpy(r.buf.data(), head.data(), size);
+  r.head_end = size;
+  r.len = size + rest;
+}
+
+// Appends the closing fields and fills in the length: `buf` becomes one ScopeSpans.spans
+// entry (tag, length, Span).
+void seal(SpanRecord& r, std::uint64_t end_time) {
+  using namespace detail;
+  const std::uint32_t flags = r.context.trace_flags | kFlagHasIsRemote | (r.parent_remote ? kFlagIsRemote : 0);
+  const bool has_status = r.status.code != StatusCode::unset || !r.status.message.empty();
+  const std::size_t tail = 9 + 3 * 11 + 1 + 10 + 1 + 10 + r.status.message.size() + 11 + 6;
+  if (r.buf.size() - r.len < tail) r.buf.resize(r.len + tail);
+  char* const d = r.buf.data();
+  char* p = d + r.len;
   if (end_time) {
     *p++ = static_cast<char>(tag(8, kFixed64));
     p = put_fixed64(p, end_time);
   }
-  p += middle;
   auto varint_field = [&p](std::uint32_t field, std::uint64_t v) {
     if (v == 0) return;
     *p++ = static_cast<char>(tag(field, kVarint));
@@ -385,17 +412,36 @@ void seal(SpanRecord& r, std::uint64_t end_time) {
   varint_field(12, r.dropped_events);
   varint_field(14, r.dropped_links);
   if (has_status) {
+    const std::size_t message = r.status.message.size();
+    const std::size_t status_size = (message ? 1 + varint_size(message) + message : 0) +
+                                    (r.status.code != StatusCode::unset ? 2 : 0);
     *p++ = static_cast<char>(tag(15, kLen));
     p = put_varint(p, status_size);
-    if (!r.status.message.empty()) {
+    if (message) {
       *p++ = static_cast<char>(tag(2, kLen));
-      p = put_varint(p, r.status.message.size());
-      p = put_bytes(p, r.status.message.data(), r.status.message.size());
+      p = put_varint(p, message);
+      p = put_bytes(p, r.status.message.data(), message);
     }
     varint_field(3, static_cast<std::uint64_t>(r.status.code));
   }
   p = put_varint(p, tag(16, kFixed32));
-  put_fixed32(p, flags);
+  p = put_fixed32(p, flags);
+
+  std::size_t len = static_cast<std::size_t>(p - d);
+  const std::size_t body = len - 1 - kLengthRoom;
+  std::size_t room = kLengthRoom;
+  if (varint_size(body) > room) {  // 2 MiB or more: shift the body to make room
+    const std::size_t extra = varint_size(body) - room;
+    r.buf.resize(len + extra);
+    std::memmove(r.buf.data() + 1 + room + extra, r.buf.data() + 1 + room, body);
+    room += extra;
+    len += extra;
+  }
+  char* q = r.buf.data() + 1;
+  std::uint64_t v = body;
+  for (std::size_t i = 0; i + 1 < room; ++i, v >>= 7) *q++ = static_cast<char>((v & 0x7f) | 0x80);
+  *q = static_cast<char>(v);
+  r.buf.resize(len);  // from here on the string's size is the span's
 }
 
 // One spare record per thread: a span's record (its name, attribute index and the buffer the
@@ -405,7 +451,6 @@ thread_local std::unique_ptr<SpanRecord> spare_record;
 
 SpanRecord* take_record() {
   SpanRecord* r = spare_record ? spare_record.release() : new SpanRecord;
-  if (r->attributes.capacity() == 0) r->attributes.reserve(kTypicalAttributes);
   // Size the buffer the queue handed back once for the whole span; it holds an older span,
   // so this zero-fills only what capacity it gained.
   const std::size_t room = std::max(r->buf.capacity(), kTypicalSpanBytes);
@@ -420,8 +465,8 @@ void give_back(SpanRecord* r) {
     return;
   }
   r->len = 0;
-  r->attributes.clear();
-  r->key_lengths = 0;
+  r->attributes = 0;
+  r->key_bits = 0;
   r->context.trace_state.clear();
   r->status = Status{};
   r->parent_span_id = SpanId{};
@@ -551,11 +596,11 @@ Span Tracer::start_span(std::string_view name, AttributeList attributes, const S
   r->scope = scope_;
   r->kind = options.kind;
   r->start_time = now;
-  r->name.assign(name.data(), name.size());
   if (parent) {
     r->parent_span_id = parent->span_id;
     r->parent_remote = parent->remote;
   }
+  write_head(*r, name);
   span.record_ = r;
   span.set_attributes(attributes);
   for (const auto& link : options.links) span.add_link(link.context, link.attributes);
@@ -581,16 +626,15 @@ Span& Span::operator=(Span&& other) noexcept {
 }
 
 void Span::record_attribute(std::string_view key, const AttributeValue& value) {
-  // The fast path, kept small so it needs no stack frame: a new key (most keys' lengths rule
-  // out a repeat at once), a small scalar value, room in the buffer and in the slot index.
+  // The fast path, kept small so it needs no stack frame: a key whose length no earlier key
+  // had (so it repeats none), within the count limit, with a small scalar value that fits.
   SpanRecord& r = *record_;
   const SpanLimits& limits = provider_->limits();
-  const std::uint64_t length_bit = std::uint64_t{1} << (key.size() & 63);
-  if ((r.key_lengths & length_bit) == 0 || !has_key(r, key)) {
-    r.key_lengths |= length_bit;
-    if (r.attributes.size() < limits.attribute_count && r.attributes.size() < r.attributes.capacity() &&
-        append_small_attribute(r, key, value, limits.attribute_value_length))
-      return;
+  const std::uint64_t bit = key_bit(key);
+  if ((r.key_bits & bit) == 0 && r.attributes < limits.attribute_count &&
+      append_small_attribute(r, key, value, limits.attribute_value_length)) {
+    r.key_bits |= bit;
+    return;
   }
   set_attribute_in(r, limits, key, value);
 }
@@ -624,7 +668,7 @@ Span& Span::set_status(StatusCode code, std::string_view description) {
 }
 
 Span& Span::update_name(std::string_view name) {
-  if (record_) record_->name = std::string(name);
+  if (record_) rewrite_head(*record_, name);
   return *this;
 }
 

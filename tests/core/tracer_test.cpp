@@ -391,21 +391,32 @@ TEST(TracerEncoding, ScalarValuesAtTheirExtremes) {
   EXPECT_EQ(*find(s.attributes, "no"), AnyValue(false));
 }
 
-// Keys of one length (or lengths 64 apart) share the repeat filter's bit; each is still its own.
-TEST(TracerEncoding, KeysSharingALengthStayDistinct) {
+// Keys of one length and last byte share the repeat filter's bit; each is still its own, also
+// with events and links recorded between them.
+TEST(TracerEncoding, KeysSharingAFilterBitStayDistinct) {
   Rig rig;
-  const std::string k65 = "k" + std::string(64, 'x');
+  const std::string k65 = "k" + std::string(64, 'x'), j65 = "j" + std::string(64, 'x');
   auto span = rig.tracer.start_span("s");
-  span.set_attribute("ab", 1).set_attribute("cd", 2).set_attribute("k", 3).set_attribute(k65, 4);
-  span.set_attribute("cd", 20).set_attribute(k65, 40).set_attribute("ef", 5);
+  SpanContext link;
+  link.trace_id.bytes[0] = 1;
+  link.span_id.bytes[0] = 2;
+  span.set_attribute("ab", 1).set_attribute("cb", 2).add_event("between", {{"cb", 9}}).set_attribute("k", 3);
+  span.add_link(link, {{"ab", 8}}).set_attribute(k65, 4).set_attribute("", 6).set_attribute(j65, 44);
+  span.set_attribute("cb", 20).set_attribute(k65, 40).set_attribute("eb", 5).set_attribute("", 60);
+  span.set_attribute(std::string(200, 'z'), 7).set_attribute(std::string(200, 'z'), 70);
   span.end();
   const auto s = rig.only();
-  ASSERT_EQ(s.attributes.size(), 5u);
+  ASSERT_EQ(s.attributes.size(), 8u);
   EXPECT_EQ(*find(s.attributes, "ab"), AnyValue(1));
-  EXPECT_EQ(*find(s.attributes, "cd"), AnyValue(20));
+  EXPECT_EQ(*find(s.attributes, "cb"), AnyValue(20));
   EXPECT_EQ(*find(s.attributes, "k"), AnyValue(3));
   EXPECT_EQ(*find(s.attributes, k65), AnyValue(40));
-  EXPECT_EQ(*find(s.attributes, "ef"), AnyValue(5));
+  EXPECT_EQ(*find(s.attributes, j65), AnyValue(44));
+  EXPECT_EQ(*find(s.attributes, "eb"), AnyValue(5));
+  EXPECT_EQ(*find(s.attributes, ""), AnyValue(60));
+  EXPECT_EQ(*find(s.attributes, std::string(200, 'z')), AnyValue(70));
+  EXPECT_EQ(s.events.at(0).attributes, (Attributes{{"cb", 9}}));
+  EXPECT_EQ(s.links.at(0).attributes, (Attributes{{"ab", 8}}));
 }
 
 TEST(TracerEncoding, EventsOfEveryShape) {
@@ -429,6 +440,53 @@ TEST(TracerEncoding, EventsOfEveryShape) {
   EXPECT_EQ(s.events[4].name, long_name);
   EXPECT_EQ(s.events[5].attributes, (Attributes{{"a", long_value}}));
   for (const auto& e : s.events) EXPECT_EQ(e.time_unix_nano, rig.clock.now);
+}
+
+// The head (ids, name, kind, start) is written at start; a new name rewrites it in place.
+TEST(TracerEncoding, UpdateNameRewritesTheHeadAroundWhatWasRecorded) {
+  Rig rig;
+  for (const std::string name : {std::string(), std::string("x"), std::string(300, 'n')}) {
+    auto span = rig.tracer.start_span("first name", {{"a", 1}});
+    span.add_event("e", {{"k", "v"}});
+    span.update_name(name);
+    span.set_attribute("a", 2).set_attribute("b", 3);
+    span.update_name(name + "!");
+    span.end();
+    const auto s = rig.only();
+    EXPECT_EQ(s.name, name + "!");
+    ASSERT_EQ(s.attributes.size(), 2u);
+    EXPECT_EQ(*find(s.attributes, "a"), AnyValue(2));
+    EXPECT_EQ(*find(s.attributes, "b"), AnyValue(3));
+    ASSERT_EQ(s.events.size(), 1u);
+    EXPECT_EQ(s.events[0].attributes, (Attributes{{"k", "v"}}));
+  }
+}
+
+// A span's length goes in a padded three-byte varint; a span of 2 MiB or more needs more.
+TEST(TracerEncoding, SpansLargerThanTheLengthRoom) {
+  FakeClock clock;
+  PipelineConfig config;
+  config.max_request_bytes = 16u << 20;
+  Pipeline pipeline(config, Resource{});
+  TracerProvider provider(pipeline, clock);
+  Tracer tracer = provider.tracer("t");
+  FakeHost host(pipeline, clock);
+  const std::string big((3u << 20) + 5, 'b');
+  tracer.start_span("big", {{"blob", big}, {"n", 1}}).set_status(StatusCode::error, "boom").end();
+  tracer.start_span("small", {{"n", 2}}).end();
+  pipeline.force_flush(clock.now, kSec);
+  host.drain_ok();
+  std::vector<SpanData> spans;
+  for (const auto& r : host.all) {
+    TraceRequest req;
+    ASSERT_TRUE(decode_trace_request(r.body, req).ok());
+    for (auto& ss : req.resource_spans.at(0).scope_spans)
+      for (auto& sd : ss.spans) spans.push_back(sd);
+  }
+  ASSERT_EQ(spans.size(), 2u);
+  EXPECT_EQ(find(spans[0].attributes, "blob")->str, big);
+  EXPECT_EQ(spans[0].status.message, "boom");
+  EXPECT_EQ(*find(spans[1].attributes, "n"), AnyValue(2));
 }
 
 // Span buffers go round through the queue and come back holding older spans: a small span
