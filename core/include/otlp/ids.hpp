@@ -1,7 +1,6 @@
 // Trace and span identifiers: fixed-size byte arrays with hex parse/format.
 #pragma once
 #include <array>
-#include <bit>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -18,7 +17,8 @@ struct Id {
   // All-zero ids are invalid per W3C trace context and OTLP.
   // Word-wise: the check runs several times per span start (parent, sampler, new ids).
   constexpr bool valid() const noexcept {
-    const auto words = std::bit_cast<std::array<std::uint64_t, N / 8>>(bytes);
+    // __builtin_bit_cast: emscripten 3.1.6's libc++ has no std::bit_cast.
+    const auto words = __builtin_bit_cast(std::array<std::uint64_t, N / 8>, bytes);
     std::uint64_t any = 0;
     for (auto w : words) any |= w;
     return any != 0;
