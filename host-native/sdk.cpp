@@ -40,8 +40,11 @@ bool has_attribute(const Resource& r, std::string_view key) {
   return std::any_of(r.attributes.begin(), r.attributes.end(), [&](const KeyValue& kv) { return kv.key == key; });
 }
 
-// What options_from_env adds, for options built by hand.
+// What options_from_env adds, for options built by hand or edited after it: service.name is
+// always service_name (config.hpp's rule), the telemetry.sdk.* attributes unless set.
 void complete_resource(Options& o) {
+  for (auto& kv : o.resource.attributes)
+    if (kv.key == "service.name") kv.value = AnyValue(o.service_name);
   auto add = [&](std::string_view key, std::string value) {
     if (!has_attribute(o.resource, key)) o.resource.attributes.push_back({std::string(key), AnyValue(std::move(value))});
   };

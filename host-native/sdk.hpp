@@ -56,9 +56,9 @@ class Sdk {
 
 // Checks `options` (validate() from config.hpp, then the transport) and starts the worker. A
 // bad option is an Error naming it; disabled options give a no-op Sdk with no thread.
-// Programmatic options get what options_from_env would have added: service.name from
-// service_name and the telemetry.sdk.* attributes in the resource when missing, and the
-// pipeline's encoding from the protocol (JSON for http/json).
+// The resource's service.name is always service_name (so setting service_name after
+// options_from_env works); telemetry.sdk.* are added when missing; the pipeline's encoding
+// follows the protocol (JSON for http/json).
 Result<Sdk> start(Options options);
 // start(options_from_env(getenv)): the OTEL_* variables, errors naming the variable.
 Result<Sdk> start_from_env(Getenv getenv = nullptr);

@@ -122,6 +122,7 @@ TEST(Sdk, ProtobufSpansArriveExactlyWithTheirFields) {
   Collector collector;
   Options o = fast(collector.url());
   o.service_name = "checkout";
+  o.resource.attributes.push_back({"service.name", "overridden by service_name"});
   o.resource.attributes.push_back({"deployment.environment", "test"});
   Sdk sdk = started(o);
   EXPECT_FALSE(sdk.disabled());
