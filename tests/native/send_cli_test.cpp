@@ -295,3 +295,33 @@ TEST(SendCli, ToOtlpReceiveEndToEnd) {
 
 }  // namespace
 }  // namespace otlp::native
+
+namespace otlp::native {
+namespace {
+
+TEST(DemoCli, EveryTransportOfTheBuildDeliversEverySpan) {
+  Child demo({"demo", "--spans", "1024"});
+  ASSERT_EQ(demo.wait(), 0) << demo.err() << demo.out();
+  const std::string out = demo.out();
+  for (const char* row : {"HTTP/protobuf ", "HTTP/protobuf+gzip ", "HTTP/JSON "}) {
+    std::istringstream in(out);
+    bool found = false;
+    for (std::string l; std::getline(in, l);)
+      if (l.rfind(row, 0) == 0) {
+        found = true;
+        EXPECT_NE(l.find("yes (1024/1024)"), std::string::npos) << l;
+      }
+    EXPECT_TRUE(found) << row << " missing in\n" << out;
+  }
+  // Rows a build cannot run say why instead of failing the demo.
+  EXPECT_EQ(count_lines(out, "NO ("), 0) << out;
+}
+
+TEST(DemoCli, BadFlagsAreUsageErrors) {
+  Child demo({"demo", "--spans", "none"});
+  EXPECT_EQ(demo.wait(), 2);
+  EXPECT_NE(demo.err().find("--spans"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace otlp::native
