@@ -183,6 +183,7 @@ Result<Sdk> start(Options o) {
   std::unique_ptr<HttpTransport> transport;
   if (o.disabled) {
     tc.sampler = always_off_sampler();
+    o.pipeline = PipelineConfig{};  // nothing else is read, so nothing else is checked either
   } else {
     if (auto e = validate(o)) return *e;
     auto sampler = make_sampler(o.sampler, o.sampler_arg);

@@ -296,6 +296,11 @@ std::string env_error(const std::map<std::string, std::string>& env) {
   return sdk.ok() ? std::string() : sdk.error().message;
 }
 
+TEST(Sdk, HttpTransportsAreAlwaysAvailable) {
+  EXPECT_TRUE(transport_available(Protocol::http_protobuf));
+  EXPECT_TRUE(transport_available(Protocol::http_json));
+}
+
 TEST(Sdk, BadOptionsAreErrorsNamingThem) {
   auto error_of = [](Options o) {
     auto sdk = start(std::move(o));
@@ -335,6 +340,7 @@ TEST(Sdk, DisabledIsANoOpWithNothingSent) {
   Options o = fast(collector.url());
   o.disabled = true;
   o.endpoint = "not even a url";  // a disabled SDK reads nothing else
+  o.pipeline.max_queue_size = 0;
   Sdk sdk = started(o);
   EXPECT_TRUE(sdk.disabled());
   Tracer tracer = sdk.tracer("t");
