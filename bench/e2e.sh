@@ -42,7 +42,8 @@ for p in "${protocols[@]}"; do
   receiver=$!
   port=
   for _ in $(seq 200); do
-    port=$(sed -n "s|.*listening on $scheme://127.0.0.1:\([0-9]*\).*|\1|p" "$log/receive.log" | head -1)
+    # The port on the listener line that names the scheme ("listening on http://127.0.0.1:N/...").
+    port=$( (grep -i "listening.*$scheme" "$log/receive.log" || true) | grep -o '127\.0\.0\.1:[0-9]*' | head -1 | cut -d: -f2 || true)
     [[ -n $port ]] && break
     kill -0 "$receiver" 2>/dev/null || break
     sleep 0.05
