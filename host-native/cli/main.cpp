@@ -16,7 +16,16 @@ constexpr const char* kUsage =
     "      --summary reports size and speed on stderr and decodes the output back to check it\n"
     "  receive [--http HOST:PORT] [--out FILE|-] [--token T] [--cors-origin O]... [--max-body-mib N]\n"
     "      OTLP/HTTP receiver for POST /v1/traces (default 127.0.0.1:4318; port 0 picks one) until\n"
-    "      SIGINT/SIGTERM; writes each span as a JSON line to FILE; --cors-origin '*' allows any\n";
+    "      SIGINT/SIGTERM; writes each span as a JSON line to FILE; --cors-origin '*' allows any\n"
+    "  send [--endpoint URL] [--protocol grpc|http/protobuf|http/json] [--spans N] [--rate R] [--workers W]\n"
+    "       [--headers k=v,...] [--compression gzip|none] [--insecure] [--ca F] [--cert F] [--key F]\n"
+    "       [--timeout S] [--batch B]\n"
+    "      send N standard spans (default 10000) through the SDK (OTEL_* variables apply, flags win),\n"
+    "      waiting for queue room rather than dropping; prints one JSON line of counts last and exits\n"
+    "      non-zero unless every span was exported\n"
+    "  demo [--spans N] [--workers W] [--batch B]\n"
+    "      start a receiver in-process on loopback, send N standard spans (default 200000) through each\n"
+    "      transport and print a table: spans/s, bytes/span, export latency, sender CPU per span\n";
 
 }  // namespace
 
@@ -29,6 +38,8 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 2, argv + argc);
   if (command == "encode") return otlp::cli::encode_command(args);
   if (command == "receive") return otlp::cli::receive_command(args);
+  if (command == "send") return otlp::cli::send_command(args);
+  if (command == "demo") return otlp::cli::demo_command(args);
   if (command == "-h" || command == "--help" || command == "help") {
     std::fputs(kUsage, stdout);
     return 0;
