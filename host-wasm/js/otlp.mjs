@@ -17,7 +17,8 @@ const OPTIONS = ['endpoint', 'protocol', 'headers', 'compression', 'serviceName'
   'pageLifecycle'];
 
 const perf = globalThis.performance;
-const nowMs = perf && perf.timeOrigin ? () => perf.timeOrigin + perf.now() : () => Date.now();
+const origin = perf && perf.timeOrigin; // read once: the getter is not free
+const nowMs = origin ? () => origin + perf.now() : () => Date.now();
 
 let defaultModule;
 function compile(o) {
@@ -54,13 +55,18 @@ function toMs(t) {
   throw new TypeError(`otlp: a time must be a number of ms, a Date or [seconds, nanos], got ${t}`);
 }
 const hex = (n) => (n >>> 0).toString(16).padStart(8, '0');
-// Ids travel as big-endian 32-bit words, so hex is their concatenation.
-const words = (h, n) => Array.from({ length: n }, (_, i) => parseInt(h.slice(8 * i, 8 * i + 8), 16));
+// Ids travel as six big-endian 32-bit words (w0-w3 trace id, w4-w5 span id), kept as plain
+// number fields so that a span allocates nothing else; hex is their concatenation.
+const word = (h, i) => parseInt(h.slice(8 * i, 8 * i + 8), 16);
+function readWords(o, dv, at) {
+  o.w0 = dv.getUint32(at, false); o.w1 = dv.getUint32(at + 4, false); o.w2 = dv.getUint32(at + 8, false);
+  o.w3 = dv.getUint32(at + 12, false); o.w4 = dv.getUint32(at + 16, false); o.w5 = dv.getUint32(at + 20, false);
+}
 
 class Context {
-  constructor(w, flags, state, remote) { this.w = w; this.traceFlags = flags; this.traceState = state; this.isRemote = remote; }
-  get traceId() { return hex(this.w[0]) + hex(this.w[1]) + hex(this.w[2]) + hex(this.w[3]); }
-  get spanId() { return hex(this.w[4]) + hex(this.w[5]); }
+  constructor(flags, state, remote) { this.traceFlags = flags; this.traceState = state; this.isRemote = remote; }
+  get traceId() { return hex(this.w0) + hex(this.w1) + hex(this.w2) + hex(this.w3); }
+  get spanId() { return hex(this.w4) + hex(this.w5); }
 }
 
 export async function createTracer(options = {}) {
@@ -110,7 +116,8 @@ export async function createTracer(options = {}) {
   let u8 = new Uint8Array(memory.buffer), dv = new DataView(memory.buffer);
   const io = x.otlp_io();
   let base = 0, cap = 0, pos = 0; // the scratch buffer and the write position in it
-  const fresh = () => { if (u8.buffer !== memory.buffer) { u8 = new Uint8Array(memory.buffer); dv = new DataView(memory.buffer); } };
+  // Views go stale when memory grows (the old buffer is detached: length 0).
+  const fresh = () => { if (u8.length === 0) { u8 = new Uint8Array(memory.buffer); dv = new DataView(memory.buffer); } };
   const room = (n) => { if (pos + n > cap) { cap = Math.max(2 * cap, pos + n, 4096); base = x.otlp_scratch(cap); } fresh(); };
   function formatDouble(v, precision, fixed, out, capacity) {
     const s = fixed ? v.toFixed(precision) : formatG(v, precision);
@@ -167,19 +174,26 @@ export async function createTracer(options = {}) {
     }
     return [start, pos - start];
   }
-  // A parent or link context into io[0..26): ids as big-endian words, flags, remote.
+  // A parent or link context (a Span or a Context: both carry w0-w5) into io[0..26).
   function putContext(c) {
     fresh();
-    for (let i = 0; i < 6; i++) dv.setUint32(io + 4 * i, c.w[i], false);
+    dv.setUint32(io, c.w0, false); dv.setUint32(io + 4, c.w1, false); dv.setUint32(io + 8, c.w2, false);
+    dv.setUint32(io + 12, c.w3, false); dv.setUint32(io + 16, c.w4, false); dv.setUint32(io + 20, c.w5, false);
     u8[io + 24] = c.traceFlags; u8[io + 25] = c.isRemote ? 1 : 0;
   }
-  const asContext = (p) => p instanceof Span ? p.spanContext() : p instanceof Context ? p
-    : p && typeof p.traceId === 'string' && typeof p.spanId === 'string'
-      ? new Context([...words(p.traceId, 4), ...words(p.spanId, 2)], p.traceFlags ?? 0, p.traceState ?? '', !!p.isRemote) : undefined;
+  function asContext(p) {
+    if (p instanceof Span || p instanceof Context) return p;
+    if (!p || typeof p.traceId !== 'string' || typeof p.spanId !== 'string') return undefined;
+    const c = new Context(p.traceFlags ?? 0, p.traceState ?? '', !!p.isRemote);
+    c.w0 = word(p.traceId, 0); c.w1 = word(p.traceId, 1); c.w2 = word(p.traceId, 2); c.w3 = word(p.traceId, 3);
+    c.w4 = word(p.spanId, 0); c.w5 = word(p.spanId, 1);
+    return c;
+  }
   const readContext = (state, remote) => {
     fresh();
-    const w = []; for (let i = 0; i < 6; i++) w.push(dv.getUint32(io + 32 + 4 * i, false));
-    return new Context(w, u8[io + 56], state, remote);
+    const c = new Context(u8[io + 56], state, remote);
+    readWords(c, dv, io + 32);
+    return c;
   };
 
   const lower = (m) => m.replace('OTEL_TRACES_SAMPLER_ARG', "option 'samplerArg'").replace('OTEL_TRACES_SAMPLER', "option 'sampler'");
@@ -311,36 +325,40 @@ export async function createTracer(options = {}) {
     const kind = typeof k === 'number' ? k : k === undefined ? 1 : KINDS[k] ?? 1;
     const h = x.otlp_start(base + n[0], n[1], kind, parent, toMs(opts.startTime), base + st[0], st[1], base + a[0], a[1]);
     fresh();
-    const s = new Span(tracer, h, dv, io, pc && pc.traceState);
+    const s = new Span(ops, h, dv, io, pc ? pc.traceState : '');
     if (h && opts.links) for (const l of opts.links) s.addLink(l.context, l.attributes);
     return s;
   }
-  function call(h, op, a, b2, c) {
-    pos = 0;
-    if (op === 'attrs') { const bl = block(a); return x.otlp_set_attributes(h, base + bl[0], bl[1]); }
-    if (op === 'event') {
-      const n = str(a), bl = block(b2);
-      return x.otlp_add_event(h, base + n[0], n[1], toMs(c), base + bl[0], bl[1]);
-    }
-    if (op === 'link') {
-      const ctx = asContext(a); if (!ctx) return;
-      const st = str(ctx.traceState), bl = block(b2);
+  // What a recording span (handle h) calls.
+  const ops = {
+    attrs(h, a) { pos = 0; const bl = block(a); x.otlp_set_attributes(h, base + bl[0], bl[1]); },
+    event(h, name, a, time) {
+      pos = 0;
+      const n = str(name), bl = block(a);
+      x.otlp_add_event(h, base + n[0], n[1], toMs(time), base + bl[0], bl[1]);
+    },
+    link(h, context, a) {
+      const ctx = asContext(context);
+      if (!ctx) return;
+      pos = 0;
+      const st = str(ctx.traceState), bl = block(a);
       putContext(ctx);
-      return x.otlp_add_link(h, base + st[0], st[1], base + bl[0], bl[1]);
-    }
-    if (op === 'status') { const m = str(b2 ?? ''); return x.otlp_set_status(h, a, base + m[0], m[1]); }
-    if (op === 'name') { const n = str(a); return x.otlp_update_name(h, base + n[0], n[1]); }
-    if (op === 'exception') {
-      const e = a, t = typeof e === 'string' ? '' : e?.name ?? e?.constructor?.name ?? '';
+      x.otlp_add_link(h, base + st[0], st[1], base + bl[0], bl[1]);
+    },
+    status(h, code, message) { pos = 0; const m = str(message ?? ''); x.otlp_set_status(h, code, base + m[0], m[1]); },
+    name(h, name) { pos = 0; const n = str(name); x.otlp_update_name(h, base + n[0], n[1]); },
+    exception(h, e, time) {
+      const t = typeof e === 'string' ? '' : e?.name ?? e?.constructor?.name ?? '';
       const msg = typeof e === 'string' ? e : e?.message ?? String(e), stack = typeof e === 'string' ? '' : e?.stack ?? '';
+      pos = 0;
       const ts = str(t), ms = str(msg), ss = str(stack);
-      return x.otlp_record_exception(h, base + ts[0], ts[1], base + ms[0], ms[1], base + ss[0], ss[1], toMs(b2));
-    }
-    if (op === 'end') {
-      if (x.otlp_end(h, toMs(a))) schedule();
+      x.otlp_record_exception(h, base + ts[0], ts[1], base + ms[0], ms[1], base + ss[0], ss[1], toMs(time));
+    },
+    end(h, time) {
+      if (x.otlp_end(h, toMs(time))) schedule();
       else if (mode === 'timer' && !timer && !closed) arm();
-    }
-  }
+    },
+  };
 
   // ---- page lifecycle: send what is queued while the page can still send ---------------------
   const onHidden = () => {
@@ -358,7 +376,7 @@ export async function createTracer(options = {}) {
   const tracer = {
     startSpan: (name, opts) => { if (typeof name !== 'string') throw new TypeError('startSpan: name must be a string'); return start(name, opts); },
     inject(carrier, span) {
-      const c = asContext(span);
+      const c = span instanceof Span ? span.spanContext() : asContext(span);
       if (!c) return carrier;
       const tp = `00-${c.traceId}-${c.spanId}-${(c.traceFlags & 0xff).toString(16).padStart(2, '0')}`;
       const set = (k, v) => typeof carrier.set === 'function' ? carrier.set(k, v) : (carrier[k] = v);
@@ -388,36 +406,40 @@ export async function createTracer(options = {}) {
     },
     stats: readStats,
     memory,
-    _call: call,
   };
   return tracer;
 }
 
-// A span: calls on an ended or unsampled span do nothing.
+// A span: calls on an ended or unsampled span do nothing. It carries its ids as w0-w5, so it
+// serves as a parent or link context itself.
 export class Span {
-  constructor(tracer, h, dv, io, state) {
-    this._t = tracer; this._h = h;
-    const w = []; for (let i = 0; i < 6; i++) w.push(dv.getUint32(io + 32 + 4 * i, false));
-    this._c = new Context(w, dv.getUint8(io + 56), state ?? '', false);
+  constructor(ops, h, dv, io, state) {
+    this._o = ops; this._h = h;
+    readWords(this, dv, io + 32);
+    this.traceFlags = dv.getUint8(io + 56); this.traceState = state; this.isRemote = false;
   }
-  spanContext() { return this._c; }
+  spanContext() {
+    const c = new Context(this.traceFlags, this.traceState, false);
+    c.w0 = this.w0; c.w1 = this.w1; c.w2 = this.w2; c.w3 = this.w3; c.w4 = this.w4; c.w5 = this.w5;
+    return c;
+  }
   isRecording() { return this._h !== 0; }
-  setAttribute(key, value) { if (this._h) this._t._call(this._h, 'attrs', { [key]: value }); return this; }
-  setAttributes(attrs) { if (this._h) this._t._call(this._h, 'attrs', attrs); return this; }
+  setAttribute(key, value) { if (this._h) this._o.attrs(this._h, { [key]: value }); return this; }
+  setAttributes(attrs) { if (this._h) this._o.attrs(this._h, attrs); return this; }
   addEvent(name, attributes, time) {
     if (attributes !== undefined && (typeof attributes !== 'object' || attributes instanceof Date || Array.isArray(attributes))) { time = attributes; attributes = undefined; }
-    if (this._h) this._t._call(this._h, 'event', String(name), attributes, time);
+    if (this._h) this._o.event(this._h, String(name), attributes, time);
     return this;
   }
-  addLink(context, attributes) { if (this._h) this._t._call(this._h, 'link', context, attributes); return this; }
-  recordException(exception, time) { if (this._h) this._t._call(this._h, 'exception', exception, time); return this; }
+  addLink(context, attributes) { if (this._h) this._o.link(this._h, context, attributes); return this; }
+  recordException(exception, time) { if (this._h) this._o.exception(this._h, exception, time); return this; }
   setStatus(status) {
     const c = typeof status?.code === 'string' ? { unset: 0, ok: 1, error: 2 }[status.code] : status?.code;
-    if (this._h) this._t._call(this._h, 'status', c ?? 0, status?.message);
+    if (this._h) this._o.status(this._h, c ?? 0, status?.message);
     return this;
   }
-  updateName(name) { if (this._h) this._t._call(this._h, 'name', String(name)); return this; }
-  end(endTime) { if (this._h) { const h = this._h; this._h = 0; this._t._call(h, 'end', endTime); } }
+  updateName(name) { if (this._h) this._o.name(this._h, String(name)); return this; }
+  end(endTime) { if (this._h) { const h = this._h; this._h = 0; this._o.end(h, endTime); } }
 }
 
 // printf's %.<p>g from JavaScript's correctly rounded conversions (see numbers.cpp).
