@@ -144,27 +144,38 @@ bool read_scalar(BlockReader& r, uint32_t type, otlp::AnyValue& out) {
   }
 }
 
+bool skip_scalar(BlockReader& r, uint32_t type) {
+  std::string_view s;
+  uint32_t b = 0;
+  char raw8[8];
+  switch (type) {
+    case 1: return r.str(s);
+    case 2: return r.u8(b);
+    case 3:
+    case 4: return r.raw(raw8, 8);
+    default: return false;
+  }
+}
+
 // Parses a block into `attrs`; false (and `attrs` empty) when the block is malformed.
 bool read_attributes(const char* block, uint32_t len) {
   attrs.clear();
   arrays.clear();
   BlockReader r(block, len);
-  // Array values are referenced by pointer, so count them first: `arrays` must not move.
+  // Array values are referenced by pointer, so count them first (`arrays` must not move), and
+  // check the whole block before recording any of it.
   std::size_t n_arrays = 0;
   for (BlockReader scan(block, len); !scan.done();) {
-    uint32_t type = 0, elem = 0, count = 0;
+    uint32_t type = 0, elem = 0, count = 1;
     std::string_view key;
     if (!scan.u8(type) || !scan.str(key)) return false;
     if (type == 5) {
       ++n_arrays;
       if (!scan.u8(elem) || !scan.u32(count)) return false;
-      otlp::AnyValue v;
-      for (uint32_t i = 0; i < count; ++i)
-        if (!read_scalar(scan, elem, v)) return false;
-    } else {
-      otlp::AnyValue v;
-      if (!read_scalar(scan, type, v)) return false;
+      type = elem;
     }
+    for (uint32_t i = 0; i < count; ++i)
+      if (!skip_scalar(scan, type)) return false;
   }
   arrays.reserve(n_arrays);
   while (!r.done()) {
