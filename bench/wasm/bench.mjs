@@ -3,7 +3,7 @@
 // bench/report.mjs's format: {name, value, unit, baseline, ratio}.
 //   node bench/wasm/bench.mjs [DIST]       (run `npm ci` in bench/wasm first; bench/run does)
 import { readFileSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
+import { execFileSync } from 'node:child_process';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
@@ -104,8 +104,8 @@ async function perSpanNs(make) {
 figure('span_start_end_wasm_js_ns', await perSpanNs(() => tracer.startSpan('op').end()), 'ns');
 figure('span_standard_wasm_js_ns', await perSpanNs(standardSpan), 'ns');
 
-// ---- size: what a page downloads, gzipped (-9)
-const gz = (f) => gzipSync(readFileSync(join(DIST, f)), { level: 9 }).length;
+// ---- size: what a page downloads, as `gzip -9 -c FILE | wc -c` counts it
+const gz = (f) => execFileSync('gzip', ['-9', '-c', join(DIST, f)]).length;
 figure('wasm_module_gzip_bytes', gz('otlp.wasm') + gz('otlp.mjs'), 'bytes');
 figure('wasm_module_wasm_gzip_bytes', gz('otlp.wasm'), 'bytes');
 figure('wasm_module_mjs_gzip_bytes', gz('otlp.mjs'), 'bytes');

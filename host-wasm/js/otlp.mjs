@@ -181,12 +181,19 @@ export async function createTracer(options = {}) {
     dv.setUint32(io + 12, c.w3, false); dv.setUint32(io + 16, c.w4, false); dv.setUint32(io + 20, c.w5, false);
     u8[io + 24] = c.traceFlags; u8[io + 25] = c.isRemote ? 1 : 0;
   }
+  // A plain {traceId, spanId, ...} object is parsed once (apps pass the same one repeatedly).
+  const parsed = new WeakMap();
   function asContext(p) {
     if (p instanceof Span || p instanceof Context) return p;
     if (!p || typeof p.traceId !== 'string' || typeof p.spanId !== 'string') return undefined;
-    const c = new Context(p.traceFlags ?? 0, p.traceState ?? '', !!p.isRemote);
+    let c = parsed.get(p);
+    if (c && c.tid === p.traceId && c.sid === p.spanId && c.traceFlags === (p.traceFlags ?? 0) &&
+      c.traceState === (p.traceState ?? '') && c.isRemote === !!p.isRemote) return c;
+    c = new Context(p.traceFlags ?? 0, p.traceState ?? '', !!p.isRemote);
     c.w0 = word(p.traceId, 0); c.w1 = word(p.traceId, 1); c.w2 = word(p.traceId, 2); c.w3 = word(p.traceId, 3);
     c.w4 = word(p.spanId, 0); c.w5 = word(p.spanId, 1);
+    c.tid = p.traceId; c.sid = p.spanId;
+    parsed.set(p, c);
     return c;
   }
   const readContext = (state, remote) => {
