@@ -565,6 +565,11 @@ std::uint64_t Pipeline::shutdown(std::uint64_t now, std::uint64_t timeout_ns) {
   return force_flush(now, timeout_ns);
 }
 
+void Pipeline::set_request_limits(std::size_t max_request_bytes, std::uint32_t max_concurrent_exports) {
+  config_.max_request_bytes = std::max<std::size_t>(max_request_bytes, 1024);
+  config_.max_concurrent_exports = std::max<std::uint32_t>(max_concurrent_exports, 1);
+}
+
 bool Pipeline::is_shut_down() const noexcept {
   const Impl& m = *impl_;
   return m.shutdown_requested && m.queue.size() == 0 && m.batches.empty();

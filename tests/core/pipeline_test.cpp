@@ -537,3 +537,31 @@ TEST(Pipeline, RequestsCarryResourceAndScope) {
 
 }  // namespace
 }  // namespace otlp
+
+namespace otlp {
+namespace {
+
+// A page being unloaded cuts what is queued into small requests sent at once (the browser's
+// keepalive budget), then goes back to its normal limits.
+TEST(Pipeline, RequestLimitsChangeAtRunTime) {
+  Rig rig(small(64, 32));
+  rig.host.poll();
+  const std::string filler(300, 'x');
+  for (int i = 0; i < 12; ++i) rig.tracer.start_span("span").set_attribute("filler", filler).end();
+  rig.pipeline.set_request_limits(1024, 3);
+  rig.pipeline.force_flush(rig.clock.now, 10 * kSec);
+  EXPECT_EQ(rig.host.poll(), 3u);  // three small requests in flight together
+  for (const auto& r : rig.host.in_flight) EXPECT_LE(r.body.size(), 1024u);
+  rig.pipeline.set_request_limits(0, 0);  // raised to the minimums: 1024 bytes, one export
+  EXPECT_EQ(rig.pipeline.config().max_request_bytes, 1024u);
+  EXPECT_EQ(rig.pipeline.config().max_concurrent_exports, 1u);
+  rig.pipeline.set_request_limits(4 << 20, 1);
+  while (!rig.host.in_flight.empty()) rig.host.answer(Outcome::ok());
+  EXPECT_EQ(rig.host.poll(), 1u);  // the rest in one request now
+  rig.host.answer(Outcome::ok());
+  EXPECT_EQ(rig.stats().exported, 12u);
+  EXPECT_TRUE(balanced(rig.stats()));
+}
+
+}  // namespace
+}  // namespace otlp

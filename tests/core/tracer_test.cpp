@@ -519,6 +519,39 @@ TEST(TracerEncoding, ReusedBuffersCarryNothingOver) {
     EXPECT_EQ(s.events.size(), big ? 1u : 0u) << round;
     EXPECT_EQ(*find(s.attributes, "round"), AnyValue(round));
   }
+
+namespace otlp {
+namespace {
+
+// Hosts whose attributes arrive as data (the WASM module) use the pointer + count overloads;
+// they must record exactly what the initializer_list forms record.
+TEST(Tracer, ArrayOverloadsRecordWhatTheListFormsRecord) {
+  Rig rig;
+  SpanContext link;
+  link.trace_id.bytes[0] = 7;
+  link.span_id.bytes[0] = 9;
+  const Attribute attrs[] = {{"a", 1}, {"b", "two"}, {"a", 3.5}};
+  auto x = rig.tracer.start_span("x");
+  x.set_attributes({{"a", 1}, {"b", "two"}, {"a", 3.5}});
+  x.add_event("ev", {{"k", true}}, rig.clock.now);
+  x.add_link(link, {{"l", 1}});
+  x.end();
+  auto y = rig.tracer.start_span("x");
+  y.set_attributes(attrs, 3);
+  const Attribute ev[] = {{"k", true}};
+  y.add_event("ev", ev, 1, rig.clock.now);
+  const Attribute la[] = {{"l", 1}};
+  y.add_link(link, la, 1);
+  y.add_link(SpanContext{}, la, 1);  // an invalid context is ignored, as in the list form
+  y.end();
+  auto spans = rig.exported();
+  ASSERT_EQ(spans.size(), 2u);
+  EXPECT_EQ(spans[0].attributes, spans[1].attributes);
+  EXPECT_EQ(spans[0].events, spans[1].events);
+  EXPECT_EQ(spans[0].links, spans[1].links);
+  ASSERT_EQ(spans[1].attributes.size(), 2u);
+  EXPECT_EQ(*find(spans[1].attributes, "a"), AnyValue(3.5));
+  ASSERT_EQ(spans[1].links.size(), 1u);
 }
 
 }  // namespace

@@ -143,6 +143,10 @@ class Pipeline {
   bool is_shut_down() const noexcept;
 
   const PipelineConfig& config() const noexcept { return config_; }
+  // Host loop only: changes how later batches are cut and how many may be in flight. A page
+  // being unloaded uses it to send what is queued as several small requests at once, each
+  // within the browser's keepalive budget. Values below 1024 bytes / 1 export are raised.
+  void set_request_limits(std::size_t max_request_bytes, std::uint32_t max_concurrent_exports);
 
  private:
   struct Impl;

@@ -166,6 +166,21 @@ class Span {
     if (record_) record_link(context, attributes.begin(), attributes.size());
     return *this;
   }
+  // The same three from an array built at run time (hosts whose attributes arrive as data,
+  // such as the WASM module's, cannot make an initializer_list).
+  Span& set_attributes(const Attribute* attributes, std::size_t n) {
+    if (record_)
+      for (std::size_t i = 0; i < n; ++i) record_attribute(attributes[i].key, attributes[i].value);
+    return *this;
+  }
+  Span& add_event(std::string_view name, const Attribute* attributes, std::size_t n, std::uint64_t time_unix_nano) {
+    if (record_) record_event(name, attributes, n, time_unix_nano);
+    return *this;
+  }
+  Span& add_link(const SpanContext& context, const Attribute* attributes, std::size_t n) {
+    if (record_) record_link(context, attributes, n);
+    return *this;
+  }
   // An "exception" event with exception.type / .message / .stacktrace (semantic conventions).
   // The status is left to the caller, as the spec says.
   Span& record_exception(std::string_view type, std::string_view message, std::string_view stacktrace = {},

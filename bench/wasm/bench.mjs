@@ -1,0 +1,113 @@
+// The WASM module's figures in node, against the official opentelemetry-js serializer in the
+// same process, on the standard span (shared/WORKLOAD.md). Prints one JSON line per figure in
+// bench/report.mjs's format: {name, value, unit, baseline, ratio}.
+//   node bench/wasm/bench.mjs [DIST]       (run `npm ci` in bench/wasm first; bench/run does)
+import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { BasicTracerProvider, SimpleSpanProcessor, InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const DIST = process.argv[2] ?? join(here, '..', '..', 'build', 'wasm', 'dist');
+const { createTracer } = await import(join(DIST, 'otlp.mjs'));
+const wasmBinary = readFileSync(join(DIST, 'otlp.wasm'));
+
+const RESOURCE = { 'service.name': 'checkout', 'service.version': '1.4.2', 'host.name': 'web-7f9c',
+  'telemetry.sdk.language': 'cpp', 'telemetry.sdk.name': 'otlp-portable' };
+const NAME = 'GET /api/orders/{id}';
+const ATTRS = {
+  'http.request.method': 'GET', 'url.path': '/api/orders/12345', 'http.response.status_code': 200,
+  'server.address': 'shop.example.com', 'network.protocol.version': '1.1',
+  'user_agent.original': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36',
+  'app.duration_ms': 1.5, 'app.cache_hit': false,
+};
+const BATCH = 512;
+const BASE_MS = 1_700_000_000_000;
+const LINK = { traceId: '5b8efff798038103d269b633813fc60c', spanId: 'eee19b7ec3c1b174', traceFlags: 1 };
+
+const figures = [];
+function figure(name, value, unit, baseline = null) {
+  figures.push({ name, value: Number(value.toPrecision(4)), unit,
+    baseline: baseline === null ? null : Number(baseline.toPrecision(4)),
+    ratio: baseline === null ? null : Number((value / baseline).toPrecision(3)) });
+}
+const median = (xs) => xs.slice().sort((a, b) => a - b)[xs.length >> 1];
+// Best of `reps` runs of fn(), each timed over `n` items: items per second.
+async function rate(reps, n, fn) {
+  let best = 0;
+  for (let r = 0; r < reps; r++) {
+    const t0 = process.hrtime.bigint();
+    await fn();
+    best = Math.max(best, n / (Number(process.hrtime.bigint() - t0) / 1e9));
+  }
+  return best;
+}
+
+// ---- ours: record standard spans from JS and cut 512-span requests (a fetch that answers at once)
+let bodies = 0;
+const fetch = async (url, init) => { bodies += init.body.length; return new Response(null, { status: 200 }); };
+const tracer = await createTracer({ wasmBinary, fetch, mode: 'manual', resourceAttributes: RESOURCE, scopeName: 'bench',
+  scopeVersion: '1.0.0', batch: { maxExportBatchSize: BATCH, maxQueueSize: 4 * BATCH }, maxRequestBytes: 4 << 20 });
+function standardSpan(i) {
+  const start = BASE_MS + i;
+  const s = tracer.startSpan(NAME, { kind: 'server', startTime: start, attributes: ATTRS, links: [{ context: LINK }] });
+  s.addEvent('cache.miss', { 'cache.key': 'orders:12345' }, start + 0.5);
+  if (i % 10 === 0) s.setStatus({ code: 2, message: 'upstream timeout' });
+  s.end(start + 1.5);
+}
+async function oursBatches(batches) {
+  for (let b = 0; b < batches; b++) {
+    for (let i = 0; i < BATCH; i++) standardSpan(i);
+    await tracer.flush();
+  }
+}
+await oursBatches(20); // warm-up
+const ours = await rate(7, 40 * BATCH, () => oursBatches(40));
+const st = tracer.stats();
+if (st.failed || st.dropped) throw new Error(`bench: spans lost ${JSON.stringify(st)}`);
+
+// ---- theirs: 512 ReadableSpans of the same shape, serialized by ProtobufTraceSerializer
+const memory = new InMemorySpanExporter();
+const provider = new BasicTracerProvider({ resource: resourceFromAttributes(RESOURCE), spanProcessors: [new SimpleSpanProcessor(memory)] });
+const otel = provider.getTracer('bench', '1.0.0');
+for (let i = 0; i < BATCH; i++) {
+  const start = BASE_MS + i;
+  const s = otel.startSpan(NAME, { kind: SpanKind.SERVER, startTime: start, attributes: ATTRS, links: [{ context: LINK }] });
+  s.addEvent('cache.miss', { 'cache.key': 'orders:12345' }, start + 0.5);
+  if (i % 10 === 0) s.setStatus({ code: SpanStatusCode.ERROR, message: 'upstream timeout' });
+  s.end(start + 1.5);
+}
+const spans = memory.getFinishedSpans();
+let otelBytes = 0;
+const theirsBatches = (n) => { for (let b = 0; b < n; b++) otelBytes = ProtobufTraceSerializer.serializeRequest(spans).length; };
+theirsBatches(20);
+const theirs = await rate(7, 20 * BATCH, () => theirsBatches(20));
+figure('encode_protobuf_wasm_js_spans_per_s', ours, 'spans/s', theirs);
+console.error(`bench/wasm: ours records + encodes from JS (~${Math.round(bodies / (tracer.stats().exported || 1))} B/span); ` +
+  `otel-js serializes ready spans only (${Math.round(otelBytes / BATCH)} B/span)`);
+
+// ---- span start-to-end from JS: medians over chunks of 1000 spans (flushed between chunks)
+async function perSpanNs(make) {
+  const chunk = 1000, samples = [];
+  for (let c = 0; c < 200; c++) {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < chunk; i++) make(i);
+    samples.push(Number(process.hrtime.bigint() - t0) / chunk);
+    await tracer.flush();
+  }
+  return median(samples.slice(20));
+}
+figure('span_start_end_wasm_js_ns', await perSpanNs(() => tracer.startSpan('op').end()), 'ns');
+figure('span_standard_wasm_js_ns', await perSpanNs(standardSpan), 'ns');
+
+// ---- size: what a page downloads, as `gzip -9 -c FILE | wc -c` counts it
+const gz = (f) => execFileSync('gzip', ['-9', '-c', join(DIST, f)]).length;
+figure('wasm_module_gzip_bytes', gz('otlp.wasm') + gz('otlp.mjs'), 'bytes');
+figure('wasm_module_wasm_gzip_bytes', gz('otlp.wasm'), 'bytes');
+figure('wasm_module_mjs_gzip_bytes', gz('otlp.mjs'), 'bytes');
+
+for (const f of figures) console.log(JSON.stringify(f));

@@ -1,0 +1,460 @@
+// otlp-portable for browsers, web workers, edge workers and node: a thin JS layer over the C++
+// core compiled to otlp.wasm. The core records spans, batches them and decides retries; this
+// file passes strings in, runs the host loop (timers, or none in 'manual' mode) and sends
+// request bodies with fetch(). No eval: the .wasm is instantiated with four imports.
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+const KEEPALIVE_BYTES = 60000; // browsers cap in-flight keepalive bodies at ~64 KiB in total
+const KEEPALIVE_REQUESTS = 4;
+const KINDS = { internal: 1, server: 2, client: 3, producer: 4, consumer: 5 };
+export const SpanKind = { INTERNAL: 1, SERVER: 2, CLIENT: 3, PRODUCER: 4, CONSUMER: 5 };
+export const StatusCode = { UNSET: 0, OK: 1, ERROR: 2 };
+const SAMPLERS = ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off',
+  'parentbased_traceidratio', 'ratelimiting'];
+const BATCH = { maxQueueSize: 2048, maxExportBatchSize: 512, scheduledDelayMillis: 5000, exportTimeoutMillis: 30000 };
+const OPTIONS = ['endpoint', 'protocol', 'headers', 'compression', 'serviceName', 'resourceAttributes', 'sampler',
+  'samplerArg', 'batch', 'mode', 'maxRequestBytes', 'scopeName', 'scopeVersion', 'fetch', 'wasmBinary', 'wasmModule',
+  'pageLifecycle'];
+
+const perf = globalThis.performance;
+const origin = perf && perf.timeOrigin; // read once: the getter is not free
+const nowMs = origin ? () => origin + perf.now() : () => Date.now();
+
+let defaultModule;
+function compile(o) {
+  if (o.wasmModule) return o.wasmModule;
+  if (o.wasmBinary) return WebAssembly.compile(o.wasmBinary);
+  return (defaultModule ??= (async () => {
+    const url = new URL('./otlp.wasm', import.meta.url);
+    if (url.protocol === 'file:') {
+      const fs = 'node:fs/promises'; // a runtime that reads files (node); bundlers leave it alone
+      return WebAssembly.compile(await (await import(fs)).readFile(url));
+    }
+    const res = fetch(url);
+    return WebAssembly.compileStreaming ? WebAssembly.compileStreaming(res)
+      : WebAssembly.compile(await (await res).arrayBuffer());
+  })());
+}
+
+function bad(option, want, got) {
+  const shown = typeof got === 'string' ? `'${got}'` : typeof got === 'object' ? JSON.stringify(got) : String(got);
+  return new Error(`createTracer: option '${option}' must be ${want}, got ${shown}`);
+}
+function count(o, name, fallback, min) {
+  const v = o[name] ?? fallback;
+  if (!Number.isInteger(v) || v < min) throw bad(`batch.${name}`, `an integer >= ${min}`, v);
+  return v;
+}
+
+// Milliseconds since the epoch from a number (ms), a Date or an HrTime [seconds, nanos]; 0: now.
+function toMs(t) {
+  if (t === undefined) return 0;
+  if (typeof t === 'number') return t;
+  if (t instanceof Date) return t.getTime();
+  if (Array.isArray(t)) return t[0] * 1e3 + t[1] / 1e6;
+  throw new TypeError(`otlp: a time must be a number of ms, a Date or [seconds, nanos], got ${t}`);
+}
+const hex = (n) => (n >>> 0).toString(16).padStart(8, '0');
+// Ids travel as six big-endian 32-bit words (w0-w3 trace id, w4-w5 span id), kept as plain
+// number fields so that a span allocates nothing else; hex is their concatenation.
+const word = (h, i) => parseInt(h.slice(8 * i, 8 * i + 8), 16);
+function readWords(o, dv, at) {
+  o.w0 = dv.getUint32(at, false); o.w1 = dv.getUint32(at + 4, false); o.w2 = dv.getUint32(at + 8, false);
+  o.w3 = dv.getUint32(at + 12, false); o.w4 = dv.getUint32(at + 16, false); o.w5 = dv.getUint32(at + 20, false);
+}
+
+class Context {
+  constructor(flags, state, remote) { this.traceFlags = flags; this.traceState = state; this.isRemote = remote; }
+  get traceId() { return hex(this.w0) + hex(this.w1) + hex(this.w2) + hex(this.w3); }
+  get spanId() { return hex(this.w4) + hex(this.w5); }
+}
+
+export async function createTracer(options = {}) {
+  if (typeof options !== 'object' || options === null) throw new Error('createTracer: options must be an object');
+  for (const k of Object.keys(options)) if (!OPTIONS.includes(k)) throw new Error(`createTracer: unknown option '${k}'`);
+  const o = options;
+  const endpoint = o.endpoint ?? 'http://localhost:4318/v1/traces';
+  try { new URL(endpoint, globalThis.location?.href); } catch { throw bad('endpoint', 'a URL', endpoint); }
+  const protocol = o.protocol ?? 'http/protobuf';
+  if (protocol !== 'http/protobuf' && protocol !== 'http/json') throw bad('protocol', "'http/protobuf' or 'http/json'", protocol);
+  const compression = o.compression ?? 'none';
+  if (compression !== 'gzip' && compression !== 'none') throw bad('compression', "'gzip' or 'none'", compression);
+  const mode = o.mode ?? 'timer';
+  if (mode !== 'timer' && mode !== 'manual') throw bad('mode', "'timer' or 'manual'", mode);
+  const headers = o.headers ?? {};
+  if (typeof headers !== 'object' || Object.values(headers).some((v) => typeof v !== 'string'))
+    throw bad('headers', 'an object of strings', headers);
+  const sampler = o.sampler ?? 'parentbased_always_on';
+  if (!SAMPLERS.includes(sampler)) throw bad('sampler', `one of ${SAMPLERS.join(', ')}`, sampler);
+  const samplerArg = o.samplerArg === undefined ? '' : String(o.samplerArg);
+  const b = o.batch ?? {};
+  for (const k of Object.keys(b)) if (!(k in BATCH)) throw new Error(`createTracer: unknown option 'batch.${k}'`);
+  const queue = count(b, 'maxQueueSize', BATCH.maxQueueSize, 1);
+  const batch = count(b, 'maxExportBatchSize', BATCH.maxExportBatchSize, 1);
+  if (batch > queue) throw bad('batch.maxExportBatchSize', `at most batch.maxQueueSize (${queue})`, batch);
+  const delay = count(b, 'scheduledDelayMillis', BATCH.scheduledDelayMillis, 0);
+  const timeout = count(b, 'exportTimeoutMillis', BATCH.exportTimeoutMillis, 1);
+  const maxRequestBytes = o.maxRequestBytes ?? KEEPALIVE_BYTES;
+  if (!Number.isInteger(maxRequestBytes) || maxRequestBytes < 1024) throw bad('maxRequestBytes', 'an integer >= 1024', maxRequestBytes);
+  const doFetch = o.fetch ?? globalThis.fetch;
+  if (typeof doFetch !== 'function') throw bad('fetch', 'a function (this runtime has no fetch)', doFetch);
+  const resource = { 'service.name': 'unknown_service:web', ...o.resourceAttributes,
+    'telemetry.sdk.language': 'webjs', 'telemetry.sdk.name': 'otlp-portable' };
+  if (o.serviceName !== undefined) {
+    if (typeof o.serviceName !== 'string') throw bad('serviceName', 'a string', o.serviceName);
+    resource['service.name'] = o.serviceName;
+  }
+
+  const mod = await compile(o);
+  const inst = await WebAssembly.instantiate(mod, {
+    env: { now_ms: nowMs, format_double: (...a) => formatDouble(...a), parse_double: (p, n) => { fresh(); return Number(dec.decode(u8.subarray(p, p + n))); }, emscripten_notify_memory_growth() {} },
+    wasi_snapshot_preview1: { proc_exit(code) { throw new Error(`otlp: the module exited (${code})`); } },
+  });
+  const x = inst.exports;
+  x._initialize?.();
+  const memory = x.memory;
+  let u8 = new Uint8Array(memory.buffer), dv = new DataView(memory.buffer);
+  const io = x.otlp_io();
+  let base = 0, cap = 0, pos = 0; // the scratch buffer and the write position in it
+  // Views go stale when memory grows (the old buffer is detached: length 0).
+  const fresh = () => { if (u8.length === 0) { u8 = new Uint8Array(memory.buffer); dv = new DataView(memory.buffer); } };
+  const room = (n) => { if (pos + n > cap) { cap = Math.max(2 * cap, pos + n, 4096); base = x.otlp_scratch(cap); } fresh(); };
+  function formatDouble(v, precision, fixed, out, capacity) {
+    const s = fixed ? v.toFixed(precision) : formatG(v, precision);
+    fresh();
+    return enc.encodeInto(s, u8.subarray(out, out + capacity - 1)).written;
+  }
+
+  // Writes a u32 length then the UTF-8 bytes. Returns [offset of the bytes, length]: offsets,
+  // since the scratch buffer may move while a call's arguments are written (add `base` last).
+  function str(s) {
+    s = typeof s === 'string' ? s : String(s);
+    room(4 + 3 * s.length);
+    const off = pos + 4, at = base + off;
+    let n = 0;
+    if (s.length < 64) {
+      for (; n < s.length; n++) { const c = s.charCodeAt(n); if (c > 127) break; u8[at + n] = c; }
+    }
+    if (n < s.length) n = enc.encodeInto(s, u8.subarray(at, at + 3 * s.length)).written;
+    dv.setUint32(at - 4, n, true);
+    pos += 4 + n;
+    return [off, n];
+  }
+  function scalar(v, type) {
+    if (type === 1) return str(v);
+    room(8);
+    const at = base + pos;
+    if (type === 2) { u8[at] = v ? 1 : 0; pos += 1; return; }
+    if (type === 4) dv.setFloat64(at, v, true);
+    else if (typeof v === 'bigint') dv.setBigInt64(at, v, true);
+    else { const hi = Math.floor(v / 4294967296); dv.setUint32(at, v - hi * 4294967296, true); dv.setInt32(at + 4, hi, true); }
+    pos += 8;
+  }
+  const typeOf = (v) => typeof v === 'string' ? 1 : typeof v === 'boolean' ? 2 : typeof v === 'bigint' ? 3
+    : typeof v === 'number' ? (Number.isSafeInteger(v) ? 3 : 4) : 0;
+  // An attribute block (see otlp_wasm.cpp). Values of other types are skipped, as in the OTel
+  // API. Returns [offset, length].
+  function block(attrs) {
+    const start = pos;
+    if (attrs) {
+      for (const k in attrs) {
+        const v = attrs[k];
+        let t = typeOf(v);
+        if (t) {
+          room(1); u8[base + pos++] = t; str(k); scalar(v, t);
+        } else if (Array.isArray(v)) {
+          t = v.length ? typeOf(v[0]) : 1;
+          if (t === 3 && v.some((e) => !Number.isSafeInteger(e) && typeof e !== 'bigint')) t = 4;
+          if (!t || v.some((e) => (typeOf(e) === 3 && t === 4 ? 4 : typeOf(e)) !== t)) continue;
+          room(1); u8[base + pos++] = 5; str(k);
+          room(5); u8[base + pos] = t; dv.setUint32(base + pos + 1, v.length, true); pos += 5;
+          for (const e of v) scalar(e, t);
+        }
+      }
+    }
+    return [start, pos - start];
+  }
+  // A parent or link context (a Span or a Context: both carry w0-w5) into io[0..26).
+  function putContext(c) {
+    fresh();
+    dv.setUint32(io, c.w0, false); dv.setUint32(io + 4, c.w1, false); dv.setUint32(io + 8, c.w2, false);
+    dv.setUint32(io + 12, c.w3, false); dv.setUint32(io + 16, c.w4, false); dv.setUint32(io + 20, c.w5, false);
+    u8[io + 24] = c.traceFlags; u8[io + 25] = c.isRemote ? 1 : 0;
+  }
+  // A plain {traceId, spanId, ...} object is parsed once (apps pass the same one repeatedly).
+  const parsed = new WeakMap();
+  function asContext(p) {
+    if (p instanceof Span || p instanceof Context) return p;
+    if (!p || typeof p.traceId !== 'string' || typeof p.spanId !== 'string') return undefined;
+    let c = parsed.get(p);
+    if (c && c.tid === p.traceId && c.sid === p.spanId && c.traceFlags === (p.traceFlags ?? 0) &&
+      c.traceState === (p.traceState ?? '') && c.isRemote === !!p.isRemote) return c;
+    c = new Context(p.traceFlags ?? 0, p.traceState ?? '', !!p.isRemote);
+    c.w0 = word(p.traceId, 0); c.w1 = word(p.traceId, 1); c.w2 = word(p.traceId, 2); c.w3 = word(p.traceId, 3);
+    c.w4 = word(p.spanId, 0); c.w5 = word(p.spanId, 1);
+    c.tid = p.traceId; c.sid = p.spanId;
+    parsed.set(p, c);
+    return c;
+  }
+  const readContext = (state, remote) => {
+    fresh();
+    const c = new Context(u8[io + 56], state, remote);
+    readWords(c, dv, io + 32);
+    return c;
+  };
+
+  const lower = (m) => m.replace('OTEL_TRACES_SAMPLER_ARG', "option 'samplerArg'").replace('OTEL_TRACES_SAMPLER', "option 'sampler'");
+  const seeds = crypto.getRandomValues(new Uint32Array(4));
+  pos = 0;
+  for (const s of [sampler, samplerArg, o.scopeName ?? 'otlp-portable', o.scopeVersion ?? '0.1.0']) str(s);
+  block(resource);
+  const err = x.otlp_create(queue, batch, delay, timeout, maxRequestBytes, protocol === 'http/json' ? 1 : 0,
+    seeds[0], seeds[1], seeds[2], seeds[3], base, pos);
+  if (err) { fresh(); throw new Error(`createTracer: ${lower(dec.decode(u8.subarray(x.otlp_text(), x.otlp_text() + err)))}`); }
+
+  // ---- the host loop ---------------------------------------------------------------------
+  const gzip = compression === 'gzip' && typeof CompressionStream === 'function';
+  const json = protocol === 'http/json';
+  let timer = null, timerAt = Infinity, pumpQueued = false, closed = false, unloading = false;
+  let inFlight = 0, kaBytes = 0, kaCount = 0;
+  const waiters = [];
+
+  function arm() {
+    if (mode !== 'timer' || closed) return;
+    const d = x.otlp_next_deadline();
+    if (d === Infinity) { if (timer) { clearTimeout(timer); timer = null; timerAt = Infinity; } return; }
+    if (timer && d >= timerAt) return;
+    if (timer) clearTimeout(timer);
+    timerAt = d;
+    timer = setTimeout(() => { timer = null; timerAt = Infinity; pump(); }, Math.max(1, d - nowMs()));
+    // Nothing awaits a flush: let node exit (browsers have no unref).
+    if (!waiters.length) timer.unref?.();
+  }
+  function pump() {
+    pumpQueued = false;
+    const now = nowMs();
+    let id;
+    while ((id = x.otlp_next_request(now))) {
+      fresh();
+      const p = dv.getUint32(io + 64, true), n = dv.getUint32(io + 68, true);
+      send(id, u8.slice(p, p + n), dv.getFloat64(io + 96, true));
+    }
+    settle();
+    arm();
+  }
+  const schedule = () => { if (!pumpQueued) { pumpQueued = true; queueMicrotask(pump); } };
+
+  function send(id, body, deadline) {
+    inFlight++;
+    const h = { 'content-type': json ? 'application/json' : 'application/x-protobuf', ...headers };
+    const go = (payload) => {
+      const keepalive = kaBytes + payload.length <= KEEPALIVE_BYTES && kaCount < KEEPALIVE_REQUESTS;
+      if (keepalive) { kaBytes += payload.length; kaCount++; }
+      const init = { method: 'POST', headers: h, body: payload, keepalive };
+      const wait = deadline - nowMs();
+      if (AbortSignal.timeout) init.signal = AbortSignal.timeout(Math.max(1, Math.ceil(wait)));
+      return doFetch(endpoint, init).then(async (res) => {
+        const status = res.status;
+        const retryAfter = res.headers.get('retry-after') ?? '';
+        let partial = -1, message = '', raw = null;
+        if (status >= 200 && status < 300) {
+          if (json) {
+            const text = await res.text();
+            const ps = text ? JSON.parse(text).partialSuccess : undefined;
+            if (ps && typeof ps === 'object') { partial = Number(ps.rejectedSpans ?? 0); message = String(ps.errorMessage ?? ''); }
+          } else {
+            raw = new Uint8Array(await res.arrayBuffer());
+          }
+        } else {
+          message = (await res.text().catch(() => '')).slice(0, 256);
+        }
+        return [status, retryAfter, raw, partial, message];
+      }).catch((e) => [0, '', null, -1, e && e.name === 'TimeoutError' ? 'timeout' : String(e && e.message || e)])
+        .finally(() => { if (keepalive) { kaBytes -= payload.length; kaCount--; } });
+    };
+    // Compression is asynchronous; a page being unloaded has no time for it.
+    const sent = gzip && !unloading
+      ? new Response(new Blob([body]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer()
+        .then((z) => { h['content-encoding'] = 'gzip'; return go(new Uint8Array(z)); })
+      : go(body);
+    sent.then(([status, retryAfter, raw, partial, message]) => {
+      inFlight--;
+      pos = 0;
+      const ra = str(retryAfter), m = str(message), rawAt = pos, rawLen = raw ? raw.length : 0;
+      room(rawLen);
+      if (rawLen) u8.set(raw, base + rawAt);
+      pos += rawLen;
+      x.otlp_result(id, nowMs(), status, base + ra[0], ra[1], base + rawAt, rawLen, partial, base + m[0], m[1]);
+      pump();
+    });
+  }
+
+  function readStats() {
+    const errLen = x.otlp_stats();
+    fresh();
+    const v = (i) => dv.getFloat64(io + 128 + 8 * i, true);
+    const t = x.otlp_text();
+    return { started: v(0), sampledOut: v(1), ended: v(2), dropped: v(3), exported: v(4), rejected: v(5), failed: v(6),
+      queued: v(7), requests: v(8), retries: v(9), bytesSent: v(10),
+      exportLatencyMs: { p50: v(11), p95: v(12), p99: v(13) }, lastError: dec.decode(u8.subarray(t, t + errLen)) };
+  }
+  function settle() {
+    for (let i = 0; i < waiters.length; i++) {
+      const w = waiters[i];
+      let state = ['pending', 'done', 'timed_out'][x.otlp_flush_state(w.ticket)];
+      // Without timers a retry waiting for its backoff cannot be awaited: say so.
+      if (state === 'pending' && mode === 'manual' && inFlight === 0 && !pumpQueued) state = 'pending';
+      else if (state === 'pending') continue;
+      waiters.splice(i--, 1);
+      const s = readStats(), d = (k) => s[k] - w.before[k];
+      const out = { state, exported: d('exported'), rejected: d('rejected'), failed: d('failed'), dropped: d('dropped') };
+      out.ok = state === 'done' && !out.rejected && !out.failed && !out.dropped;
+      if (!out.ok && s.lastError) out.error = s.lastError;
+      w.resolve(out);
+    }
+  }
+  function flushTicket(ticket) {
+    return new Promise((resolve) => { waiters.push({ ticket, resolve, before: readStats() }); pump(); });
+  }
+
+  // ---- spans -----------------------------------------------------------------------------
+  function start(name, opts = {}) {
+    pos = 0;
+    const n = str(name);
+    let parent = 0, st = [0, 0], pc;
+    if (opts.parent !== undefined && (pc = asContext(opts.parent))) {
+      parent = 1;
+      st = str(pc.traceState);
+      putContext(pc);
+    }
+    const a = block(opts.attributes);
+    const k = opts.kind;
+    const kind = typeof k === 'number' ? k : k === undefined ? 1 : KINDS[k] ?? 1;
+    const h = x.otlp_start(base + n[0], n[1], kind, parent, toMs(opts.startTime), base + st[0], st[1], base + a[0], a[1]);
+    fresh();
+    const s = new Span(ops, h, dv, io, pc ? pc.traceState : '');
+    if (h && opts.links) for (const l of opts.links) s.addLink(l.context, l.attributes);
+    return s;
+  }
+  // What a recording span (handle h) calls.
+  const ops = {
+    attrs(h, a) { pos = 0; const bl = block(a); x.otlp_set_attributes(h, base + bl[0], bl[1]); },
+    event(h, name, a, time) {
+      pos = 0;
+      const n = str(name), bl = block(a);
+      x.otlp_add_event(h, base + n[0], n[1], toMs(time), base + bl[0], bl[1]);
+    },
+    link(h, context, a) {
+      const ctx = asContext(context);
+      if (!ctx) return;
+      pos = 0;
+      const st = str(ctx.traceState), bl = block(a);
+      putContext(ctx);
+      x.otlp_add_link(h, base + st[0], st[1], base + bl[0], bl[1]);
+    },
+    status(h, code, message) { pos = 0; const m = str(message ?? ''); x.otlp_set_status(h, code, base + m[0], m[1]); },
+    name(h, name) { pos = 0; const n = str(name); x.otlp_update_name(h, base + n[0], n[1]); },
+    exception(h, e, time) {
+      const t = typeof e === 'string' ? '' : e?.name ?? e?.constructor?.name ?? '';
+      const msg = typeof e === 'string' ? e : e?.message ?? String(e), stack = typeof e === 'string' ? '' : e?.stack ?? '';
+      pos = 0;
+      const ts = str(t), ms = str(msg), ss = str(stack);
+      x.otlp_record_exception(h, base + ts[0], ts[1], base + ms[0], ms[1], base + ss[0], ss[1], toMs(time));
+    },
+    end(h, time) {
+      if (x.otlp_end(h, toMs(time))) schedule();
+      else if (mode === 'timer' && !timer && !closed) arm();
+    },
+  };
+
+  // ---- page lifecycle: send what is queued while the page can still send ---------------------
+  const onHidden = () => {
+    if (closed) return;
+    unloading = true;
+    // Several small requests at once, so that each fits the keepalive budget.
+    x.otlp_request_limits(Math.floor(KEEPALIVE_BYTES / KEEPALIVE_REQUESTS), KEEPALIVE_REQUESTS);
+    const done = () => { unloading = false; x.otlp_request_limits(maxRequestBytes, 1); };
+    flushTicket(x.otlp_flush(nowMs(), timeout)).then(done, done);
+  };
+  const onVisibility = () => { if (globalThis.document?.visibilityState === 'hidden') onHidden(); };
+  const lifecycle = o.pageLifecycle ?? (typeof globalThis.document !== 'undefined' && typeof addEventListener === 'function');
+  if (lifecycle) { addEventListener('visibilitychange', onVisibility); addEventListener('pagehide', onHidden); }
+
+  const tracer = {
+    startSpan: (name, opts) => { if (typeof name !== 'string') throw new TypeError('startSpan: name must be a string'); return start(name, opts); },
+    inject(carrier, span) {
+      const c = span instanceof Span ? span.spanContext() : asContext(span);
+      if (!c) return carrier;
+      const tp = `00-${c.traceId}-${c.spanId}-${(c.traceFlags & 0xff).toString(16).padStart(2, '0')}`;
+      const set = (k, v) => typeof carrier.set === 'function' ? carrier.set(k, v) : (carrier[k] = v);
+      set('traceparent', tp);
+      if (c.traceState) set('tracestate', c.traceState);
+      return carrier;
+    },
+    extract(carrier) {
+      const get = (k) => typeof carrier?.get === 'function' ? carrier.get(k)
+        : carrier && (carrier[k] ?? Object.entries(carrier).find(([n]) => n.toLowerCase() === k)?.[1]);
+      const tp = get('traceparent');
+      if (typeof tp !== 'string') return undefined;
+      const ts = get('tracestate');
+      pos = 0;
+      const a = str(tp), b2 = str(typeof ts === 'string' ? ts : '');
+      const r = x.otlp_extract(base + a[0], a[1], base + b2[0], b2[1]);
+      return r ? readContext(r & 2 ? ts.trim() : '', true) : undefined;
+    },
+    flush(timeoutMs = timeout) { return closed ? Promise.resolve({ state: 'done', ok: true, exported: 0, rejected: 0, failed: 0, dropped: 0 }) : flushTicket(x.otlp_flush(nowMs(), timeoutMs)); },
+    async shutdown(timeoutMs = timeout) {
+      if (closed) return { state: 'done', ok: true, exported: 0, rejected: 0, failed: 0, dropped: 0 };
+      const out = await flushTicket(x.otlp_shutdown(nowMs(), timeoutMs));
+      closed = true;
+      if (timer) clearTimeout(timer);
+      if (lifecycle) { removeEventListener('visibilitychange', onVisibility); removeEventListener('pagehide', onHidden); }
+      return out;
+    },
+    stats: readStats,
+    memory,
+  };
+  return tracer;
+}
+
+// A span: calls on an ended or unsampled span do nothing. It carries its ids as w0-w5, so it
+// serves as a parent or link context itself.
+export class Span {
+  constructor(ops, h, dv, io, state) {
+    this._o = ops; this._h = h;
+    readWords(this, dv, io + 32);
+    this.traceFlags = dv.getUint8(io + 56); this.traceState = state; this.isRemote = false;
+  }
+  spanContext() {
+    const c = new Context(this.traceFlags, this.traceState, false);
+    c.w0 = this.w0; c.w1 = this.w1; c.w2 = this.w2; c.w3 = this.w3; c.w4 = this.w4; c.w5 = this.w5;
+    return c;
+  }
+  isRecording() { return this._h !== 0; }
+  setAttribute(key, value) { if (this._h) this._o.attrs(this._h, { [key]: value }); return this; }
+  setAttributes(attrs) { if (this._h) this._o.attrs(this._h, attrs); return this; }
+  addEvent(name, attributes, time) {
+    if (attributes !== undefined && (typeof attributes !== 'object' || attributes instanceof Date || Array.isArray(attributes))) { time = attributes; attributes = undefined; }
+    if (this._h) this._o.event(this._h, String(name), attributes, time);
+    return this;
+  }
+  addLink(context, attributes) { if (this._h) this._o.link(this._h, context, attributes); return this; }
+  recordException(exception, time) { if (this._h) this._o.exception(this._h, exception, time); return this; }
+  setStatus(status) {
+    const c = typeof status?.code === 'string' ? { unset: 0, ok: 1, error: 2 }[status.code] : status?.code;
+    if (this._h) this._o.status(this._h, c ?? 0, status?.message);
+    return this;
+  }
+  updateName(name) { if (this._h) this._o.name(this._h, String(name)); return this; }
+  end(endTime) { if (this._h) { const h = this._h; this._h = 0; this._o.end(h, endTime); } }
+}
+
+// printf's %.<p>g from JavaScript's correctly rounded conversions (see numbers.cpp).
+function formatG(v, p) {
+  if (v === 0) return Object.is(v, -0) ? '-0' : '0';
+  const e = v.toExponential(Math.max(p, 1) - 1);
+  const at = e.indexOf('e'), x = +e.slice(at + 1);
+  const trim = (s) => s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s;
+  if (x < -4 || x >= p) return `${trim(e.slice(0, at))}e${x < 0 ? '-' : '+'}${String(Math.abs(x)).padStart(2, '0')}`;
+  return trim(v.toFixed(p - 1 - x));
+}

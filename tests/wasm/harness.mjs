@@ -1,0 +1,57 @@
+// Shared by the node tests: the built module, the native receiver (`otlp receive`) on a port
+// the OS picks, and small helpers with bounded waits.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const DIST = process.env.OTLP_DIST ?? join(root, 'build', 'wasm', 'dist');
+export const OTLP_BIN = process.env.OTLP_BIN ?? join(root, 'build', 'native', 'bin', 'otlp');
+export const wasmBinary = () => readFileSync(join(DIST, 'otlp.wasm'));
+export const loadModule = () => import(join(DIST, 'otlp.mjs'));
+
+// Starts `otlp receive --http 127.0.0.1:0 --out FILE [--cors-origin O]...` and reads the port
+// it reports on stderr.
+export async function startReceiver({ corsOrigins = [] } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'otlp-wasm-test-'));
+  const out = join(dir, 'spans.jsonl');
+  const args = ['receive', '--http', '127.0.0.1:0', '--out', out];
+  for (const o of corsOrigins) args.push('--cors-origin', o);
+  const child = spawn(OTLP_BIN, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  const port = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`receiver did not report its port: ${stderr}`)), 10000);
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      const m = /listening on http:\/\/[^:]+:(\d+)\//.exec(stderr);
+      if (m) { clearTimeout(timer); resolve(Number(m[1])); }
+    });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`receiver exited (${code}): ${stderr}`)); });
+  });
+  const spans = () => (existsSync(out) ? readFileSync(out, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []);
+  return {
+    port,
+    url: `http://127.0.0.1:${port}/v1/traces`,
+    spans,
+    // Waits (up to `ms`) until the receiver wrote at least `n` spans, then returns them all.
+    async waitFor(n, ms = 10000) {
+      const until = Date.now() + ms;
+      let got = spans();
+      while (got.length < n && Date.now() < until) {
+        await new Promise((r) => setTimeout(r, 20));
+        got = spans();
+      }
+      return got;
+    },
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,134 @@
+// Manual mode (edge workers) never schedules a timer; timer mode sends on its own; options are
+// checked with errors that name the option; W3C propagation; the other ways to load.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { wasmBinary, loadModule } from './harness.mjs';
+
+const { createTracer } = await loadModule();
+const binary = wasmBinary();
+
+// A fetch that answers 200 at once and records what it was given.
+function fakeFetch() {
+  const calls = [];
+  const f = async (url, init) => { calls.push(init); return new Response(null, { status: 200 }); };
+  f.calls = calls;
+  return f;
+}
+
+test('manual mode: batches leave when full or on flush(), and no timer is ever scheduled', async () => {
+  const real = { setTimeout: globalThis.setTimeout, setInterval: globalThis.setInterval };
+  let timers = 0;
+  globalThis.setTimeout = (...a) => { timers++; return real.setTimeout(...a); };
+  globalThis.setInterval = (...a) => { timers++; return real.setInterval(...a); };
+  try {
+    const fetch = fakeFetch();
+    const tracer = await createTracer({ mode: 'manual', fetch, wasmBinary: binary,
+      batch: { maxExportBatchSize: 10, maxQueueSize: 100, scheduledDelayMillis: 1 } });
+    for (let i = 0; i < 25; i++) tracer.startSpan(`s${i}`).end();
+    // Full batches go out from a microtask, one at a time (exports never overlap): let them.
+    for (let i = 0; i < 100 && tracer.stats().exported < 20; i++) await new Promise((r) => setImmediate(r));
+    assert.equal(fetch.calls.length, 2, 'two full batches went out without flush()');
+    assert.equal(tracer.stats().exported, 20);
+    assert.equal(tracer.stats().queued, 5);
+    const out = await tracer.flush();
+    assert.equal(out.state, 'done');
+    assert.equal(out.exported, 5);
+    assert.equal(fetch.calls.length, 3);
+    const end = await tracer.shutdown();
+    assert.equal(end.state, 'done');
+  } finally {
+    globalThis.setTimeout = real.setTimeout;
+    globalThis.setInterval = real.setInterval;
+  }
+  assert.equal(timers, 0);
+});
+
+test('manual mode: a retry waiting for its backoff makes flush() resolve as pending', async () => {
+  let n = 0;
+  const fetch = async () => new Response(null, { status: n++ ? 200 : 503 });
+  const tracer = await createTracer({ mode: 'manual', fetch, wasmBinary: binary });
+  tracer.startSpan('x').end();
+  const out = await tracer.flush();
+  assert.equal(out.state, 'pending');
+  assert.equal(tracer.stats().queued, 1);
+});
+
+test('timer mode: a batch leaves after scheduledDelayMillis without a flush', async () => {
+  const fetch = fakeFetch();
+  const tracer = await createTracer({ fetch, wasmBinary: binary, batch: { scheduledDelayMillis: 30 } });
+  tracer.startSpan('x').end();
+  const until = Date.now() + 5000;
+  while (fetch.calls.length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(fetch.calls.length, 1);
+  await tracer.shutdown();
+});
+
+test('bad options throw an Error naming the option', async () => {
+  const cases = [
+    [{ protocol: 'grpc' }, /'protocol'/],
+    [{ compression: 'br' }, /'compression'/],
+    [{ mode: 'sometimes' }, /'mode'/],
+    [{ endpoint: 'http://[bad' }, /'endpoint'/],
+    [{ headers: { a: 1 } }, /'headers'/],
+    [{ sampler: 'maybe' }, /'sampler'/],
+    [{ sampler: 'traceidratio', samplerArg: 1.5 }, /samplerArg/],
+    [{ batch: { maxQueueSize: 0 } }, /'batch.maxQueueSize'/],
+    [{ batch: { maxQueueSize: 10, maxExportBatchSize: 20 } }, /'batch.maxExportBatchSize'/],
+    [{ batch: { maxQueueSize: 1.5 } }, /'batch.maxQueueSize'/],
+    [{ batch: { size: 1 } }, /'batch.size'/],
+    [{ maxRequestBytes: 10 }, /'maxRequestBytes'/],
+    [{ serviceName: 7 }, /'serviceName'/],
+    [{ colour: 'red' }, /unknown option 'colour'/],
+  ];
+  for (const [options, message] of cases)
+    await assert.rejects(createTracer({ wasmBinary: binary, ...options }), message, JSON.stringify(options));
+});
+
+test('samplers: always_off records nothing; traceidratio 0 drops every root', async () => {
+  for (const [sampler, samplerArg] of [['always_off', undefined], ['traceidratio', 0]]) {
+    const fetch = fakeFetch();
+    const tracer = await createTracer({ sampler, samplerArg, fetch, wasmBinary: binary, mode: 'manual' });
+    for (let i = 0; i < 10; i++) {
+      const s = tracer.startSpan('x');
+      assert.equal(s.isRecording(), false);
+      assert.equal(s.spanContext().traceFlags, 0);
+      s.setAttribute('a', 1).end();
+    }
+    await tracer.flush();
+    assert.equal(fetch.calls.length, 0);
+    const st = tracer.stats();
+    assert.equal(st.started, 10);
+    assert.equal(st.sampledOut, 10);
+  }
+});
+
+test('inject and extract W3C traceparent/tracestate; invalid headers give nothing', async () => {
+  const tracer = await createTracer({ wasmBinary: binary, mode: 'manual', fetch: fakeFetch() });
+  const incoming = { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', TraceState: 'congo=t61rcWkgMzE,rojo=00f067aa0ba902b7' };
+  const ctx = tracer.extract(incoming);
+  assert.equal(ctx.traceId, '0af7651916cd43dd8448eb211c80319c');
+  assert.equal(ctx.spanId, 'b7ad6b7169203331');
+  assert.equal(ctx.traceFlags, 1);
+  assert.equal(ctx.isRemote, true);
+  assert.equal(ctx.traceState, 'congo=t61rcWkgMzE,rojo=00f067aa0ba902b7');
+  const child = tracer.startSpan('child', { parent: ctx });
+  assert.equal(child.spanContext().traceId, ctx.traceId);
+  const out = tracer.inject(new Headers(), child);
+  assert.equal(out.get('traceparent'), `00-${ctx.traceId}-${child.spanContext().spanId}-01`);
+  assert.equal(out.get('tracestate'), ctx.traceState);
+  for (const bad of ['00-00000000000000000000000000000000-b7ad6b7169203331-01', 'ff-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+    '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331', 'garbage'])
+    assert.equal(tracer.extract({ traceparent: bad }), undefined, bad);
+  assert.equal(tracer.extract({}), undefined);
+  // A bad tracestate is dropped whole; the traceparent still counts.
+  assert.equal(tracer.extract({ traceparent: incoming.traceparent, tracestate: 'BAD KEY=1' }).traceState, '');
+});
+
+test('loads from a compiled WebAssembly.Module as well as from bytes', async () => {
+  const wasmModule = await WebAssembly.compile(binary);
+  const a = await createTracer({ wasmModule, mode: 'manual', fetch: fakeFetch() });
+  const b = await createTracer({ wasmModule, mode: 'manual', fetch: fakeFetch() });
+  const s = a.startSpan('x');
+  assert.notEqual(s.spanContext().traceId, b.startSpan('y').spanContext().traceId);
+  assert.notEqual(a.memory, b.memory, 'each tracer has an instance of its own');
+});

@@ -1,0 +1,128 @@
+// Outcomes fed back to the core's retry policy: 503 + Retry-After, 400, lost connections and
+// partial success, against a scripted node HTTP server on loopback.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { wasmBinary, loadModule } from './harness.mjs';
+
+const { createTracer } = await loadModule();
+const binary = wasmBinary();
+
+// Answers each POST with the next scripted reply ({status, headers, body} or 'drop'), the last
+// one repeating; records what it got.
+async function scripted(replies) {
+  const got = [];
+  const server = createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      got.push({ at: Date.now(), headers: req.headers, body: Buffer.concat(chunks) });
+      const r = replies[Math.min(got.length, replies.length) - 1];
+      if (r === 'drop') return req.socket.destroy();
+      res.writeHead(r.status, r.headers ?? {});
+      res.end(r.body ?? '');
+    });
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${server.address().port}/v1/traces`, got, close: () => new Promise((r) => server.close(r)) };
+}
+
+const fastRetry = { scheduledDelayMillis: 50, exportTimeoutMillis: 20000 };
+
+test('503 with Retry-After: waits that long, then sends the same body again', async () => {
+  const srv = await scripted([{ status: 503, headers: { 'retry-after': '1' } }, { status: 200 }]);
+  try {
+    const tracer = await createTracer({ endpoint: srv.url, wasmBinary: binary, batch: fastRetry });
+    for (let i = 0; i < 5; i++) tracer.startSpan(`s${i}`).end();
+    const out = await tracer.flush();
+    assert.equal(out.state, 'done');
+    assert.equal(out.exported, 5);
+    assert.equal(srv.got.length, 2);
+    assert.deepEqual(srv.got[1].body, srv.got[0].body);
+    assert.ok(srv.got[1].at - srv.got[0].at >= 950, `retried after ${srv.got[1].at - srv.got[0].at} ms`);
+    const st = tracer.stats();
+    assert.equal(st.retries, 1);
+    assert.equal(st.requests, 2);
+  } finally {
+    await srv.close();
+  }
+});
+
+test('400 is final: counted failed, not retried, the error says why', async () => {
+  const srv = await scripted([{ status: 400, body: 'bad payload' }]);
+  try {
+    const tracer = await createTracer({ endpoint: srv.url, wasmBinary: binary, batch: fastRetry });
+    for (let i = 0; i < 3; i++) tracer.startSpan('x').end();
+    const out = await tracer.flush();
+    assert.equal(out.failed, 3);
+    assert.equal(out.ok, false);
+    assert.match(out.error, /400/);
+    assert.equal(srv.got.length, 1);
+  } finally {
+    await srv.close();
+  }
+});
+
+test('a dropped connection is retried with backoff', async () => {
+  const srv = await scripted(['drop', { status: 200 }]);
+  try {
+    const tracer = await createTracer({ endpoint: srv.url, wasmBinary: binary, batch: fastRetry });
+    tracer.startSpan('x').end();
+    const out = await tracer.flush();
+    assert.equal(out.exported, 1);
+    assert.equal(srv.got.length, 2);
+    assert.equal(tracer.stats().retries, 1);
+  } finally {
+    await srv.close();
+  }
+});
+
+test('partial success (protobuf and JSON bodies) counts rejected spans and is not retried', async () => {
+  // ExportTraceServiceResponse{partial_success{rejected_spans: 2, error_message: "too old"}}
+  const pb = Buffer.from([0x0a, 0x0b, 0x08, 0x02, 0x12, 0x07, ...Buffer.from('too old')]);
+  for (const [protocol, body] of [['http/protobuf', pb], ['http/json', JSON.stringify({ partialSuccess: { rejectedSpans: '2', errorMessage: 'too old' } })]]) {
+    const srv = await scripted([{ status: 200, body }]);
+    try {
+      const tracer = await createTracer({ endpoint: srv.url, protocol, wasmBinary: binary, batch: fastRetry });
+      for (let i = 0; i < 4; i++) tracer.startSpan('x').end();
+      const out = await tracer.flush();
+      assert.equal(out.rejected, 2, protocol);
+      assert.equal(out.exported, 2, protocol);
+      assert.match(out.error, /too old/);
+      assert.equal(srv.got.length, 1);
+      assert.equal(srv.got[0].headers['content-type'], protocol === 'http/json' ? 'application/json' : 'application/x-protobuf');
+    } finally {
+      await srv.close();
+    }
+  }
+});
+
+test('headers and gzip reach the server', async () => {
+  const srv = await scripted([{ status: 200 }]);
+  try {
+    const tracer = await createTracer({ endpoint: srv.url, wasmBinary: binary, compression: 'gzip', headers: { authorization: 'Bearer t0k' } });
+    tracer.startSpan('x').end();
+    assert.equal((await tracer.flush()).ok, true);
+    assert.equal(srv.got[0].headers.authorization, 'Bearer t0k');
+    assert.equal(srv.got[0].headers['content-encoding'], 'gzip');
+    assert.deepEqual([...srv.got[0].body.subarray(0, 2)], [0x1f, 0x8b]);
+  } finally {
+    await srv.close();
+  }
+});
+
+test('an export that gets no answer times out and the flush says so', async () => {
+  const server = createServer(() => {}); // never answers
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    const tracer = await createTracer({ endpoint: `http://127.0.0.1:${server.address().port}/v1/traces`, wasmBinary: binary,
+      batch: { exportTimeoutMillis: 300, scheduledDelayMillis: 50 } });
+    tracer.startSpan('x').end();
+    const out = await tracer.flush(5000);
+    assert.equal(out.failed, 1);
+    assert.equal(out.ok, false);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  }
+});
