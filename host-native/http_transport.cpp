@@ -118,9 +118,13 @@ HttpTransport::HttpTransport(HttpOptions options) : impl_(std::make_unique<Impl>
 }
 
 HttpTransport::~HttpTransport() {
+  abandon();
+  curl_multi_cleanup(impl_->multi);
+}
+
+void HttpTransport::abandon() {
   for (auto& [easy, t] : impl_->transfers) curl_multi_remove_handle(impl_->multi, easy);
   impl_->transfers.clear();
-  curl_multi_cleanup(impl_->multi);
 }
 
 void HttpTransport::send(const SendRequest& request, std::function<void(const Outcome&)> complete) {

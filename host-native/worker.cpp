@@ -11,7 +11,7 @@ std::uint64_t SystemClock::now_unix_nano() noexcept {
           .count());
 }
 
-Worker::Worker(Pipeline& pipeline, HttpTransport& transport, Clock& clock, ExporterOptions options)
+Worker::Worker(Pipeline& pipeline, LoopTransport& transport, Clock& clock, ExporterOptions options)
     : pipeline_(pipeline), transport_(transport), clock_(clock), exporter_(pipeline, transport, std::move(options)) {
   thread_ = std::thread([this] { loop(); });
 }
@@ -24,6 +24,7 @@ Worker::~Worker() {
   wake_.notify_all();
   transport_.wake();
   thread_.join();
+  transport_.abandon();  // in-flight completions would reach exporter_, which dies with us
 }
 
 void Worker::notify() {

@@ -1,4 +1,4 @@
-// The native host loop: one thread that drives a pipeline through the HTTP transport —
+// The native host loop: one thread that drives a pipeline through a transport (HTTP or gRPC) —
 // batches, retries, timeouts and flushes — and sleeps until the next deadline or a wake-up.
 #pragma once
 #include <condition_variable>
@@ -6,7 +6,7 @@
 #include <mutex>
 #include <thread>
 
-#include "http_transport.hpp"
+#include "loop_transport.hpp"
 #include "otlp/tracer.hpp"
 #include "otlp/transport.hpp"
 
@@ -20,8 +20,11 @@ class SystemClock final : public Clock {
 
 class Worker {
  public:
-  Worker(Pipeline& pipeline, HttpTransport& transport, Clock& clock, ExporterOptions options = {});
-  ~Worker();  // stops without flushing; call shutdown() first to send what is queued
+  // `transport` (HttpTransport or GrpcTransport) must outlive the Worker.
+  Worker(Pipeline& pipeline, LoopTransport& transport, Clock& clock, ExporterOptions options = {});
+  // Stops without flushing (call shutdown() first to send what is queued) and abandons what is
+  // still in flight (transport.abandon()), so no completion outlives the Worker.
+  ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
 
@@ -36,7 +39,7 @@ class Worker {
   void loop();
 
   Pipeline& pipeline_;
-  HttpTransport& transport_;
+  LoopTransport& transport_;
   Clock& clock_;
   Exporter exporter_;
   std::mutex mutex_;
