@@ -1,4 +1,5 @@
-// `otlp receive`: an OTLP/HTTP receiver until SIGINT/SIGTERM; spans go to --out as JSON lines.
+// `otlp receive`: an OTLP/gRPC and OTLP/HTTP receiver until SIGINT/SIGTERM; spans go to --out as
+// JSON lines.
 #include <signal.h>
 
 #include <cerrno>
@@ -52,13 +53,24 @@ int receive_command(const std::vector<std::string>& argv_in) {
   std::vector<std::string> argv = argv_in;
   native::ReceiverOptions options;
   options.cors_origins = take_repeated(argv, "--cors-origin");
-  Args args(argv, {"--http", "--out", "--token", "--max-body-mib"}, {});
+  Args args(argv, {"--http", "--grpc", "--out", "--token", "--max-body-mib", "--tls-cert", "--tls-key", "--client-ca"},
+            {});
   std::string err = args.error();
   std::uint64_t mib = 64;
   if (err.empty()) args.get_uint("--max-body-mib", 64, 1, 4096, &mib, &err);
   const std::string http = args.get("--http", "127.0.0.1:4318");
   if (err.empty() && !split_host_port(http, &options.host, &options.port))
     err = "option '--http' expects HOST:PORT, got '" + http + "'";
+  const std::string grpc = args.get("--grpc", "127.0.0.1:4317");
+  if (err.empty() && !split_host_port(grpc, &options.grpc_host, &options.grpc_port))
+    err = "option '--grpc' expects HOST:PORT, got '" + grpc + "'";
+  options.tls_cert_file = args.get("--tls-cert", "");
+  options.tls_key_file = args.get("--tls-key", "");
+  options.client_ca_file = args.get("--client-ca", "");
+  if (err.empty() && options.tls_cert_file.empty() != options.tls_key_file.empty())
+    err = "options '--tls-cert' and '--tls-key' go together";
+  if (err.empty() && !options.client_ca_file.empty() && options.tls_cert_file.empty())
+    err = "option '--client-ca' needs '--tls-cert' and '--tls-key'";
   if (!err.empty()) {
     std::fprintf(stderr, "otlp receive: %s\n", err.c_str());
     return 2;
@@ -100,7 +112,11 @@ int receive_command(const std::vector<std::string>& argv_in) {
     if (out && out != stdout) std::fclose(out);
     return 1;
   }
-  std::fprintf(stderr, "otlp receive: listening on http://%s:%d/v1/traces\n", options.host.c_str(), receiver.port());
+  const bool tls = !options.tls_cert_file.empty();
+  std::fprintf(stderr, "otlp receive: listening on %s://%s:%d/v1/traces (OTLP/HTTP) and %s:%d (OTLP/gRPC%s)%s\n",
+               tls ? "https" : "http", options.host.c_str(), receiver.port(), options.grpc_host.c_str(),
+               receiver.grpc_port(), tls ? ", TLS" : "",
+               options.client_ca_file.empty() ? "" : "; client certificates required");
 
   native::ReceiverStats last;
   bool printed = false;
@@ -110,8 +126,13 @@ int receive_command(const std::vector<std::string>& argv_in) {
     sig = sigtimedwait(&signals, nullptr, &one_second);
     if (sig == SIGINT || sig == SIGTERM) break;
     const native::ReceiverStats s = receiver.stats();
-    if (s.requests != last.requests || s.spans != last.spans || s.bytes != last.bytes || s.preflights != last.preflights) {
-      std::fprintf(stderr, "\rotlp receive: %llu requests, %llu spans, %llu bytes, %llu errors   ",
+    if (s.requests != last.requests || s.spans != last.spans || s.bytes != last.bytes || s.preflights != last.preflights ||
+        s.grpc.requests != last.grpc.requests || s.grpc.spans != last.grpc.spans) {
+      std::fprintf(stderr,
+                   "\rotlp receive: gRPC %llu requests, %llu spans, %llu bytes, %llu errors | HTTP %llu requests, %llu "
+                   "spans, %llu bytes, %llu errors   ",
+                   static_cast<unsigned long long>(s.grpc.requests), static_cast<unsigned long long>(s.grpc.spans),
+                   static_cast<unsigned long long>(s.grpc.bytes), static_cast<unsigned long long>(s.grpc.errors()),
                    static_cast<unsigned long long>(s.requests), static_cast<unsigned long long>(s.spans),
                    static_cast<unsigned long long>(s.bytes), static_cast<unsigned long long>(s.errors()));
       printed = true;
@@ -121,13 +142,21 @@ int receive_command(const std::vector<std::string>& argv_in) {
   receiver.stop();
   const native::ReceiverStats s = receiver.stats();
   std::fprintf(stderr,
-               "%sotlp receive: stopped by %s after %llu requests (%llu accepted), %llu spans, %llu bytes; errors: "
+               "%sotlp receive: stopped by %s; HTTP: %llu requests (%llu accepted), %llu spans, %llu bytes; errors: "
                "%llu bad request, %llu unauthorized, %llu too large, %llu unsupported\n",
                printed ? "\n" : "", sig == SIGINT ? "SIGINT" : "SIGTERM", static_cast<unsigned long long>(s.requests),
                static_cast<unsigned long long>(s.accepted_requests), static_cast<unsigned long long>(s.spans),
                static_cast<unsigned long long>(s.bytes), static_cast<unsigned long long>(s.bad_request),
                static_cast<unsigned long long>(s.unauthorized), static_cast<unsigned long long>(s.too_large),
                static_cast<unsigned long long>(s.unsupported));
+  const auto& g = s.grpc;
+  std::fprintf(stderr,
+               "otlp receive: gRPC: %llu requests (%llu accepted), %llu spans, %llu bytes; errors: %llu invalid "
+               "argument, %llu unauthenticated, %llu unimplemented, %llu unread\n",
+               static_cast<unsigned long long>(g.requests), static_cast<unsigned long long>(g.accepted_requests),
+               static_cast<unsigned long long>(g.spans), static_cast<unsigned long long>(g.bytes),
+               static_cast<unsigned long long>(g.invalid_argument), static_cast<unsigned long long>(g.unauthenticated),
+               static_cast<unsigned long long>(g.unimplemented), static_cast<unsigned long long>(g.unread));
   if (out && out != stdout) std::fclose(out);
   return write_failed ? 1 : 0;
 }
