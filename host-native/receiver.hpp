@@ -51,6 +51,11 @@ struct ReceiverOptions {
   // becomes the Retry-After header. gRPC: `grpc_code`, and a set grpc_retry_delay_ms becomes a
   // google.rpc.RetryInfo in the grpc-status-details-bin trailer.
   struct ScriptedReply {
+    ScriptedReply() = default;
+    ScriptedReply(int http_status, std::string http_retry_after = {}, int grpc = 14,
+                  std::optional<std::uint64_t> grpc_delay_ms = {})
+        : status(http_status), retry_after(std::move(http_retry_after)), grpc_code(grpc),
+          grpc_retry_delay_ms(grpc_delay_ms) {}
     int status = 503;
     std::string retry_after;
     int grpc_code = 14;  // UNAVAILABLE
