@@ -85,7 +85,17 @@ std::string to_string(const grpc::ByteBuffer& buffer) {
   return out;
 }
 
-Outcome outcome_of(const grpc::Status& status, const grpc::ByteBuffer& response) {
+// Over TLS 1.3 a server that requires a client certificate refuses one only after the client's
+// handshake is done, and gRPC then reports just "Socket closed"; say what it likely means.
+constexpr const char* kNoClientCertHint =
+    " (TLS without a client certificate: if the server requires mTLS, set a client certificate and key)";
+
+bool looks_like_refused_handshake(const std::string& message) {
+  return message.find("Socket closed") != std::string::npos || message.find("andshake") != std::string::npos ||
+         message.find("certificate required") != std::string::npos;
+}
+
+Outcome outcome_of(const grpc::Status& status, const grpc::ByteBuffer& response, bool tls_without_client_cert) {
   if (status.ok()) {
     std::optional<PartialSuccess> partial;
     // An unreadable OK body is still a success: the server took the spans.
@@ -102,6 +112,9 @@ Outcome outcome_of(const grpc::Status& status, const grpc::ByteBuffer& response)
   }
   std::string message = std::string("gRPC ") + code_name(code);
   if (!status.error_message().empty()) message += ": " + status.error_message();
+  if (tls_without_client_cert && status.error_code() == grpc::StatusCode::UNAVAILABLE &&
+      looks_like_refused_handshake(status.error_message()))
+    message += kNoClientCertHint;
   return Outcome::grpc(static_cast<GrpcCode>(code >= 0 && code <= 16 ? code : 2), delay, std::move(message));
 }
 
@@ -123,6 +136,7 @@ struct GrpcTransport::Impl {
 
   GrpcOptions options;
   std::string setup_error;
+  bool tls_without_client_cert = false;
   std::shared_ptr<grpc::Channel> channel;
   std::unique_ptr<grpc::GenericStub> stub;
 
@@ -134,7 +148,7 @@ struct GrpcTransport::Impl {
 
   // On a gRPC thread, once per call.
   void finish(Call* call, const grpc::Status& status) {
-    const Outcome outcome = outcome_of(status, call->response);
+    const Outcome outcome = outcome_of(status, call->response, tls_without_client_cert);
     bool deliver;
     {
       std::lock_guard<std::mutex> lock(mutex);
@@ -165,6 +179,7 @@ GrpcTransport::GrpcTransport(GrpcOptions options) : impl_(std::make_shared<Impl>
   if (!target.tls) {
     credentials = grpc::InsecureChannelCredentials();
   } else {
+    im.tls_without_client_cert = o.client_certificate.empty();
     grpc::SslCredentialsOptions ssl;
     std::string& err = im.setup_error;
     if (!o.ca_file.empty()) read_pem(o.ca_file, "CA certificate", ssl.pem_root_certs, err);
