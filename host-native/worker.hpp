@@ -38,9 +38,22 @@ class Worker {
   FlushState request(bool shutdown, std::uint64_t timeout_ns);
   void loop();
 
+  // Between the exporter and the transport: every completion also wakes the loop, so one that
+  // arrives on another thread (gRPC) just before the loop goes to sleep is not left waiting.
+  class Relay final : public Transport {
+   public:
+    Relay(LoopTransport& transport, Worker& worker) : transport_(transport), worker_(worker) {}
+    void send(const SendRequest& request, std::function<void(const Outcome&)> complete) override;
+
+   private:
+    LoopTransport& transport_;
+    Worker& worker_;
+  };
+
   Pipeline& pipeline_;
   LoopTransport& transport_;
   Clock& clock_;
+  Relay relay_;
   Exporter exporter_;
   std::mutex mutex_;
   std::condition_variable wake_;

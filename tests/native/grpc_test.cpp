@@ -212,6 +212,39 @@ TEST(GrpcExporter, DeadlineFromTimeoutThenRetry) {
   receiver.stop();
 }
 
+TEST(GrpcExporter, ReceiverRestartedMidRunEverySpanArrives) {
+  std::atomic<std::uint64_t> arrived{0};
+  auto count = [&](const TraceRequest& r) {
+    for (const auto& rs : r.resource_spans)
+      for (const auto& ss : rs.scope_spans) arrived += ss.spans.size();
+  };
+  ReceiverOptions o;
+  o.port = -1;
+  o.grpc_port = 0;
+  auto first = std::make_unique<Receiver>(o, count);
+  std::string err;
+  ASSERT_TRUE(first->start(&err)) << err;
+  o.grpc_port = first->grpc_port();
+  auto c = rig::fast();
+  c.retry.max_attempts = 20;
+  GrpcExporter e(plaintext("http://127.0.0.1:" + std::to_string(o.grpc_port)), c);
+  e.spans(300);
+  ASSERT_EQ(e.worker.flush(10 * kSec), FlushState::done);
+  first.reset();  // stops
+  e.spans(300);
+  // Bounded wait while nobody listens, so at least one attempt fails.
+  for (int i = 0; i < 200 && e.pipeline.stats().retries == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  Receiver second(o, count);
+  ASSERT_TRUE(second.start(&err)) << err;
+  ASSERT_EQ(e.worker.shutdown(10 * kSec), FlushState::done);
+  const auto s = e.pipeline.stats();
+  EXPECT_GE(s.retries, 1u);
+  EXPECT_EQ(s.exported, 600u) << s.last_error;
+  EXPECT_EQ(arrived.load(), 600u);
+  EXPECT_TRUE(e.balanced());
+}
+
 TEST(GrpcExporter, UnreachableServerFailsAfterRetriesAndSaysWhy) {
   int port;
   {
