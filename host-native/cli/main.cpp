@@ -14,12 +14,13 @@ constexpr const char* kUsage =
     "  encode --spans N --format protobuf|json [--seed S] [--summary]\n"
     "      write one ExportTraceServiceRequest of N standard spans to stdout;\n"
     "      --summary reports size and speed on stderr and decodes the output back to check it\n"
-    "  receive [--grpc HOST:PORT] [--http HOST:PORT] [--out FILE|-] [--token T] [--cors-origin O]...\n"
-    "          [--max-body-mib N] [--tls-cert F --tls-key F [--client-ca F]]\n"
-    "      OTLP receiver until SIGINT/SIGTERM: gRPC TraceService/Export (default 127.0.0.1:4317) and\n"
-    "      HTTP POST /v1/traces (default 127.0.0.1:4318); port 0 picks one. Prints a live summary per\n"
-    "      transport; writes each span as a JSON line to FILE; --cors-origin '*' allows any origin;\n"
-    "      --tls-cert/--tls-key serve both over TLS, --client-ca also requires client certificates\n";
+    "  receive [--grpc HOST:PORT|off] [--http HOST:PORT|off] [--out FILE|-] [--token T]\n"
+    "          [--cors-origin O]... [--max-body-mib N] [--tls-cert F --tls-key F [--client-ca F]]\n"
+    "      OTLP receiver until SIGINT/SIGTERM: gRPC TraceService/Export (default 127.0.0.1:4317)\n"
+    "      and HTTP POST /v1/traces (default 127.0.0.1:4318); port 0 picks one. Prints a live\n"
+    "      summary per transport; writes each span as a JSON line to FILE; --cors-origin '*'\n"
+    "      allows any origin; --tls-cert/--tls-key serve both over TLS, --client-ca also requires\n"
+    "      client certificates signed by that CA (mTLS)\n";
 
 }  // namespace
 

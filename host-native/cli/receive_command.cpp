@@ -16,8 +16,13 @@
 namespace otlp::cli {
 namespace {
 
-// "HOST:PORT" (HOST may be "[v6]"); false on a malformed value.
+// "HOST:PORT" (HOST may be "[v6]"), or "off" (port -1: no such listener); false on a malformed
+// value.
 bool split_host_port(const std::string& s, std::string* host, int* port) {
+  if (s == "off") {
+    *port = -1;
+    return true;
+  }
   const auto colon = s.rfind(':');
   if (colon == std::string::npos || colon == 0 || colon + 1 == s.size()) return false;
   std::string h = s.substr(0, colon);
@@ -60,10 +65,11 @@ int receive_command(const std::vector<std::string>& argv_in) {
   if (err.empty()) args.get_uint("--max-body-mib", 64, 1, 4096, &mib, &err);
   const std::string http = args.get("--http", "127.0.0.1:4318");
   if (err.empty() && !split_host_port(http, &options.host, &options.port))
-    err = "option '--http' expects HOST:PORT, got '" + http + "'";
+    err = "option '--http' expects HOST:PORT or off, got '" + http + "'";
   const std::string grpc = args.get("--grpc", "127.0.0.1:4317");
   if (err.empty() && !split_host_port(grpc, &options.grpc_host, &options.grpc_port))
-    err = "option '--grpc' expects HOST:PORT, got '" + grpc + "'";
+    err = "option '--grpc' expects HOST:PORT or off, got '" + grpc + "'";
+  if (err.empty() && options.port < 0 && options.grpc_port < 0) err = "'--grpc off' and '--http off': nothing to listen on";
   options.tls_cert_file = args.get("--tls-cert", "");
   options.tls_key_file = args.get("--tls-key", "");
   options.client_ca_file = args.get("--client-ca", "");
@@ -113,10 +119,12 @@ int receive_command(const std::vector<std::string>& argv_in) {
     return 1;
   }
   const bool tls = !options.tls_cert_file.empty();
-  std::fprintf(stderr, "otlp receive: listening on %s://%s:%d/v1/traces (OTLP/HTTP) and %s:%d (OTLP/gRPC%s)%s\n",
-               tls ? "https" : "http", options.host.c_str(), receiver.port(), options.grpc_host.c_str(),
-               receiver.grpc_port(), tls ? ", TLS" : "",
-               options.client_ca_file.empty() ? "" : "; client certificates required");
+  if (options.grpc_port >= 0)
+    std::fprintf(stderr, "otlp receive: OTLP/gRPC on %s:%d%s\n", options.grpc_host.c_str(), receiver.grpc_port(),
+                 tls ? (options.client_ca_file.empty() ? " (TLS)" : " (mTLS)") : "");
+  if (options.port >= 0)
+    std::fprintf(stderr, "otlp receive: OTLP/HTTP on %s://%s:%d/v1/traces%s\n", tls ? "https" : "http",
+                 options.host.c_str(), receiver.port(), options.client_ca_file.empty() ? "" : " (mTLS)");
 
   native::ReceiverStats last;
   bool printed = false;
