@@ -16,11 +16,11 @@ constexpr const char* kUsage =
     "      --summary reports size and speed on stderr and decodes the output back to check it\n"
     "  receive [--grpc HOST:PORT|off] [--http HOST:PORT|off] [--out FILE|-] [--token T]\n"
     "          [--cors-origin O]... [--max-body-mib N] [--tls-cert F --tls-key F [--client-ca F]]\n"
-    "      OTLP receiver until SIGINT/SIGTERM: gRPC TraceService/Export (default 127.0.0.1:4317)\n"
-    "      and HTTP POST /v1/traces (default 127.0.0.1:4318); port 0 picks one. Prints a live\n"
-    "      summary per transport; writes each span as a JSON line to FILE; --cors-origin '*'\n"
-    "      allows any origin; --tls-cert/--tls-key serve both over TLS, --client-ca also requires\n"
-    "      client certificates signed by that CA (mTLS)\n";
+    "      OTLP receiver until SIGINT/SIGTERM: gRPC TraceService/Export and HTTP POST /v1/traces;\n"
+    "      with neither flag both listen (127.0.0.1:4317 and 127.0.0.1:4318), with one only that one;\n"
+    "      port 0 picks one. Prints a live summary per transport; writes each span as a JSON line\n"
+    "      to FILE; --cors-origin '*' allows any origin; --tls-cert/--tls-key serve both over TLS,\n"
+    "      --client-ca also requires client certificates signed by that CA (mTLS)\n";
 
 }  // namespace
 

@@ -38,6 +38,12 @@ bool split_host_port(const std::string& s, std::string* host, int* port) {
   return true;
 }
 
+// "N requests, N spans, N bytes, N errors" for the live summary.
+std::string live(std::uint64_t requests, std::uint64_t spans, std::uint64_t bytes, std::uint64_t errors) {
+  return std::to_string(requests) + " requests, " + std::to_string(spans) + " spans, " + std::to_string(bytes) +
+         " bytes, " + std::to_string(errors) + " errors";
+}
+
 // Collects repeated `--cors-origin O` (Args keeps only the last value of a flag).
 std::vector<std::string> take_repeated(std::vector<std::string>& argv, const std::string& flag) {
   std::vector<std::string> values, rest;
@@ -63,10 +69,13 @@ int receive_command(const std::vector<std::string>& argv_in) {
   std::string err = args.error();
   std::uint64_t mib = 64;
   if (err.empty()) args.get_uint("--max-body-mib", 64, 1, 4096, &mib, &err);
-  const std::string http = args.get("--http", "127.0.0.1:4318");
+  // No listener named: both on their defaults. Naming one (say --http for a browser test) serves
+  // only that one unless the other is named too, so such runs never contend for 4317 or 4318.
+  const bool named = args.has("--http") || args.has("--grpc");
+  const std::string http = args.get("--http", named ? "off" : "127.0.0.1:4318");
   if (err.empty() && !split_host_port(http, &options.host, &options.port))
     err = "option '--http' expects HOST:PORT or off, got '" + http + "'";
-  const std::string grpc = args.get("--grpc", "127.0.0.1:4317");
+  const std::string grpc = args.get("--grpc", named ? "off" : "127.0.0.1:4317");
   if (err.empty() && !split_host_port(grpc, &options.grpc_host, &options.grpc_port))
     err = "option '--grpc' expects HOST:PORT or off, got '" + grpc + "'";
   if (err.empty() && options.port < 0 && options.grpc_port < 0) err = "'--grpc off' and '--http off': nothing to listen on";
@@ -119,13 +128,16 @@ int receive_command(const std::vector<std::string>& argv_in) {
     return 1;
   }
   const bool tls = !options.tls_cert_file.empty();
+  // One line per listener, "listening on" then the address first: scripts read the port from it.
+  const char* security = tls ? (options.client_ca_file.empty() ? " over TLS" : " over mTLS") : "";
   if (options.grpc_port >= 0)
-    std::fprintf(stderr, "otlp receive: OTLP/gRPC on %s:%d%s\n", options.grpc_host.c_str(), receiver.grpc_port(),
-                 tls ? (options.client_ca_file.empty() ? " (TLS)" : " (mTLS)") : "");
+    std::fprintf(stderr, "otlp receive: listening on %s:%d for OTLP/gRPC%s\n", options.grpc_host.c_str(),
+                 receiver.grpc_port(), security);
   if (options.port >= 0)
-    std::fprintf(stderr, "otlp receive: OTLP/HTTP on %s://%s:%d/v1/traces%s\n", tls ? "https" : "http",
-                 options.host.c_str(), receiver.port(), options.client_ca_file.empty() ? "" : " (mTLS)");
+    std::fprintf(stderr, "otlp receive: listening on %s://%s:%d/v1/traces for OTLP/HTTP%s\n", tls ? "https" : "http",
+                 options.host.c_str(), receiver.port(), security);
 
+  const bool grpc_on = options.grpc_port >= 0, http_on = options.port >= 0;
   native::ReceiverStats last;
   bool printed = false;
   int sig = 0;
@@ -134,37 +146,45 @@ int receive_command(const std::vector<std::string>& argv_in) {
     sig = sigtimedwait(&signals, nullptr, &one_second);
     if (sig == SIGINT || sig == SIGTERM) break;
     const native::ReceiverStats s = receiver.stats();
-    if (s.requests != last.requests || s.spans != last.spans || s.bytes != last.bytes || s.preflights != last.preflights ||
-        s.grpc.requests != last.grpc.requests || s.grpc.spans != last.grpc.spans) {
-      std::fprintf(stderr,
-                   "\rotlp receive: gRPC %llu requests, %llu spans, %llu bytes, %llu errors | HTTP %llu requests, %llu "
-                   "spans, %llu bytes, %llu errors   ",
-                   static_cast<unsigned long long>(s.grpc.requests), static_cast<unsigned long long>(s.grpc.spans),
-                   static_cast<unsigned long long>(s.grpc.bytes), static_cast<unsigned long long>(s.grpc.errors()),
-                   static_cast<unsigned long long>(s.requests), static_cast<unsigned long long>(s.spans),
-                   static_cast<unsigned long long>(s.bytes), static_cast<unsigned long long>(s.errors()));
-      printed = true;
-      last = s;
-    }
+    if (s.requests == last.requests && s.bytes == last.bytes && s.preflights == last.preflights &&
+        s.grpc.requests == last.grpc.requests && s.grpc.bytes == last.grpc.bytes)
+      continue;
+    std::string line = "\rotlp receive:";
+    if (grpc_on) line += " gRPC " + live(s.grpc.requests, s.grpc.spans, s.grpc.bytes, s.grpc.errors());
+    if (grpc_on && http_on) line += " |";
+    if (http_on) line += " HTTP " + live(s.requests, s.spans, s.bytes, s.errors());
+    std::fputs((line + "   ").c_str(), stderr);
+    printed = true;
+    last = s;
   }
   receiver.stop();
   const native::ReceiverStats s = receiver.stats();
-  std::fprintf(stderr,
-               "%sotlp receive: stopped by %s; HTTP: %llu requests (%llu accepted), %llu spans, %llu bytes; errors: "
-               "%llu bad request, %llu unauthorized, %llu too large, %llu unsupported\n",
-               printed ? "\n" : "", sig == SIGINT ? "SIGINT" : "SIGTERM", static_cast<unsigned long long>(s.requests),
-               static_cast<unsigned long long>(s.accepted_requests), static_cast<unsigned long long>(s.spans),
-               static_cast<unsigned long long>(s.bytes), static_cast<unsigned long long>(s.bad_request),
-               static_cast<unsigned long long>(s.unauthorized), static_cast<unsigned long long>(s.too_large),
-               static_cast<unsigned long long>(s.unsupported));
-  const auto& g = s.grpc;
-  std::fprintf(stderr,
-               "otlp receive: gRPC: %llu requests (%llu accepted), %llu spans, %llu bytes; errors: %llu invalid "
-               "argument, %llu unauthenticated, %llu unimplemented, %llu unread\n",
-               static_cast<unsigned long long>(g.requests), static_cast<unsigned long long>(g.accepted_requests),
-               static_cast<unsigned long long>(g.spans), static_cast<unsigned long long>(g.bytes),
-               static_cast<unsigned long long>(g.invalid_argument), static_cast<unsigned long long>(g.unauthenticated),
-               static_cast<unsigned long long>(g.unimplemented), static_cast<unsigned long long>(g.unread));
+  // The first line keeps the wording of the HTTP-only receiver ("stopped by SIGTERM after N
+  // requests (N accepted), N spans, ..."), which scripts and tests read.
+  const char* by = sig == SIGINT ? "SIGINT" : "SIGTERM";
+  if (http_on) {
+    std::fprintf(stderr,
+                 "%sotlp receive: stopped by %s after %llu requests (%llu accepted), %llu spans, %llu bytes over HTTP; "
+                 "errors: %llu bad request, %llu unauthorized, %llu too large, %llu unsupported\n",
+                 printed ? "\n" : "", by, static_cast<unsigned long long>(s.requests),
+                 static_cast<unsigned long long>(s.accepted_requests), static_cast<unsigned long long>(s.spans),
+                 static_cast<unsigned long long>(s.bytes), static_cast<unsigned long long>(s.bad_request),
+                 static_cast<unsigned long long>(s.unauthorized), static_cast<unsigned long long>(s.too_large),
+                 static_cast<unsigned long long>(s.unsupported));
+  } else {
+    std::fprintf(stderr, "%sotlp receive: stopped by %s\n", printed ? "\n" : "", by);
+  }
+  if (grpc_on) {
+    const auto& g = s.grpc;
+    std::fprintf(stderr,
+                 "otlp receive: and %llu requests (%llu accepted), %llu spans, %llu bytes over gRPC; errors: %llu "
+                 "invalid argument, %llu unauthenticated, %llu unimplemented, %llu unread\n",
+                 static_cast<unsigned long long>(g.requests), static_cast<unsigned long long>(g.accepted_requests),
+                 static_cast<unsigned long long>(g.spans), static_cast<unsigned long long>(g.bytes),
+                 static_cast<unsigned long long>(g.invalid_argument),
+                 static_cast<unsigned long long>(g.unauthenticated), static_cast<unsigned long long>(g.unimplemented),
+                 static_cast<unsigned long long>(g.unread));
+  }
   if (out && out != stdout) std::fclose(out);
   return write_failed ? 1 : 0;
 }

@@ -99,7 +99,9 @@ TEST(ReceiveCli, GrpcAndHttpSpansLandInTheFileAndTheSummary) {
   const std::string out = std::string(dir) + "/spans.jsonl";
   Child child({"receive", "--grpc", "127.0.0.1:0", "--http", "127.0.0.1:0", "--out", out});
   std::smatch m;
-  ASSERT_TRUE(child.read_until(std::regex("gRPC on 127\\.0\\.0\\.1:(\\d+)\\n[^\\n]*HTTP on http://127\\.0\\.0\\.1:(\\d+)/v1/traces"), m))
+  ASSERT_TRUE(child.read_until(std::regex("listening on 127\\.0\\.0\\.1:(\\d+) for OTLP/gRPC\\n[^\\n]*listening on "
+                                          "http://127\\.0\\.0\\.1:(\\d+)/v1/traces for OTLP/HTTP"),
+                               m))
       << child.err();
   const std::string grpc_port = m[1], http_port = m[2];
 
@@ -120,9 +122,12 @@ TEST(ReceiveCli, GrpcAndHttpSpansLandInTheFileAndTheSummary) {
     EXPECT_EQ(e.pipeline.stats().exported, 30u) << e.pipeline.stats().last_error;
   }
   EXPECT_EQ(child.stop(SIGTERM), 0) << child.err();
-  EXPECT_NE(child.err().find("gRPC: "), std::string::npos) << child.err();
-  EXPECT_TRUE(std::regex_search(child.err(), std::regex("gRPC: \\d+ requests \\(\\d+ accepted\\), 50 spans"))) << child.err();
-  EXPECT_TRUE(std::regex_search(child.err(), std::regex("HTTP: \\d+ requests \\(\\d+ accepted\\), 30 spans"))) << child.err();
+  EXPECT_TRUE(std::regex_search(
+      child.err(), std::regex("stopped by SIGTERM after \\d+ requests \\(\\d+ accepted\\), 30 spans, \\d+ bytes over HTTP")))
+      << child.err();
+  EXPECT_TRUE(std::regex_search(child.err(),
+                                std::regex("and \\d+ requests \\(\\d+ accepted\\), 50 spans, \\d+ bytes over gRPC")))
+      << child.err();
 
   std::ifstream in(out);
   std::string line;
@@ -134,6 +139,15 @@ TEST(ReceiveCli, GrpcAndHttpSpansLandInTheFileAndTheSummary) {
   EXPECT_EQ(lines, 80);
   std::remove(out.c_str());
   ::rmdir(dir);
+}
+
+TEST(ReceiveCli, NamingOneListenerServesOnlyThatOne) {
+  Child child({"receive", "--http", "127.0.0.1:0"});
+  std::smatch m;
+  ASSERT_TRUE(child.read_until(std::regex("listening on http://127\\.0\\.0\\.1:(\\d+)/v1/traces"), m)) << child.err();
+  EXPECT_EQ(child.stop(SIGINT), 0) << child.err();
+  EXPECT_NE(child.err().find("stopped by SIGINT"), std::string::npos) << child.err();
+  EXPECT_EQ(child.err().find("gRPC"), std::string::npos) << child.err();
 }
 
 TEST(ReceiveCli, OptionErrors) {
