@@ -42,7 +42,10 @@ constexpr Row kRows[] = {
 
 // Where the in-process receiver listens for `protocol`; nullopt when it has no such listener.
 std::optional<std::string> endpoint_for(native::Protocol protocol, const native::Receiver& receiver) {
-  if (protocol == native::Protocol::grpc) return std::nullopt;  // the gRPC listener comes with the gRPC receiver
+  if (protocol == native::Protocol::grpc) {
+    if (receiver.grpc_port() <= 0) return std::nullopt;
+    return "http://127.0.0.1:" + std::to_string(receiver.grpc_port());
+  }
   return "http://127.0.0.1:" + std::to_string(receiver.port()) + "/v1/traces";
 }
 
@@ -121,7 +124,7 @@ RowResult run_row(const Row& row, native::Receiver& receiver, const std::set<std
     r.error = "the receiver has no listener for it in this build";
     return r;
   }
-  const std::uint64_t before_spans = receiver.stats().spans;
+  const std::uint64_t before_spans = receiver.stats().total_spans();
   const std::uint64_t before = process_cpu_ns() - threads_cpu_ns(receiver_tids);
   const auto t0 = std::chrono::steady_clock::now();
   run_load(*sdk, {spans, workers, 0, 1, nullptr});
@@ -129,7 +132,7 @@ RowResult run_row(const Row& row, native::Receiver& receiver, const std::set<std
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   r.sender_cpu_ns = process_cpu_ns() - threads_cpu_ns(receiver_tids) - before;
   r.exported = report.stats.exported;
-  r.arrived = receiver.stats().spans - before_spans;
+  r.arrived = receiver.stats().total_spans() - before_spans;
   r.p50_ms = report.stats.export_latency.quantile_ms(0.5);
   r.p99_ms = report.stats.export_latency.quantile_ms(0.99);
   r.body_bytes = report.stats.bytes_sent;
@@ -170,6 +173,8 @@ int demo_command(const std::vector<std::string>& argv) {
   native::ReceiverOptions ro;
   ro.host = "127.0.0.1";
   ro.port = 0;
+  ro.grpc_host = "127.0.0.1";
+  ro.grpc_port = 0;
   native::Receiver receiver(ro, [](const TraceRequest&) {});
   if (!receiver.start(&err)) {
     std::fprintf(stderr, "otlp demo: %s\n", err.c_str());
