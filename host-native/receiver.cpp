@@ -645,6 +645,9 @@ bool Receiver::Impl::start_http(std::string& error) {
   }
   Impl& im = *this;
   httplib::Server& s = *server;
+  // Responses go out in two writes (headers, body): without TCP_NODELAY the second waits for
+  // the client's delayed ACK, ~40 ms per request (HTTP/JSON capped at ~16k spans/s).
+  s.set_tcp_nodelay(true);
   s.set_payload_max_length(options.max_body_bytes);
   s.set_read_timeout(options.read_timeout_seconds, 0);
   // SO_REUSEADDR only: httplib's default adds SO_REUSEPORT, which would let a second receiver
