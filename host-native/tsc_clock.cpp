@@ -81,9 +81,10 @@ TscClock::Anchor TscClock::load() const noexcept {
   for (;;) {
     const std::uint32_t s = seq_.load(std::memory_order_acquire);
     if (s & 1u) continue;
-    Anchor a{tsc_at_.load(std::memory_order_relaxed), ns_at_.load(std::memory_order_relaxed),
-             rate_.load(std::memory_order_relaxed)};
-    std::atomic_thread_fence(std::memory_order_acquire);
+    // Acquire loads keep the second sequence read after them (no fences: GCC's TSan has none);
+    // on x86-64 they are plain loads.
+    Anchor a{tsc_at_.load(std::memory_order_acquire), ns_at_.load(std::memory_order_acquire),
+             rate_.load(std::memory_order_acquire)};
     if (seq_.load(std::memory_order_relaxed) == s) return a;
   }
 }
@@ -91,10 +92,10 @@ TscClock::Anchor TscClock::load() const noexcept {
 void TscClock::store(const Anchor& a) noexcept {
   const std::uint32_t s = seq_.load(std::memory_order_relaxed);
   seq_.store(s + 1, std::memory_order_relaxed);
-  std::atomic_thread_fence(std::memory_order_release);
-  tsc_at_.store(a.tsc, std::memory_order_relaxed);
-  ns_at_.store(a.ns, std::memory_order_relaxed);
-  rate_.store(a.ns_per_tick_q32, std::memory_order_relaxed);
+  // Release stores: a reader that sees a new field value also sees the odd sequence before it.
+  tsc_at_.store(a.tsc, std::memory_order_release);
+  ns_at_.store(a.ns, std::memory_order_release);
+  rate_.store(a.ns_per_tick_q32, std::memory_order_release);
   seq_.store(s + 2, std::memory_order_release);
 }
 
