@@ -23,10 +23,10 @@ constexpr const char* kUsage =
     "      --client-ca also requires client certificates signed by that CA (mTLS)\n"
     "  send [--endpoint URL] [--protocol grpc|http/protobuf|http/json] [--spans N] [--rate R] [--workers W]\n"
     "       [--headers k=v,...] [--compression gzip|none] [--insecure] [--ca F] [--cert F] [--key F]\n"
-    "       [--timeout S] [--batch B]\n"
+    "       [--timeout S] [--batch B] [--exports E]\n"
     "      send N standard spans (default 10000) through the SDK (OTEL_* variables apply, flags win),\n"
     "      waiting for queue room rather than dropping; prints one JSON line of counts last and exits\n"
-    "      non-zero unless every span was exported\n"
+    "      non-zero unless every span was exported; --exports: requests in flight at once (default 1)\n"
     "  demo [--spans N] [--workers W] [--batch B]\n"
     "      start a receiver in-process on loopback, send N standard spans (default 200000) through each\n"
     "      transport and print a table: spans/s, bytes/span, export latency, sender CPU per span\n";

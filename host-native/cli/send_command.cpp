@@ -72,13 +72,14 @@ void add_number(std::string& out, const char* name, double v, int decimals) {
 int send_command(const std::vector<std::string>& argv) {
   Args args(argv,
             {"--endpoint", "--protocol", "--spans", "--rate", "--workers", "--headers", "--compression", "--ca",
-             "--cert", "--key", "--timeout", "--batch", "--seed"},
+             "--cert", "--key", "--timeout", "--batch", "--seed", "--exports"},
             {"--insecure"});
   std::string err = args.error();
-  std::uint64_t spans = 0, workers = 1, rate = 0, batch = 512, seed = 1;
+  std::uint64_t spans = 0, workers = 1, rate = 0, batch = 512, seed = 1, exports = 1;
   if (err.empty() && args.get_uint("--spans", 10000, 1, 1'000'000'000'000, &spans, &err) &&
       args.get_uint("--workers", 1, 1, 256, &workers, &err) && args.get_uint("--rate", 0, 0, 1'000'000'000, &rate, &err) &&
-      args.get_uint("--batch", 512, 1, 1'000'000, &batch, &err))
+      args.get_uint("--batch", 512, 1, 1'000'000, &batch, &err) &&
+      args.get_uint("--exports", 1, 1, 64, &exports, &err))
     args.get_uint("--seed", 1, 0, UINT64_MAX, &seed, &err);
 
   // The OTEL_* variables first, the flags on top of them.
@@ -143,6 +144,8 @@ int send_command(const std::vector<std::string>& argv) {
     return 2;
   }
   use_load_defaults(options, static_cast<std::uint32_t>(batch));
+  // Requests in flight at once: 1 (the spec's no-overlap rule) unless the load asks for more.
+  options.pipeline.max_concurrent_exports = static_cast<std::uint32_t>(exports);
 
   auto sdk = native::start(options);
   if (!sdk) {

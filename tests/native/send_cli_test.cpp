@@ -157,6 +157,17 @@ TEST(SendCli, EverySpanArrivesFromSeveralWorkers) {
   EXPECT_EQ(send.err(), "");  // no progress when stderr is not a terminal
 }
 
+// Several requests in flight at once (small batches so there are many): still exactly once.
+TEST(SendCli, ConcurrentExportsDeliverEverySpanOnce) {
+  Local local;
+  Child send({"send", "--endpoint", local.endpoint(), "--spans", "4000", "--batch", "100", "--exports", "4"});
+  ASSERT_EQ(send.wait(), 0) << send.err();
+  const std::string line = last_line(send.out());
+  EXPECT_EQ(number(line, "exported"), 4000);
+  EXPECT_GE(number(line, "requests"), 40);  // batches of at most 100
+  EXPECT_EQ(local.receiver->stats().spans, 4000u);
+}
+
 TEST(SendCli, JsonGzipAndHeaders) {
   ReceiverOptions ro;
   ro.bearer_token = "tok en";
@@ -219,6 +230,8 @@ TEST(SendCli, BadFlagsAreUsageErrorsNamingTheFlag) {
       {{"send", "--headers", "novalue"}, "--headers"},
       {{"send", "--timeout", "-1"}, "--timeout"},
       {{"send", "--workers", "0"}, "--workers"},
+      {{"send", "--exports", "0"}, "--exports"},
+      {{"send", "--exports", "65"}, "--exports"},
       {{"send", "--bogus"}, "--bogus"},
       {{"send", "--endpoint", "ftp://x"}, "endpoint"},
   };
