@@ -44,7 +44,8 @@ namespace {
 
 // The native rows the page asks for: the browser rows already cover HTTP+gzip and JSON.
 constexpr const char* kNativeLabels[] = {"gRPC", "gRPC+gzip", "HTTP/protobuf"};
-constexpr std::size_t kRecentSpans = 400;  // the live panel's ring buffer
+constexpr std::size_t kRecentSpans = 50;     // the live panel's ring buffer, per transport
+constexpr std::size_t kTransportsKept = 16;
 constexpr std::size_t kRunsKept = 64;
 
 std::string json_string(std::string_view s) {
@@ -95,6 +96,8 @@ class Tally {
       }
       it->second[name] += n;
       // Only the tail of a big request can stay in the ring anyway.
+      Ring& ring = recent_[name];
+      ring.last = ++arrivals_;
       std::uint64_t skip = n > kRecentSpans ? n - kRecentSpans : 0;
       for (const ScopeSpans& ss : rs.scope_spans) {
         for (const SpanData& s : ss.spans) {
@@ -102,11 +105,17 @@ class Tally {
             --skip;
             continue;
           }
-          recent_.push_back({s.trace_id.to_hex(), s.span_id.to_hex(), s.parent_span_id.valid() ? s.parent_span_id.to_hex() : "",
-                             s.name, name, s.start_time_unix_nano, s.end_time_unix_nano,
-                             s.status.code == StatusCode::error, static_cast<int>(s.kind)});
-          if (recent_.size() > kRecentSpans) recent_.pop_front();
+          ring.spans.push_back({s.trace_id.to_hex(), s.span_id.to_hex(),
+                                s.parent_span_id.valid() ? s.parent_span_id.to_hex() : "", s.name, s.start_time_unix_nano,
+                                s.end_time_unix_nano, s.status.code == StatusCode::error, static_cast<int>(s.kind)});
+          if (ring.spans.size() > kRecentSpans) ring.spans.pop_front();
         }
+      }
+      if (recent_.size() > kTransportsKept) {
+        auto oldest = recent_.begin();
+        for (auto it = recent_.begin(); it != recent_.end(); ++it)
+          if (it->second.last < oldest->second.last) oldest = it;
+        recent_.erase(oldest);
       }
     }
   }
@@ -125,54 +134,80 @@ class Tally {
     if (const auto r = counts_.find(run); r != counts_.end()) {
       bool first = true;
       for (const auto& [transport, n] : r->second) {
-        out += (first ? "" : ",") + json_string(transport) + ":" + std::to_string(n);
+        if (!first) out += ',';
         first = false;
+        out += json_string(transport);
+        out += ':';
+        out += std::to_string(n);
       }
     }
     return out + "}}";
   }
 
-  // The last `limit` traces (most recent first), each with the spans the ring still holds;
-  // times in microseconds from the trace's first start.
+  // Up to `limit` recent traces, taken round-robin over the transports (the one heard from
+  // last first), each transport's newest trace first: every transport of a run shows, not just
+  // the last one. Each trace has the spans the ring still holds; times in microseconds from the
+  // trace's first start.
   std::string traces_json(std::size_t limit) const {
     std::lock_guard lock(mutex_);
-    std::vector<std::string> order;
-    for (auto it = recent_.rbegin(); it != recent_.rend() && order.size() < limit; ++it)
-      if (std::find(order.begin(), order.end(), it->trace) == order.end()) order.push_back(it->trace);
+    std::vector<std::pair<const std::string*, const Ring*>> transports;
+    for (const auto& [name, ring] : recent_) transports.push_back({&name, &ring});
+    std::sort(transports.begin(), transports.end(), [](auto& a, auto& b) { return a.second->last > b.second->last; });
+    // Each transport's trace ids, newest first.
+    std::vector<std::vector<std::string>> ids(transports.size());
+    for (std::size_t i = 0; i < transports.size(); ++i)
+      for (auto it = transports[i].second->spans.rbegin(); it != transports[i].second->spans.rend(); ++it)
+        if (std::find(ids[i].begin(), ids[i].end(), it->trace) == ids[i].end()) ids[i].push_back(it->trace);
     std::string out = "{\"traces\":[";
-    for (std::size_t i = 0; i < order.size(); ++i) {
-      std::vector<const Recent*> spans;
-      for (const Recent& r : recent_)
-        if (r.trace == order[i]) spans.push_back(&r);
-      std::uint64_t t0 = spans.front()->start;
-      for (const Recent* s : spans) t0 = std::min(t0, s->start);
-      out += std::string(i ? "," : "") + "{\"traceId\":" + json_string(order[i]) +
-             ",\"transport\":" + json_string(spans.front()->transport) +
-             ",\"startMs\":" + json_number(static_cast<double>(t0) / 1e6) + ",\"spans\":[";
-      for (std::size_t j = 0; j < spans.size(); ++j) {
-        const Recent& s = *spans[j];
-        const auto us = [t0](std::uint64_t t) { return t > t0 ? static_cast<double>(t - t0) / 1e3 : 0.0; };
-        out += std::string(j ? "," : "") + "{\"spanId\":" + json_string(s.span) +
-               ",\"parentSpanId\":" + json_string(s.parent) + ",\"name\":" + json_string(s.name) +
-               ",\"kind\":" + std::to_string(s.kind) + ",\"error\":" + (s.error ? "true" : "false") +
-               ",\"startUs\":" + json_number(us(s.start)) + ",\"endUs\":" + json_number(us(s.end)) + "}";
+    std::size_t shown = 0;
+    for (std::size_t round = 0; shown < limit; ++round) {
+      bool any = false;
+      for (std::size_t i = 0; i < transports.size() && shown < limit; ++i) {
+        if (round >= ids[i].size()) continue;
+        any = true;
+        out += std::string(shown++ ? "," : "") + trace_json(*transports[i].first, *transports[i].second, ids[i][round]);
       }
-      out += "]}";
+      if (!any) break;
     }
     return out + "]}";
   }
 
  private:
   struct Recent {
-    std::string trace, span, parent, name, transport;
+    std::string trace, span, parent, name;
     std::uint64_t start, end;
     bool error;
     int kind;
   };
+  struct Ring {
+    std::deque<Recent> spans;
+    std::uint64_t last = 0;  // arrival number of its latest request
+  };
+
+  static std::string trace_json(const std::string& transport, const Ring& ring, const std::string& trace) {
+    std::vector<const Recent*> spans;
+    for (const Recent& r : ring.spans)
+      if (r.trace == trace) spans.push_back(&r);
+    std::uint64_t t0 = spans.front()->start;
+    for (const Recent* s : spans) t0 = std::min(t0, s->start);
+    const auto us = [t0](std::uint64_t t) { return t > t0 ? static_cast<double>(t - t0) / 1e3 : 0.0; };
+    std::string out = "{\"traceId\":" + json_string(trace) + ",\"transport\":" + json_string(transport) +
+                      ",\"startMs\":" + json_number(static_cast<double>(t0) / 1e6) + ",\"spans\":[";
+    for (std::size_t j = 0; j < spans.size(); ++j) {
+      const Recent& s = *spans[j];
+      out += std::string(j ? "," : "") + "{\"spanId\":" + json_string(s.span) + ",\"parentSpanId\":" + json_string(s.parent) +
+             ",\"name\":" + json_string(s.name) + ",\"kind\":" + std::to_string(s.kind) +
+             ",\"error\":" + (s.error ? "true" : "false") + ",\"startUs\":" + json_number(us(s.start)) +
+             ",\"endUs\":" + json_number(us(s.end)) + "}";
+    }
+    return out + "]}";
+  }
+
   mutable std::mutex mutex_;
   std::map<std::string, std::map<std::string, std::uint64_t>> counts_;
   std::deque<std::string> runs_;
-  std::deque<Recent> recent_;
+  std::map<std::string, Ring> recent_;  // by transport
+  std::uint64_t arrivals_ = 0;
 };
 
 bool read_file(const std::string& path, std::string& out) {
