@@ -127,6 +127,34 @@ test('one comparison: every transport row, arrived == sent, non-zero figures, li
   }
 });
 
+test('sampling: a ratio of 0.5 keeps whole traces, and what was kept is what arrived, on every row', async () => {
+  const demo = await startDemo();
+  try {
+    const { page, problems } = await open(demo.url);
+    await page.waitForFunction(() => document.body.dataset.state === 'ready', null, { timeout: 10000 });
+    await page.fill('input[name=spans]', '400'); // 80 traces of 5 spans
+    await page.fill('input[name=attributes]', '0');
+    await page.fill('input[name=batch]', '64');
+    await page.fill('input[name=ratio]', '0.5');
+    await page.click('#run');
+    await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state), null, { timeout: 45000 });
+    assert.equal(await page.getAttribute('body', 'data-state'), 'done', await page.textContent('#error'));
+    const rows = await page.evaluate(() => window.__demo.rows);
+    assert.ok(rows.length >= 5);
+    for (const r of rows) {
+      // The sampler decides per trace (parentbased_traceidratio): whole traces of 5 are kept or
+      // not; all 80 kept or none is a 2^-79 chance.
+      assert.ok(r.sent > 0 && r.sent < 400 && r.sent % 5 === 0, `${r.transport}: sent ${r.sent}`);
+      assert.equal(r.exported, r.sent, r.transport);
+      assert.equal(r.arrived, r.sent, r.transport);
+    }
+    assert.deepEqual(problems, []);
+    await page.close();
+  } finally {
+    await demo.stop();
+  }
+});
+
 test('bad workload input is refused on the page with a message naming the field', async () => {
   const demo = await startDemo();
   try {
