@@ -47,24 +47,20 @@ std::uint64_t threads_cpu_ns(const std::set<std::string>& tids) {
   return total;
 }
 
-// The transports keep no count of compressed bytes, so a gzip row's wire size is its body
-// bytes times the ratio gzip achieves on one standard batch in the same encoding (batches
-// differ only in their random ids). Header bytes are not counted.
-double gzip_ratio(native::Protocol protocol, std::uint32_t batch) {
-  const TraceRequest request = workload::standard_request(batch, 1);
+}  // namespace
+
+std::span<const DemoRow> demo_rows() { return kRows; }
+
+double gzip_ratio(const TraceRequest& request, native::Protocol protocol) {
   std::string body, packed;
   if (protocol == native::Protocol::http_json) {
     encode_trace_request_json(request, body);
   } else {
     encode_trace_request(request, body);
   }
-  if (!native::gzip_compress(body, packed) || body.empty()) return 1;
+  if (body.empty() || !native::gzip_compress(body, packed)) return 1;
   return static_cast<double>(packed.size()) / static_cast<double>(body.size());
 }
-
-}  // namespace
-
-std::span<const DemoRow> demo_rows() { return kRows; }
 
 std::optional<std::string> endpoint_for(native::Protocol protocol, const native::Receiver& receiver) {
   if (!native::transport_available(protocol)) return std::nullopt;
@@ -120,7 +116,16 @@ RowResult run_row(const DemoRow& row, const std::optional<std::string>& endpoint
   r.p95_ms = r.latency.quantile_ms(0.95);
   r.p99_ms = r.latency.quantile_ms(0.99);
   r.body_bytes = report.stats.bytes_sent;
-  r.wire_bytes = static_cast<double>(r.body_bytes) * (row.gzip ? gzip_ratio(row.protocol, load.batch) : 1.0);
+  // The transports keep no count of compressed bytes, so a gzip row's wire size is its body
+  // bytes times the ratio gzip achieves on one of its requests (or, without a sample, on one
+  // standard batch: batches of standard spans differ only in their random ids). Header bytes
+  // are not counted.
+  r.wire_bytes = static_cast<double>(r.body_bytes);
+  if (row.gzip) {
+    std::optional<TraceRequest> sample = load.gzip_sample ? load.gzip_sample() : std::nullopt;
+    if (!sample) sample = workload::standard_request(load.batch, 1);
+    r.wire_bytes *= gzip_ratio(*sample, row.protocol);
+  }
   if (!report.stats.last_error.empty() && report.not_exported) r.error = report.stats.last_error;
   return r;
 }

@@ -64,7 +64,14 @@ struct RowLoad {
   std::function<void(native::Options&)> configure;  // optional: sampler, resource tags...
   std::function<void(native::Sdk&)> record;         // records the spans, returns when all ended
   std::function<std::uint64_t()> arrived;           // the receiver's count of this row's spans so far
+  // Gzip rows: one request of this row's spans as the receiver got it, to measure gzip's ratio
+  // on (the transports count body bytes before compression). Unset or nullopt: one batch of
+  // standard spans.
+  std::function<std::optional<TraceRequest>()> gzip_sample;
 };
+
+// Compressed size over encoded size of `request`, in the encoding `protocol` sends.
+double gzip_ratio(const TraceRequest& request, native::Protocol protocol);
 
 struct RowResult {
   std::string error;  // non-empty with seconds == 0: the row could not run
@@ -74,7 +81,7 @@ struct RowResult {
   double p50_ms = 0, p95_ms = 0, p99_ms = 0;  // upper bounds of the histogram buckets
   LatencyHistogram latency;
   std::uint64_t body_bytes = 0;  // request bodies before compression, retries included
-  double wire_bytes = 0;         // body_bytes, times the gzip ratio on gzip rows (an estimate)
+  double wire_bytes = 0;         // body_bytes, times gzip_ratio on gzip rows (an estimate)
   bool complete() const { return seconds > 0 && exported == ended && arrived == ended; }
 };
 

@@ -23,6 +23,7 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -95,6 +96,11 @@ class Tally {
         }
       }
       it->second[name] += n;
+      // A run's first request of each transport, for the gzip rows' compression ratio.
+      if (auto& [sample_run, sample] = samples_[name]; sample_run != run_id) {
+        sample_run = run_id;
+        sample = TraceRequest{{rs}};
+      }
       // Only the tail of a big request can stay in the ring anyway.
       Ring& ring = recent_[name];
       ring.last = ++arrivals_;
@@ -126,6 +132,13 @@ class Tally {
     if (r == counts_.end()) return 0;
     const auto t = r->second.find(transport);
     return t == r->second.end() ? 0 : t->second;
+  }
+
+  std::optional<TraceRequest> sample(const std::string& run, const std::string& transport) const {
+    std::lock_guard lock(mutex_);
+    const auto it = samples_.find(transport);
+    if (it == samples_.end() || it->second.first != run) return std::nullopt;
+    return it->second.second;
   }
 
   std::string counts_json(const std::string& run) const {
@@ -207,6 +220,7 @@ class Tally {
   std::map<std::string, std::map<std::string, std::uint64_t>> counts_;
   std::deque<std::string> runs_;
   std::map<std::string, Ring> recent_;  // by transport
+  std::map<std::string, std::pair<std::string, TraceRequest>> samples_;  // transport -> (run, request)
   std::uint64_t arrivals_ = 0;
 };
 
@@ -471,6 +485,7 @@ int demo_web_command(const std::vector<std::string>& argv) {
         record_demo_workload(tracer, now);
       };
       load.arrived = [&tally, &nr, transport] { return tally.count(nr.run, transport); };
+      load.gzip_sample = [&tally, &nr, transport] { return tally.sample(nr.run, transport); };
       const RowResult r = run_row(row, endpoint_for(row.protocol, receiver), excluded, load);
       out += std::string(i ? "," : "") + row_json(transport, r, nr.spans, row.gzip);
     }
