@@ -366,7 +366,9 @@ int demo_web_command(const std::vector<std::string>& argv) {
   // names the page, and any origin when the page is served beyond loopback.
   Tally tally;
   native::ReceiverOptions ro;
-  ro.host = "127.0.0.1";
+  // Loopback, unless the page is served to other machines too (--host 0.0.0.0): their browsers
+  // must reach the receiver as well. The native rows dial 127.0.0.1 either way.
+  ro.host = o.host == "0.0.0.0" ? o.host : "127.0.0.1";
   ro.port = 0;
   request_grpc_listener(ro);
   for (const char* h : {"127.0.0.1", "localhost", "[::1]"}) ro.cors_origins.push_back("http://" + std::string(h) + ":" + std::to_string(web_port));

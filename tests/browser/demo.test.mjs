@@ -188,6 +188,9 @@ test('receiver down: the page says so within a bounded time, and a run stops wit
     await page.waitForFunction(() => document.body.dataset.state === 'error' && !document.getElementById('run').disabled, null, { timeout: 8000 });
     assert.match(await page.textContent('#error'), /not reachable/);
     assert.equal(await page.locator('#rows tr').count(), 0);
+    const native = await fetch(`${demo.url}api/native?run=x&spans=5&attributes=1&batch=5&ratio=1`, { method: 'POST' });
+    assert.equal(native.status, 503);
+    assert.match((await native.json()).error, /receiver is not running/);
     await page.screenshot({ path: join(OUT, 'web-demo-receiver-down.png') });
     await page.close();
   } finally {
