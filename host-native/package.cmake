@@ -9,7 +9,9 @@ include(CMakePackageConfigHelpers)
 # dependency to cmake/otlp_portableConfig.cmake.in).
 set(OTLP_NATIVE_PUBLIC_HEADERS
   ${CMAKE_CURRENT_SOURCE_DIR}/config.hpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/grpc_transport.hpp
   ${CMAKE_CURRENT_SOURCE_DIR}/http_transport.hpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/loop_transport.hpp
   ${CMAKE_CURRENT_SOURCE_DIR}/sdk.hpp
   ${CMAKE_CURRENT_SOURCE_DIR}/tsc_clock.hpp
   ${CMAKE_CURRENT_SOURCE_DIR}/worker.hpp)

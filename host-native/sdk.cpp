@@ -8,6 +8,7 @@
 #include <shared_mutex>
 #include <thread>
 
+#include "grpc_transport.hpp"
 #include "http_transport.hpp"
 #include "otlp/sampler.hpp"
 #include "tsc_clock.hpp"
@@ -18,16 +19,19 @@ namespace {
 
 using Steady = std::chrono::steady_clock;
 
-// The one place a protocol picks its transport. The gRPC transport plugs in here: once Worker
-// drives any host transport, the return type becomes that common base and Protocol::grpc
-// builds a GrpcTransport from the same options.
-Result<std::unique_ptr<HttpTransport>> make_transport(const Options& o) {
-  switch (o.protocol) {
-    case Protocol::grpc:
-      return Error{"protocol: gRPC transport not available in this build"};
-    case Protocol::http_protobuf:
-    case Protocol::http_json:
-      break;
+// The one place a protocol picks its transport; both drive the same Worker (LoopTransport).
+Result<std::unique_ptr<LoopTransport>> make_transport(const Options& o) {
+  if (o.protocol == Protocol::grpc) {
+    GrpcOptions g;
+    g.endpoint = o.endpoint;
+    g.insecure = o.insecure;
+    g.timeout_ms = o.timeout_ms;
+    g.ca_file = o.certificate;
+    g.client_certificate = o.client_certificate;
+    g.client_key = o.client_key;
+    auto t = std::make_unique<GrpcTransport>(std::move(g));
+    if (!t->setup_error().empty()) return Error{t->setup_error()};
+    return std::unique_ptr<LoopTransport>(std::move(t));
   }
   HttpOptions http;
   http.url = o.endpoint;
@@ -35,7 +39,7 @@ Result<std::unique_ptr<HttpTransport>> make_transport(const Options& o) {
   http.ca_file = o.certificate;
   http.client_certificate = o.client_certificate;
   http.client_key = o.client_key;
-  return std::make_unique<HttpTransport>(std::move(http));
+  return std::unique_ptr<LoopTransport>(std::make_unique<HttpTransport>(std::move(http)));
 }
 
 bool has_attribute(const Resource& r, std::string_view key) {
@@ -70,7 +74,7 @@ bool transport_available(Protocol protocol) {
 }
 
 struct Sdk::Impl {
-  Impl(const Options& o, std::unique_ptr<HttpTransport> t)
+  Impl(const Options& o, std::unique_ptr<LoopTransport> t)
       : pipeline(o.pipeline, o.resource), transport(std::move(t)) {}
 
   // Host side of QueuePolicy::wait. The core retries its enqueue after every `true` and passes
@@ -122,7 +126,7 @@ struct Sdk::Impl {
   bool disabled = false;
   TscClock clock;  // ~10 ns a read against ~24 for clock_gettime; three reads a span
   Pipeline pipeline;
-  std::unique_ptr<HttpTransport> transport;
+  std::unique_ptr<LoopTransport> transport;
   std::shared_mutex worker_mutex;  // app threads notify the worker; shutdown() removes it
   std::unique_ptr<Worker> worker;
   std::unique_ptr<TracerProvider> provider;
@@ -181,7 +185,7 @@ ShutdownReport Sdk::shutdown(std::uint64_t timeout_ns) {
 Result<Sdk> start(Options o) {
   TracerConfig tc;
   tc.limits = o.limits;
-  std::unique_ptr<HttpTransport> transport;
+  std::unique_ptr<LoopTransport> transport;
   if (o.disabled) {
     tc.sampler = always_off_sampler();
     o.pipeline = PipelineConfig{};  // nothing else is read, so nothing else is checked either

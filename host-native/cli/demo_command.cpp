@@ -52,7 +52,8 @@ int demo_command(const std::vector<std::string>& argv) {
   native::ReceiverOptions ro;
   ro.host = "127.0.0.1";
   ro.port = 0;
-  request_grpc_listener(ro);
+  ro.grpc_host = "127.0.0.1";
+  ro.grpc_port = 0;
   native::Receiver receiver(ro, [](const TraceRequest&) {});
   if (!receiver.start(&err)) {
     std::fprintf(stderr, "otlp demo: %s\n", err.c_str());
@@ -65,7 +66,7 @@ int demo_command(const std::vector<std::string>& argv) {
     load.spans = n;
     load.batch = static_cast<std::uint32_t>(batch);
     load.record = [n, &workers](native::Sdk& sdk) { run_load(sdk, {n, static_cast<unsigned>(workers), 0, 1, nullptr}); };
-    load.arrived = [&receiver] { return spans_received(receiver); };
+    load.arrived = [&receiver] { return receiver.stats().total_spans(); };
     return load;
   };
   const DemoRow& warm_up = demo_rows()[2];  // HTTP/protobuf

@@ -65,8 +65,8 @@ double gzip_ratio(const TraceRequest& request, native::Protocol protocol) {
 std::optional<std::string> endpoint_for(native::Protocol protocol, const native::Receiver& receiver) {
   if (!native::transport_available(protocol)) return std::nullopt;
   if (protocol == native::Protocol::grpc) {
-    const int port = grpc_port_of(receiver);
-    if (port < 0) return std::nullopt;
+    const int port = receiver.grpc_port();
+    if (port <= 0) return std::nullopt;
     return "http://127.0.0.1:" + std::to_string(port);
   }
   if (receiver.port() < 0) return std::nullopt;

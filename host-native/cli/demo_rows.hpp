@@ -24,32 +24,6 @@ struct DemoRow {
 // line there (and, for a new protocol, a case in endpoint_for).
 std::span<const DemoRow> demo_rows();
 
-// The receiver's gRPC listener comes with the gRPC receiver (branch grpc). These adapt to
-// whichever Receiver this build has, so gRPC rows appear as soon as it is merged: a gRPC port
-// is asked for when ReceiverOptions has one, read back when Receiver has grpc_port().
-template <class Options>
-void request_grpc_listener(Options& options) {
-  if constexpr (requires { options.grpc_port; }) options.grpc_port = 0;
-}
-template <class R>
-int grpc_port_of(const R& receiver) {
-  if constexpr (requires { receiver.grpc_port(); }) {
-    return receiver.grpc_port();
-  } else {
-    return -1;
-  }
-}
-// Spans the receiver delivered over every listener it has.
-template <class R>
-std::uint64_t spans_received(const R& receiver) {
-  const auto s = receiver.stats();
-  if constexpr (requires { s.total_spans(); }) {
-    return s.total_spans();
-  } else {
-    return s.spans;
-  }
-}
-
 // Where the in-process receiver listens for `protocol` (host as the exporters should dial it);
 // nullopt when it has no such listener or this build has no transport for it.
 std::optional<std::string> endpoint_for(native::Protocol protocol, const native::Receiver& receiver);

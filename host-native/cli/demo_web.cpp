@@ -370,7 +370,8 @@ int demo_web_command(const std::vector<std::string>& argv) {
   // must reach the receiver as well. The native rows dial 127.0.0.1 either way.
   ro.host = o.host == "0.0.0.0" ? o.host : "127.0.0.1";
   ro.port = 0;
-  request_grpc_listener(ro);
+  ro.grpc_host = "127.0.0.1";
+  ro.grpc_port = 0;
   for (const char* h : {"127.0.0.1", "localhost", "[::1]"}) ro.cors_origins.push_back("http://" + std::string(h) + ":" + std::to_string(web_port));
   ro.cors_origins.push_back("http://" + o.host + ":" + std::to_string(web_port));
   if (o.host == "0.0.0.0") ro.cors_origins = {"*"};
@@ -385,7 +386,7 @@ int demo_web_command(const std::vector<std::string>& argv) {
   } else {
     receiver_port = dead_port(&dead_fd);
   }
-  const int grpc_port = o.receiver ? grpc_port_of(receiver) : -1;
+  const int grpc_port = o.receiver ? receiver.grpc_port() : -1;
 
   // The native rows this build can run, with the transport names their spans are tagged with.
   std::vector<const DemoRow*> native_rows;

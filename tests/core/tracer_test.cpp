@@ -519,6 +519,10 @@ TEST(TracerEncoding, ReusedBuffersCarryNothingOver) {
     EXPECT_EQ(s.events.size(), big ? 1u : 0u) << round;
     EXPECT_EQ(*find(s.attributes, "round"), AnyValue(round));
   }
+}
+
+}  // namespace
+}  // namespace otlp
 
 namespace otlp {
 namespace {

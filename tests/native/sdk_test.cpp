@@ -118,6 +118,45 @@ void expect_each_once(const std::vector<SpanData>& got, int n) {
   for (int i = 0; i < n; ++i) EXPECT_EQ(seen[static_cast<std::size_t>(i)], 1) << "span " << i;
 }
 
+// The same SDK over OTLP/gRPC: make_transport picks the gRPC transport for Protocol::grpc.
+TEST(Sdk, GrpcSpansArriveExactly) {
+  ReceiverOptions ro;
+  ro.host = "127.0.0.1";
+  ro.port = -1;  // gRPC only
+  ro.grpc_host = "127.0.0.1";
+  ro.grpc_port = 0;
+  std::mutex mutex;
+  std::vector<SpanData> got;
+  Receiver receiver(ro, [&](const TraceRequest& r) {
+    std::lock_guard<std::mutex> lock(mutex);
+    for (const auto& rs : r.resource_spans)
+      for (const auto& ss : rs.scope_spans) got.insert(got.end(), ss.spans.begin(), ss.spans.end());
+  });
+  std::string err;
+  ASSERT_TRUE(receiver.start(&err)) << err;
+  Options o = fast("http://127.0.0.1:" + std::to_string(receiver.grpc_port()));
+  o.protocol = Protocol::grpc;
+  o.gzip = true;
+  Sdk sdk = started(o);
+  Tracer tracer = sdk.tracer("sdk-test");
+  spans(tracer, 500);
+  const ShutdownReport report = sdk.shutdown(10 * kSec);
+  EXPECT_EQ(report.state, FlushState::done);
+  EXPECT_EQ(report.stats.exported, 500u);
+  EXPECT_EQ(receiver.stats().grpc.spans, 500u);
+  std::lock_guard<std::mutex> lock(mutex);
+  expect_each_once(got, 500);
+}
+
+TEST(Sdk, GrpcSetupErrorsNameTheProblem) {
+  Options o = fast("https://127.0.0.1:1");  // TLS: the CA file is read at start
+  o.protocol = Protocol::grpc;
+  o.certificate = "/nonexistent/ca.pem";
+  auto sdk = start(o);
+  ASSERT_FALSE(sdk.ok());
+  EXPECT_NE(sdk.error().message.find("/nonexistent/ca.pem"), std::string::npos) << sdk.error().message;
+}
+
 TEST(Sdk, ProtobufSpansArriveExactlyWithTheirFields) {
   Collector collector;
   Options o = fast(collector.url());
