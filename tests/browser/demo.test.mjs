@@ -4,7 +4,7 @@
 // a clear error on the page within a bounded time.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -216,4 +216,14 @@ test('the native API refuses bad parameters with a message naming them', async (
   } finally {
     await demo.stop();
   }
+});
+
+test('without the WASM module, otlp demo --web says how to build it and exits 1; bad flags exit 2', () => {
+  const missing = spawnSync(OTLP_BIN, ['demo', '--web', '--port', '0', '--wasm-dist', join(root, 'no-such-dist')], { encoding: 'utf8', timeout: 10000 });
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr, /WASM module \(otlp\.mjs, otlp\.wasm\) is not in .*no-such-dist/);
+  assert.match(missing.stderr, /cmake --build --preset wasm --target otlp_wasm_dist/);
+  const port = spawnSync(OTLP_BIN, ['demo', '--web', '--port', '65536'], { encoding: 'utf8', timeout: 10000 });
+  assert.equal(port.status, 2);
+  assert.match(port.stderr, /--port/);
 });
