@@ -141,11 +141,22 @@ class Tally {
     std::vector<std::pair<const std::string*, const Ring*>> transports;
     for (const auto& [name, ring] : recent_) transports.push_back({&name, &ring});
     std::sort(transports.begin(), transports.end(), [](auto& a, auto& b) { return a.second->last > b.second->last; });
-    // Each transport's trace ids, newest first.
+    // Each transport's trace ids, those with the most spans in the ring first (a run's last
+    // trace may be cut short, the oldest may have lost spans to the ring), then newest first.
     std::vector<std::vector<std::string>> ids(transports.size());
-    for (std::size_t i = 0; i < transports.size(); ++i)
-      for (auto it = transports[i].second->spans.rbegin(); it != transports[i].second->spans.rend(); ++it)
-        if (std::find(ids[i].begin(), ids[i].end(), it->trace) == ids[i].end()) ids[i].push_back(it->trace);
+    for (std::size_t i = 0; i < transports.size(); ++i) {
+      std::vector<std::pair<std::string, std::size_t>> found;  // trace id, spans held
+      for (auto it = transports[i].second->spans.rbegin(); it != transports[i].second->spans.rend(); ++it) {
+        auto f = std::find_if(found.begin(), found.end(), [&](const auto& e) { return e.first == it->trace; });
+        if (f == found.end()) {
+          found.push_back({it->trace, 1});
+        } else {
+          ++f->second;
+        }
+      }
+      std::stable_sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+      for (auto& f : found) ids[i].push_back(std::move(f.first));
+    }
     std::string out = "{\"traces\":[";
     std::size_t shown = 0;
     for (std::size_t round = 0; shown < limit; ++round) {
