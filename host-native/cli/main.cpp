@@ -29,7 +29,11 @@ constexpr const char* kUsage =
     "      non-zero unless every span was exported; --exports: requests in flight at once (default 1)\n"
     "  demo [--spans N] [--workers W] [--batch B]\n"
     "      start a receiver in-process on loopback, send N standard spans (default 200000) through each\n"
-    "      transport and print a table: spans/s, bytes/span, export latency, sender CPU per span\n";
+    "      transport and print a table: spans/s, bytes/span, export latency, sender CPU per span\n"
+    "  demo --web [--port P] [--host H] [--assets DIR] [--wasm-dist DIR] [--no-receiver]\n"
+    "      the web demo: start the receiver and serve the demo page (default http://127.0.0.1:8080/;\n"
+    "      port 0 picks one) comparing the browser (WASM) and native transports, until SIGINT/SIGTERM;\n"
+    "      --no-receiver serves the page with no receiver behind it (to see the page's error)\n";
 
 }  // namespace
 
