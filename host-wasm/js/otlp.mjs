@@ -81,13 +81,19 @@ export async function createTracer(options = {}) {
   if (compression !== 'gzip' && compression !== 'none') throw bad('compression', "'gzip' or 'none'", compression);
   const mode = o.mode ?? 'timer';
   if (mode !== 'timer' && mode !== 'manual') throw bad('mode', "'timer' or 'manual'", mode);
+  const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
   const headers = o.headers ?? {};
-  if (typeof headers !== 'object' || Object.values(headers).some((v) => typeof v !== 'string'))
+  if (!isObject(headers) || Object.values(headers).some((v) => typeof v !== 'string'))
     throw bad('headers', 'an object of strings', headers);
+  if (o.resourceAttributes !== undefined && !isObject(o.resourceAttributes))
+    throw bad('resourceAttributes', 'an object', o.resourceAttributes);
+  for (const k of ['scopeName', 'scopeVersion'])
+    if (o[k] !== undefined && typeof o[k] !== 'string') throw bad(k, 'a string', o[k]);
   const sampler = o.sampler ?? 'parentbased_always_on';
   if (!SAMPLERS.includes(sampler)) throw bad('sampler', `one of ${SAMPLERS.join(', ')}`, sampler);
   const samplerArg = o.samplerArg === undefined ? '' : String(o.samplerArg);
   const b = o.batch ?? {};
+  if (!isObject(b)) throw bad('batch', 'an object', b);
   for (const k of Object.keys(b)) if (!(k in BATCH)) throw new Error(`createTracer: unknown option 'batch.${k}'`);
   const queue = count(b, 'maxQueueSize', BATCH.maxQueueSize, 1);
   const batch = count(b, 'maxExportBatchSize', BATCH.maxExportBatchSize, 1);

@@ -79,6 +79,10 @@ test('bad options throw an Error naming the option', async () => {
     [{ maxRequestBytes: 10 }, /'maxRequestBytes'/],
     [{ serviceName: 7 }, /'serviceName'/],
     [{ colour: 'red' }, /unknown option 'colour'/],
+    [{ resourceAttributes: 'env=prod' }, /'resourceAttributes'/],
+    [{ batch: 512 }, /'batch'/],
+    [{ scopeName: 3 }, /'scopeName'/],
+    [{ headers: null }, /'headers'/],
   ];
   for (const [options, message] of cases)
     await assert.rejects(createTracer({ wasmBinary: binary, ...options }), message, JSON.stringify(options));
