@@ -75,19 +75,26 @@ if (st.failed || st.dropped) throw new Error(`bench: spans lost ${JSON.stringify
 const memory = new InMemorySpanExporter();
 const provider = new BasicTracerProvider({ resource: resourceFromAttributes(RESOURCE), spanProcessors: [new SimpleSpanProcessor(memory)] });
 const otel = provider.getTracer('bench', '1.0.0');
-for (let i = 0; i < BATCH; i++) {
-  const start = BASE_MS + i;
-  const s = otel.startSpan(NAME, { kind: SpanKind.SERVER, startTime: start, attributes: ATTRS, links: [{ context: LINK }] });
-  s.addEvent('cache.miss', { 'cache.key': 'orders:12345' }, start + 0.5);
-  if (i % 10 === 0) s.setStatus({ code: SpanStatusCode.ERROR, message: 'upstream timeout' });
-  s.end(start + 1.5);
+function otelBatch() {
+  memory.reset();
+  for (let i = 0; i < BATCH; i++) {
+    const start = BASE_MS + i;
+    const s = otel.startSpan(NAME, { kind: SpanKind.SERVER, startTime: start, attributes: ATTRS, links: [{ context: LINK }] });
+    s.addEvent('cache.miss', { 'cache.key': 'orders:12345' }, start + 0.5);
+    if (i % 10 === 0) s.setStatus({ code: SpanStatusCode.ERROR, message: 'upstream timeout' });
+    s.end(start + 1.5);
+  }
+  return memory.getFinishedSpans();
 }
-const spans = memory.getFinishedSpans();
+const spans = otelBatch();
 let otelBytes = 0;
 const theirsBatches = (n) => { for (let b = 0; b < n; b++) otelBytes = ProtobufTraceSerializer.serializeRequest(spans).length; };
 theirsBatches(20);
 const theirs = await rate(7, 20 * BATCH, () => theirsBatches(20));
 figure('encode_protobuf_wasm_js_spans_per_s', ours, 'spans/s', theirs);
+// The same against opentelemetry-js recording its spans too (sdk-trace-base), then serializing.
+const theirsFull = await rate(7, 10 * BATCH, () => { for (let b = 0; b < 10; b++) ProtobufTraceSerializer.serializeRequest(otelBatch()); });
+figure('record_and_encode_wasm_js_spans_per_s', ours, 'spans/s', theirsFull);
 console.error(`bench/wasm: ours records + encodes from JS (~${Math.round(bodies / (tracer.stats().exported || 1))} B/span); ` +
   `otel-js serializes ready spans only (${Math.round(otelBytes / BATCH)} B/span)`);
 
