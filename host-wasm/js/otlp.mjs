@@ -46,13 +46,20 @@ function count(o, name, fallback, min) {
   return v;
 }
 
-// Milliseconds since the epoch from a number (ms), a Date or an HrTime [seconds, nanos]; 0: now.
+// A time as whole milliseconds since the epoch (returned) plus nanoseconds (left in `ns`), from a
+// number (ms), a Date or an HrTime [seconds, nanos]; 0: now. Two parts, so nanoseconds survive.
+let ns = 0;
 function toMs(t) {
+  ns = 0;
   if (t === undefined) return 0;
-  if (typeof t === 'number') return t;
-  if (t instanceof Date) return t.getTime();
-  if (Array.isArray(t)) return t[0] * 1e3 + t[1] / 1e6;
-  throw new TypeError(`otlp: a time must be a number of ms, a Date or [seconds, nanos], got ${t}`);
+  let ms;
+  if (typeof t === 'number') ms = t;
+  else if (t instanceof Date) ms = t.getTime();
+  else if (Array.isArray(t)) { ms = t[0] * 1e3 + Math.floor(t[1] / 1e6); ns = t[1] % 1e6; return ms; }
+  else throw new TypeError(`otlp: a time must be a number of ms, a Date or [seconds, nanos], got ${t}`);
+  const whole = Math.floor(ms);
+  ns = Math.round((ms - whole) * 1e6);
+  return whole;
 }
 const hex = (n) => (n >>> 0).toString(16).padStart(8, '0');
 // Ids travel as six big-endian 32-bit words (w0-w3 trace id, w4-w5 span id), kept as plain
@@ -336,7 +343,7 @@ export async function createTracer(options = {}) {
     const a = block(opts.attributes);
     const k = opts.kind;
     const kind = typeof k === 'number' ? k : k === undefined ? 1 : KINDS[k] ?? 1;
-    const h = x.otlp_start(base + n[0], n[1], kind, parent, toMs(opts.startTime), base + st[0], st[1], base + a[0], a[1]);
+    const h = x.otlp_start(base + n[0], n[1], kind, parent, toMs(opts.startTime), ns, base + st[0], st[1], base + a[0], a[1]);
     fresh();
     const s = new Span(ops, h, dv, io, pc ? pc.traceState : '');
     if (h && opts.links) for (const l of opts.links) s.addLink(l.context, l.attributes);
@@ -348,7 +355,7 @@ export async function createTracer(options = {}) {
     event(h, name, a, time) {
       pos = 0;
       const n = str(name), bl = block(a);
-      x.otlp_add_event(h, base + n[0], n[1], toMs(time), base + bl[0], bl[1]);
+      x.otlp_add_event(h, base + n[0], n[1], toMs(time), ns, base + bl[0], bl[1]);
     },
     link(h, context, a) {
       const ctx = asContext(context);
@@ -365,10 +372,10 @@ export async function createTracer(options = {}) {
       const msg = typeof e === 'string' ? e : e?.message ?? String(e), stack = typeof e === 'string' ? '' : e?.stack ?? '';
       pos = 0;
       const ts = str(t), ms = str(msg), ss = str(stack);
-      x.otlp_record_exception(h, base + ts[0], ts[1], base + ms[0], ms[1], base + ss[0], ss[1], toMs(time));
+      x.otlp_record_exception(h, base + ts[0], ts[1], base + ms[0], ms[1], base + ss[0], ss[1], toMs(time), ns);
     },
     end(h, time) {
-      if (x.otlp_end(h, toMs(time))) schedule();
+      if (x.otlp_end(h, toMs(time), ns)) schedule();
       else if (mode === 'timer' && !timer && !closed) arm();
     },
   };
