@@ -390,8 +390,8 @@ export async function createTracer(options = {}) {
     flushTicket(x.otlp_flush(nowMs(), timeout)).then(done, done);
   };
   const onVisibility = () => { if (globalThis.document?.visibilityState === 'hidden') onHidden(); };
-  const lifecycle = o.pageLifecycle ?? (typeof globalThis.document !== 'undefined' && typeof addEventListener === 'function');
-  if (lifecycle) { addEventListener('visibilitychange', onVisibility); addEventListener('pagehide', onHidden); }
+  const lifecycle = (o.pageLifecycle ?? true) && typeof document !== 'undefined' && typeof addEventListener === 'function';
+  if (lifecycle) { document.addEventListener('visibilitychange', onVisibility); addEventListener('pagehide', onHidden); }
 
   const tracer = {
     startSpan: (name, opts) => { if (typeof name !== 'string') throw new TypeError('startSpan: name must be a string'); return start(name, opts); },
@@ -421,7 +421,7 @@ export async function createTracer(options = {}) {
       const out = await flushTicket(x.otlp_shutdown(nowMs(), timeoutMs));
       closed = true;
       if (timer) clearTimeout(timer);
-      if (lifecycle) { removeEventListener('visibilitychange', onVisibility); removeEventListener('pagehide', onHidden); }
+      if (lifecycle) { document.removeEventListener('visibilitychange', onVisibility); removeEventListener('pagehide', onHidden); }
       return out;
     },
     stats: readStats,

@@ -140,3 +140,23 @@ test('with pageLifecycle off, the same queued spans are lost on navigation (the 
     await rx.stop();
   }
 });
+
+test('a page turning hidden (visibilitychange) sends what is queued without a flush call', async () => {
+  const rx = await startReceiver({ corsOrigins: [site.origin] });
+  site.allow(rx.url);
+  try {
+    const { page } = await openPage({ endpoint: rx.url, spans: 40, flush: 'no', delay: 600000 });
+    assert.equal((await page.evaluate(() => window.__result)).stats.queued, 40);
+    await page.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    assert.equal((await rx.waitFor(40)).length, 40);
+    const stats = await page.evaluate(() => window.__tracer.stats());
+    assert.equal(stats.exported, 40);
+    assert.equal(stats.queued, 0);
+    await page.close();
+  } finally {
+    await rx.stop();
+  }
+});
