@@ -227,6 +227,7 @@ export async function createTracer(options = {}) {
 
   // ---- the host loop ---------------------------------------------------------------------
   const gzip = compression === 'gzip' && typeof CompressionStream === 'function';
+  const page = typeof document !== 'undefined';
   const json = protocol === 'http/json';
   let timer = null, timerAt = Infinity, pumpQueued = false, closed = false, unloading = false;
   let inFlight = 0, kaBytes = 0, kaCount = 0;
@@ -261,9 +262,11 @@ export async function createTracer(options = {}) {
     inFlight++;
     const h = { 'content-type': json ? 'application/json' : 'application/x-protobuf', ...headers };
     const go = (payload) => {
-      const keepalive = kaBytes + payload.length <= KEEPALIVE_BYTES && kaCount < KEEPALIVE_REQUESTS;
+      // keepalive only in pages (it is what survives unload); some edge runtimes refuse the field.
+      const keepalive = page && kaBytes + payload.length <= KEEPALIVE_BYTES && kaCount < KEEPALIVE_REQUESTS;
       if (keepalive) { kaBytes += payload.length; kaCount++; }
-      const init = { method: 'POST', headers: h, body: payload, keepalive };
+      const init = { method: 'POST', headers: h, body: payload };
+      if (keepalive) init.keepalive = true;
       const wait = deadline - nowMs();
       if (AbortSignal.timeout) init.signal = AbortSignal.timeout(Math.max(1, Math.ceil(wait)));
       return doFetch(endpoint, init).then(async (res) => {
