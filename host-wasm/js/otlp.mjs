@@ -89,7 +89,7 @@ export async function createTracer(options = {}) {
   const mode = o.mode ?? 'timer';
   if (mode !== 'timer' && mode !== 'manual') throw bad('mode', "'timer' or 'manual'", mode);
   const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
-  const headers = o.headers ?? {};
+  const headers = typeof Headers === 'function' && o.headers instanceof Headers ? Object.fromEntries(o.headers) : o.headers ?? {};
   if (!isObject(headers) || Object.values(headers).some((v) => typeof v !== 'string'))
     throw bad('headers', 'an object of strings', headers);
   if (o.resourceAttributes !== undefined && !isObject(o.resourceAttributes))

@@ -104,6 +104,10 @@ test('headers and gzip reach the server', async () => {
     tracer.startSpan('x').end();
     assert.equal((await tracer.flush()).ok, true);
     assert.equal(srv.got[0].headers.authorization, 'Bearer t0k');
+    const viaHeaders = await createTracer({ endpoint: srv.url, wasmBinary: binary, headers: new Headers({ 'x-team': 'web' }) });
+    viaHeaders.startSpan('y').end();
+    assert.equal((await viaHeaders.flush()).ok, true);
+    assert.equal(srv.got[1].headers['x-team'], 'web');
     assert.equal(srv.got[0].headers['content-encoding'], 'gzip');
     assert.deepEqual([...srv.got[0].body.subarray(0, 2)], [0x1f, 0x8b]);
   } finally {
