@@ -237,7 +237,7 @@ export async function createTracer(options = {}) {
     if (mode !== 'timer' || closed) return;
     const d = x.otlp_next_deadline();
     if (d === Infinity) { if (timer) { clearTimeout(timer); timer = null; timerAt = Infinity; } return; }
-    if (timer && d >= timerAt) return;
+    if (timer && d >= timerAt) { if (waiters.length) timer.ref?.(); return; }
     if (timer) clearTimeout(timer);
     timerAt = d;
     timer = setTimeout(() => { timer = null; timerAt = Infinity; pump(); }, Math.max(1, d - nowMs()));
@@ -275,8 +275,8 @@ export async function createTracer(options = {}) {
         let partial = -1, message = '', raw = null;
         if (status >= 200 && status < 300) {
           if (json) {
-            const text = await res.text();
-            const ps = text ? JSON.parse(text).partialSuccess : undefined;
+            let ps;
+            try { ps = JSON.parse(await res.text()).partialSuccess; } catch { /* a body that is not JSON: success */ }
             if (ps && typeof ps === 'object') { partial = Number(ps.rejectedSpans ?? 0); message = String(ps.errorMessage ?? ''); }
           } else {
             raw = new Uint8Array(await res.arrayBuffer());
@@ -291,7 +291,8 @@ export async function createTracer(options = {}) {
     // Compression is asynchronous; a page being unloaded has no time for it.
     const sent = gzip && !unloading
       ? new Response(new Blob([body]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer()
-        .then((z) => { h['content-encoding'] = 'gzip'; return go(new Uint8Array(z)); })
+        .then((z) => { h['content-encoding'] = 'gzip'; return go(new Uint8Array(z)); },
+          (e) => [0, '', null, -1, `gzip failed: ${e && e.message}`])
       : go(body);
     sent.then(([status, retryAfter, raw, partial, message]) => {
       inFlight--;
@@ -317,10 +318,10 @@ export async function createTracer(options = {}) {
   function settle() {
     for (let i = 0; i < waiters.length; i++) {
       const w = waiters[i];
-      let state = ['pending', 'done', 'timed_out'][x.otlp_flush_state(w.ticket)];
-      // Without timers a retry waiting for its backoff cannot be awaited: say so.
-      if (state === 'pending' && mode === 'manual' && inFlight === 0 && !pumpQueued) state = 'pending';
-      else if (state === 'pending') continue;
+      const state = ['pending', 'done', 'timed_out'][x.otlp_flush_state(w.ticket)];
+      // Without timers a retry waiting for its backoff cannot be awaited: a manual-mode flush
+      // with nothing left in flight resolves as 'pending'.
+      if (state === 'pending' && !(mode === 'manual' && inFlight === 0 && !pumpQueued)) continue;
       waiters.splice(i--, 1);
       const s = readStats(), d = (k) => s[k] - w.before[k];
       const out = { state, exported: d('exported'), rejected: d('rejected'), failed: d('failed'), dropped: d('dropped') };

@@ -163,7 +163,8 @@ test('a page turning hidden (visibilitychange) sends the queue at once in keepal
     }
     assert.ok(sends.reduce((a, s) => a + s.bytes, 0) <= 60000);
     assert.equal((await rx.waitFor(n)).length, n);
-    const stats = await page.evaluate(() => window.__tracer.stats());
+    // The receiver may have written the spans before the page read the answers: let it settle.
+    const stats = await page.evaluate(async () => { await window.__tracer.flush(); return window.__tracer.stats(); });
     assert.equal(stats.exported, n);
     assert.equal(stats.queued, 0);
     await page.close();
