@@ -37,14 +37,18 @@ function figure(name, value, unit, baseline = null) {
     ratio: baseline === null ? null : Number((value / baseline).toPrecision(3)) });
 }
 const median = (xs) => xs.slice().sort((a, b) => a - b)[xs.length >> 1];
-// Best of `reps` runs of fn(), each timed over `n` items: items per second.
-async function rate(reps, n, fn) {
-  let best = 0;
-  for (let r = 0; r < reps; r++) {
-    const t0 = process.hrtime.bigint();
-    await fn();
-    best = Math.max(best, n / (Number(process.hrtime.bigint() - t0) / 1e9));
-  }
+// Items per second of one timed run of fn() over `n` items.
+async function once(n, fn) {
+  const t0 = process.hrtime.bigint();
+  await fn();
+  return n / (Number(process.hrtime.bigint() - t0) / 1e9);
+}
+// Best of 7 runs of each contender, their runs interleaved so that load from other processes
+// on the machine falls on all of them alike.
+async function bestOf(contenders) {
+  const best = contenders.map(() => 0);
+  for (let r = 0; r < 7; r++)
+    for (let i = 0; i < contenders.length; i++) best[i] = Math.max(best[i], await once(...contenders[i]));
   return best;
 }
 
@@ -67,10 +71,6 @@ async function oursBatches(batches) {
   }
 }
 await oursBatches(20); // warm-up
-const ours = await rate(7, 40 * BATCH, () => oursBatches(40));
-const st = tracer.stats();
-if (st.failed || st.dropped) throw new Error(`bench: spans lost ${JSON.stringify(st)}`);
-
 // ---- theirs: 512 ReadableSpans of the same shape, serialized by ProtobufTraceSerializer
 const memory = new InMemorySpanExporter();
 const provider = new BasicTracerProvider({ resource: resourceFromAttributes(RESOURCE), spanProcessors: [new SimpleSpanProcessor(memory)] });
@@ -90,10 +90,15 @@ const spans = otelBatch();
 let otelBytes = 0;
 const theirsBatches = (n) => { for (let b = 0; b < n; b++) otelBytes = ProtobufTraceSerializer.serializeRequest(spans).length; };
 theirsBatches(20);
-const theirs = await rate(7, 20 * BATCH, () => theirsBatches(20));
+// Also against opentelemetry-js recording its spans too (sdk-trace-base), then serializing.
+const [ours, theirs, theirsFull] = await bestOf([
+  [40 * BATCH, () => oursBatches(40)],
+  [20 * BATCH, () => theirsBatches(20)],
+  [10 * BATCH, () => { for (let b = 0; b < 10; b++) ProtobufTraceSerializer.serializeRequest(otelBatch()); }],
+]);
+const st = tracer.stats();
+if (st.failed || st.dropped) throw new Error(`bench: spans lost ${JSON.stringify(st)}`);
 figure('encode_protobuf_wasm_js_spans_per_s', ours, 'spans/s', theirs);
-// The same against opentelemetry-js recording its spans too (sdk-trace-base), then serializing.
-const theirsFull = await rate(7, 10 * BATCH, () => { for (let b = 0; b < 10; b++) ProtobufTraceSerializer.serializeRequest(otelBatch()); });
 figure('record_and_encode_wasm_js_spans_per_s', ours, 'spans/s', theirsFull);
 console.error(`bench/wasm: ours records + encodes from JS (~${Math.round(bodies / (tracer.stats().exported || 1))} B/span); ` +
   `otel-js serializes ready spans only (${Math.round(otelBytes / BATCH)} B/span)`);
