@@ -11,6 +11,7 @@
 #include "otlp/sampler.hpp"
 #include "otlp/tracer.hpp"
 #include "otlp/workload.hpp"
+#include "tsc_clock.hpp"
 
 namespace {
 
@@ -31,12 +32,13 @@ class FreeClock final : public otlp::Clock {
   std::atomic<std::uint64_t> now{1'700'000'000'000'000'000ULL};
 };
 
+enum class ClockKind { system, tsc, free };
+
 // One pipeline and tracer shared by the benchmark threads, drained by a background thread.
 struct Harness {
-  explicit Harness(std::unique_ptr<otlp::Sampler> sampler, bool free_clock = false)
+  explicit Harness(std::unique_ptr<otlp::Sampler> sampler, ClockKind kind = ClockKind::system)
       : pipeline(make_config(), otlp::workload::standard_resource()),
-        provider(pipeline, free_clock ? static_cast<otlp::Clock&>(free) : clock,
-                 make_tracer_config(std::move(sampler))),
+        provider(pipeline, pick(kind), make_tracer_config(std::move(sampler))),
         tracer(provider.tracer("bench", "1.0.0")),
         drainer([this] { drain(); }) {}
   ~Harness() {
@@ -68,7 +70,14 @@ struct Harness {
     }
   }
 
+  otlp::Clock& pick(ClockKind kind) {
+    if (kind == ClockKind::tsc) return tsc;
+    if (kind == ClockKind::free) return free;
+    return clock;
+  }
+
   SystemClock clock;
+  otlp::native::TscClock tsc;  // the native host's clock
   FreeClock free;
   otlp::Pipeline pipeline;
   otlp::TracerProvider provider;
@@ -115,10 +124,23 @@ void BM_SpanSampled(benchmark::State& state) {
     shared_harness = nullptr;
   }
 }
-BENCHMARK(BM_SpanSampled)->Threads(1)->Threads(2)->UseRealTime();
+// One thread: its CPU time, the application thread's own cost. Two: wall time per span, as
+// both threads share the pipeline (and two cores with the drain thread).
+BENCHMARK(BM_SpanSampled);
+BENCHMARK(BM_SpanSampled)->Threads(2)->UseRealTime();
+
+// With the clock the native host uses (TSC-based): what an application on the native host pays.
+void BM_SpanSampledTscClock(benchmark::State& state) {
+  Harness h(otlp::parent_based_sampler(otlp::always_on_sampler()), ClockKind::tsc);
+  const auto parent = remote_parent(true);
+  for (auto _ : state) standard_span(h.tracer, parent);
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+  state.counters["tsc"] = h.tsc.uses_tsc() ? 1 : 0;
+}
+BENCHMARK(BM_SpanSampledTscClock);
 
 void BM_SpanSampledFreeClock(benchmark::State& state) {
-  Harness h(otlp::parent_based_sampler(otlp::always_on_sampler()), true);
+  Harness h(otlp::parent_based_sampler(otlp::always_on_sampler()), ClockKind::free);
   const auto parent = remote_parent(true);
   for (auto _ : state) standard_span(h.tracer, parent);
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));

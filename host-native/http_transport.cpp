@@ -66,10 +66,22 @@ std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
   return size * n;
 }
 
+// Over TLS 1.3 a server that requires a client certificate refuses one only after the client's
+// handshake is done, so libcurl sees a broken send or receive (which one depends on timing);
+// say what it likely means.
+bool refused_after_handshake(CURLcode code) {
+  return code == CURLE_SEND_ERROR || code == CURLE_RECV_ERROR || code == CURLE_SSL_CONNECT_ERROR;
+}
+
 // What the server said, as the core's retry policy reads it.
-Outcome outcome_of(Transfer& t, CURLcode code) {
+Outcome outcome_of(Transfer& t, CURLcode code, bool tls_without_client_cert) {
   if (code == CURLE_OPERATION_TIMEDOUT) return Outcome::timed_out();
-  if (code != CURLE_OK) return Outcome::network(std::string(curl_easy_strerror(code)) + (t.error[0] ? std::string(": ") + t.error : ""));
+  if (code != CURLE_OK) {
+    std::string message = std::string(curl_easy_strerror(code)) + (t.error[0] ? std::string(": ") + t.error : "");
+    if (tls_without_client_cert && refused_after_handshake(code))
+      message += " (TLS without a client certificate: if the server requires mTLS, set a client certificate and key)";
+    return Outcome::network(std::move(message));
+  }
   long status = 0;
   curl_easy_getinfo(t.easy, CURLINFO_RESPONSE_CODE, &status);
   if (status >= 200 && status < 300) {
@@ -118,9 +130,13 @@ HttpTransport::HttpTransport(HttpOptions options) : impl_(std::make_unique<Impl>
 }
 
 HttpTransport::~HttpTransport() {
+  abandon();
+  curl_multi_cleanup(impl_->multi);
+}
+
+void HttpTransport::abandon() {
   for (auto& [easy, t] : impl_->transfers) curl_multi_remove_handle(impl_->multi, easy);
   impl_->transfers.clear();
-  curl_multi_cleanup(impl_->multi);
 }
 
 void HttpTransport::send(const SendRequest& request, std::function<void(const Outcome&)> complete) {
@@ -175,7 +191,9 @@ void HttpTransport::run(int timeout_ms) {
     std::unique_ptr<Transfer> t = std::move(it->second);
     impl_->transfers.erase(it);
     curl_multi_remove_handle(impl_->multi, t->easy);
-    t->complete(outcome_of(*t, msg->data.result));
+    const HttpOptions& o = impl_->options;
+    const bool tls_without_client_cert = o.url.rfind("https://", 0) == 0 && o.client_certificate.empty();
+    t->complete(outcome_of(*t, msg->data.result, tls_without_client_cert));
   }
 }
 

@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 
-#include "otlp/transport.hpp"
+#include "loop_transport.hpp"
 
 namespace otlp::native {
 
@@ -17,7 +17,7 @@ struct HttpOptions {
   std::string client_key;
 };
 
-class HttpTransport final : public Transport {
+class HttpTransport final : public LoopTransport {
  public:
   explicit HttpTransport(HttpOptions options);
   ~HttpTransport() override;  // abandons transfers still running (their completions never run)
@@ -28,11 +28,13 @@ class HttpTransport final : public Transport {
   void send(const SendRequest& request, std::function<void(const Outcome&)> complete) override;
   // Moves transfers along for at most `timeout_ms`, returning early when one finishes or
   // wake() is called; finished transfers call their completion from here.
-  void run(int timeout_ms);
-  std::size_t in_flight() const;
+  void run(int timeout_ms) override;
+  std::size_t in_flight() const override;
+  // Drops every transfer without calling its completion.
+  void abandon() override;
 
   // Any thread: makes a run() in progress return now.
-  void wake();
+  void wake() override;
 
  private:
   struct Impl;

@@ -1,8 +1,12 @@
-// OTLP/HTTP receiver on cpp-httplib. Request bodies are read through httplib's ContentReader so
-// the headers are judged (auth, content type, encoding) before any body byte is stored, and the
-// body (decompressed when gzip) is bounded by max_body_bytes as it streams in.
+// OTLP/HTTP receiver on cpp-httplib and OTLP/gRPC receiver on grpc++. HTTP request bodies are
+// read through httplib's ContentReader so the headers are judged (auth, content type, encoding)
+// before any body byte is stored, and the body (decompressed when gzip) is bounded by
+// max_body_bytes as it streams in. gRPC calls go to a callback generic service (raw message
+// bytes, decoded by the core); gRPC bounds the message size itself, decompressed too.
 #include "receiver.hpp"
 
+#include <grpcpp/generic/async_generic_service.h>
+#include <grpcpp/grpcpp.h>
 #include <httplib.h>
 #include <zlib.h>
 
@@ -11,13 +15,17 @@
 #include <cctype>
 #include <chrono>
 #include <cmath>
+#include <climits>
 #include <cstdio>
+#include <fstream>
 #include <mutex>
+#include <sstream>
 #include <thread>
 
 #include "otlp/json.hpp"
 #include "otlp/proto_reader.hpp"
 #include "otlp/proto_writer.hpp"
+#include "otlp/rpc_status.hpp"
 
 namespace otlp::native {
 namespace {
@@ -25,6 +33,15 @@ namespace {
 constexpr const char* kPath = "/v1/traces";
 constexpr const char* kProtobuf = "application/x-protobuf";
 constexpr const char* kJson = "application/json";
+constexpr const char* kGrpcMethod = "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
+
+bool read_file(const std::string& path, std::string& out) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream content;
+  if (in) content << in.rdbuf();
+  out = content.str();
+  return in && !out.empty();
+}
 
 std::string lower_trimmed(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -229,10 +246,16 @@ int gunzip_bounded(std::string_view in, std::size_t limit, std::string& out) {
 }
 
 struct Receiver::Impl {
+  class GrpcService;
+  class ExportReactor;
+
   ReceiverOptions options;
   Callback callback;
-  httplib::Server server;
+  std::unique_ptr<httplib::Server> server;  // an SSLServer with TLS
   std::thread thread;
+  std::unique_ptr<GrpcService> grpc_service;  // outlives grpc_server
+  std::unique_ptr<grpc::Server> grpc_server;
+  std::atomic<int> grpc_bound_port{-1};
   std::mutex lifecycle;  // start/stop
   bool started = false;
   bool used = false;  // httplib::Server is single-use
@@ -243,10 +266,12 @@ struct Receiver::Impl {
   std::size_t script_next = 0;
   std::atomic<std::int64_t> reject_remaining{0};
 
+  // One set per transport; for gRPC bad_request counts INVALID_ARGUMENT, unauthorized
+  // UNAUTHENTICATED, unsupported UNIMPLEMENTED and too_large the messages never read whole.
   struct Counters {
     std::atomic<std::uint64_t> requests{0}, accepted_requests{0}, spans{0}, rejected_spans{0}, bytes{0},
         preflights{0}, bad_request{0}, unauthorized{0}, too_large{0}, unsupported{0}, scripted{0};
-  } counters;
+  } counters, grpc_counters;
 
   Impl(ReceiverOptions o, Callback cb) : options(std::move(o)), callback(std::move(cb)) {
     reject_remaining = options.reject_first_spans;
@@ -393,16 +418,47 @@ struct Receiver::Impl {
       }
       body.swap(plain);
     }
-    counters.bytes += body.size();
+    const Processed p = process(body, format, counters);
+    if (p.kind == Processed::scripted) {
+      if (!p.reply.retry_after.empty()) res.set_header("Retry-After", p.reply.retry_after);
+      fail(res, p.reply.status, format, 14, "scripted reply " + std::to_string(p.reply.status));
+      return;
+    }
+    if (p.kind == Processed::malformed) {
+      fail(res, 400, format, 3, p.error);
+      return;
+    }
+    std::string out;
+    if (format == Format::protobuf) {
+      encode_trace_response(p.rejected > 0 ? &p.partial : nullptr, out);
+      res.set_content(out, kProtobuf);
+    } else {
+      encode_trace_response_json(p.rejected > 0 ? &p.partial : nullptr, out);
+      res.set_content(out, kJson);
+    }
+    res.status = 200;
+  }
 
+  // What became of a request body that was read whole (and decompressed).
+  struct Processed {
+    enum Kind { scripted, malformed, accepted } kind = accepted;
+    ReceiverOptions::ScriptedReply reply;  // scripted: the reply to give
+    std::string error;                     // malformed: why
+    std::int64_t rejected = 0;             // accepted: spans refused by the reject_first_spans hook
+    PartialSuccess partial;                // accepted: what to answer when rejected > 0
+  };
+
+  // The transport-independent part: test hooks, decoding, delivery and counters.
+  Processed process(std::string& body, Format format, Counters& c) {
+    Processed p;
+    c.bytes += body.size();
     {
       std::lock_guard<std::mutex> lock(script_mutex);
       if (script_next < options.script.size()) {
-        const ReceiverOptions::ScriptedReply& reply = options.script[script_next++];
-        ++counters.scripted;
-        if (!reply.retry_after.empty()) res.set_header("Retry-After", reply.retry_after);
-        fail(res, reply.status, format, 14, "scripted reply " + std::to_string(reply.status));
-        return;
+        p.kind = Processed::scripted;
+        p.reply = options.script[script_next++];
+        ++c.scripted;
+        return p;
       }
     }
 
@@ -410,11 +466,11 @@ struct Receiver::Impl {
     const DecodeStatus st =
         format == Format::protobuf ? decode_trace_request(body, request) : decode_trace_request_json(body, request);
     if (!st.ok()) {
-      ++counters.bad_request;
-      fail(res, 400, format, 3,
-           std::string("malformed ") + (format == Format::protobuf ? "protobuf" : "JSON") + " request: " +
-               st.message() + " at byte " + std::to_string(st.offset));
-      return;
+      ++c.bad_request;
+      p.kind = Processed::malformed;
+      p.error = std::string("malformed ") + (format == Format::protobuf ? "protobuf" : "JSON") + " request: " +
+                st.message() + " at byte " + std::to_string(st.offset);
+      return p;
     }
     body.clear();
     body.shrink_to_fit();
@@ -437,40 +493,163 @@ struct Receiver::Impl {
       std::lock_guard<std::mutex> lock(callback_mutex);
       callback(request);
     }
-    counters.spans += delivered;
-    counters.rejected_spans += static_cast<std::uint64_t>(rejected);
-    ++counters.accepted_requests;
-
-    PartialSuccess partial{rejected, rejected > 0 ? "rejected by the receiver's test hook" : ""};
-    std::string out;
-    if (format == Format::protobuf) {
-      encode_trace_response(rejected > 0 ? &partial : nullptr, out);
-      res.set_content(out, kProtobuf);
-    } else {
-      encode_trace_response_json(rejected > 0 ? &partial : nullptr, out);
-      res.set_content(out, kJson);
-    }
-    res.status = 200;
+    c.spans += delivered;
+    c.rejected_spans += static_cast<std::uint64_t>(rejected);
+    ++c.accepted_requests;
+    p.rejected = rejected;
+    p.partial = PartialSuccess{rejected, rejected > 0 ? "rejected by the receiver's test hook" : ""};
+    return p;
   }
+
+  bool start_http(std::string& error);
+  bool start_grpc(std::string& error);
 };
 
-Receiver::Receiver(ReceiverOptions options, Callback callback)
-    : impl_(std::make_unique<Impl>(std::move(options), std::move(callback))) {}
+// One Export call: checks method and token, reads the one request message, answers.
+class Receiver::Impl::ExportReactor final : public grpc::ServerGenericBidiReactor {
+ public:
+  ExportReactor(Impl& im, grpc::GenericCallbackServerContext* context) : im_(im) {
+    Counters& c = im_.grpc_counters;
+    ++c.requests;
+    if (context->method() != kGrpcMethod) {
+      ++c.unsupported;
+      Finish(grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "unknown method " + context->method()));
+      return;
+    }
+    if (!im_.options.bearer_token.empty()) {
+      const auto& metadata = context->client_metadata();
+      const auto it = metadata.find("authorization");
+      if (it == metadata.end() ||
+          std::string_view(it->second.data(), it->second.size()) != "Bearer " + im_.options.bearer_token) {
+        ++c.unauthorized;
+        Finish(grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "missing or wrong bearer token"));
+        return;
+      }
+    }
+    StartRead(&request_);
+  }
 
-Receiver::~Receiver() { stop(); }
+  void OnReadDone(bool ok) override {
+    Counters& c = im_.grpc_counters;
+    if (!ok) {  // gRPC already failed the call (too large) or the client went away
+      ++c.too_large;
+      Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "no request message"));
+      return;
+    }
+    std::string body;
+    std::vector<grpc::Slice> slices;
+    if (request_.Dump(&slices).ok())
+      for (const grpc::Slice& s : slices) body.append(reinterpret_cast<const char*>(s.begin()), s.size());
+    request_.Clear();
+    const Processed p = im_.process(body, Format::protobuf, c);
+    if (p.kind == Processed::scripted) {
+      RpcStatus status;
+      status.code = p.reply.grpc_code;
+      status.message = "scripted reply " + std::to_string(p.reply.grpc_code);
+      std::string details;
+      if (p.reply.grpc_retry_delay_ms) {
+        status.retry_delay_ns = *p.reply.grpc_retry_delay_ms * 1'000'000;
+        encode_rpc_status(status, details);
+      }
+      Finish(grpc::Status(static_cast<grpc::StatusCode>(status.code), status.message, details));
+      return;
+    }
+    if (p.kind == Processed::malformed) {
+      Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, p.error));
+      return;
+    }
+    std::string out;
+    encode_trace_response(p.rejected > 0 ? &p.partial : nullptr, out);
+    grpc::Slice slice(out);
+    response_ = grpc::ByteBuffer(&slice, 1);
+    StartWriteAndFinish(&response_, grpc::WriteOptions(), grpc::Status::OK);
+  }
 
-bool Receiver::start(std::string* error) {
-  Impl& im = *impl_;
-  std::lock_guard<std::mutex> lock(im.lifecycle);
-  auto set_error = [&](std::string msg) {
-    if (error) *error = std::move(msg);
+  void OnDone() override { delete this; }
+
+ private:
+  Impl& im_;
+  grpc::ByteBuffer request_, response_;
+};
+
+class Receiver::Impl::GrpcService final : public grpc::CallbackGenericService {
+ public:
+  explicit GrpcService(Impl& im) : im_(im) {}
+  grpc::ServerGenericBidiReactor* CreateReactor(grpc::GenericCallbackServerContext* context) override {
+    return new ExportReactor(im_, context);
+  }
+
+ private:
+  Impl& im_;
+};
+
+bool Receiver::Impl::start_grpc(std::string& error) {
+  std::shared_ptr<grpc::ServerCredentials> credentials;
+  if (options.tls_cert_file.empty()) {
+    credentials = grpc::InsecureServerCredentials();
+  } else {
+    const bool mtls = !options.client_ca_file.empty();
+    grpc::SslServerCredentialsOptions ssl(mtls ? GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY
+                                               : GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+    grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
+    if (!read_file(options.tls_cert_file, pair.cert_chain)) {
+      error = "cannot read the TLS certificate file '" + options.tls_cert_file + "'";
+      return false;
+    }
+    if (!read_file(options.tls_key_file, pair.private_key)) {
+      error = "cannot read the TLS key file '" + options.tls_key_file + "'";
+      return false;
+    }
+    if (mtls && !read_file(options.client_ca_file, ssl.pem_root_certs)) {
+      error = "cannot read the client CA file '" + options.client_ca_file + "'";
+      return false;
+    }
+    ssl.pem_key_cert_pairs.push_back(std::move(pair));
+    credentials = grpc::SslServerCredentials(ssl);
+  }
+  const std::string& host = options.grpc_host;
+  const std::string address = (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
+                              std::to_string(options.grpc_port);
+  grpc_service = std::make_unique<GrpcService>(*this);
+  grpc::ServerBuilder builder;
+  int selected = 0;
+  builder.AddListeningPort(address, credentials, &selected);
+  // Like the HTTP listener: a taken port is an error, not silently shared (SO_REUSEPORT).
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  builder.SetMaxReceiveMessageSize(static_cast<int>(std::min<std::size_t>(options.max_body_bytes, INT_MAX)));
+  builder.RegisterCallbackGenericService(grpc_service.get());
+  grpc_server = builder.BuildAndStart();
+  if (!grpc_server || selected == 0) {
+    if (grpc_server) grpc_server->Shutdown();
+    grpc_server.reset();
+    error = "cannot bind gRPC on " + address + (options.tls_cert_file.empty() ? "" : " (or its TLS setup failed)");
     return false;
-  };
-  if (im.used) return set_error("a receiver starts once");
-  im.used = true;
-  httplib::Server& s = im.server;
-  s.set_payload_max_length(im.options.max_body_bytes);
-  s.set_read_timeout(im.options.read_timeout_seconds, 0);
+  }
+  grpc_bound_port = selected;
+  return true;
+}
+
+bool Receiver::Impl::start_http(std::string& error) {
+  if (options.tls_cert_file.empty()) {
+    server = std::make_unique<httplib::Server>();
+  } else {
+    const char* client_ca = options.client_ca_file.empty() ? nullptr : options.client_ca_file.c_str();
+    auto tls = std::make_unique<httplib::SSLServer>(options.tls_cert_file.c_str(), options.tls_key_file.c_str(),
+                                                    client_ca);
+    if (!tls->is_valid()) {
+      error = "cannot use the TLS certificate '" + options.tls_cert_file + "', key '" + options.tls_key_file + "'" +
+              (client_ca ? " or client CA '" + options.client_ca_file + "'" : std::string());
+      return false;
+    }
+    server = std::move(tls);
+  }
+  Impl& im = *this;
+  httplib::Server& s = *server;
+  // Responses go out in two writes (headers, body): without TCP_NODELAY the second waits for
+  // the client's delayed ACK, ~40 ms per request (HTTP/JSON capped at ~16k spans/s).
+  s.set_tcp_nodelay(true);
+  s.set_payload_max_length(options.max_body_bytes);
+  s.set_read_timeout(options.read_timeout_seconds, 0);
   // SO_REUSEADDR only: httplib's default adds SO_REUSEPORT, which would let a second receiver
   // share (and silently split) a port that is already taken.
   s.set_socket_options([](int sock) {
@@ -490,31 +669,68 @@ bool Receiver::start(std::string* error) {
   s.Put(kPath, not_allowed);
   s.Delete(kPath, not_allowed);
 
-  int port = im.options.port;
+  int port = options.port;
   if (port == 0) {
-    port = s.bind_to_any_port(im.options.host);
-    if (port < 0) return set_error("cannot bind " + im.options.host + " on any port");
-  } else if (!s.bind_to_port(im.options.host, port)) {
-    return set_error("cannot bind " + im.options.host + ":" + std::to_string(port));
+    port = s.bind_to_any_port(options.host);
+    if (port < 0) {
+      error = "cannot bind " + options.host + " on any port";
+      return false;
+    }
+  } else if (!s.bind_to_port(options.host, port)) {
+    error = "cannot bind " + options.host + ":" + std::to_string(port);
+    return false;
   }
-  im.bound_port = port;
-  im.thread = std::thread([&im] { im.server.listen_after_bind(); });
+  bound_port = port;
+  thread = std::thread([&im] { im.server->listen_after_bind(); });
   // stop() is a no-op until the listen loop runs; wait for it so a quick stop() cannot be lost.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   while (!s.is_running() && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  im.started = true;
   return true;
 }
 
+Receiver::Receiver(ReceiverOptions options, Callback callback)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(callback))) {}
+
+Receiver::~Receiver() { stop(); }
+
+bool Receiver::start(std::string* error) {
+  Impl& im = *impl_;
+  std::lock_guard<std::mutex> lock(im.lifecycle);
+  std::string why;
+  if (im.used) {
+    why = "a receiver starts once";
+  } else {
+    im.used = true;
+    // gRPC first: if HTTP then fails, a gRPC server is simply shut down again.
+    if (im.options.grpc_port >= 0 && !im.start_grpc(why)) {
+      im.grpc_bound_port = -1;
+    } else if (im.options.port >= 0 && !im.start_http(why)) {
+      if (im.grpc_server) im.grpc_server->Shutdown(std::chrono::system_clock::now());
+      im.grpc_server.reset();
+      im.grpc_bound_port = -1;
+      im.bound_port = -1;
+    } else {
+      im.started = true;
+      return true;
+    }
+  }
+  if (error) *error = std::move(why);
+  return false;
+}
+
 int Receiver::port() const { return impl_->bound_port.load(); }
+int Receiver::grpc_port() const { return impl_->grpc_bound_port.load(); }
 
 void Receiver::stop() {
   Impl& im = *impl_;
   std::lock_guard<std::mutex> lock(im.lifecycle);
   if (!im.started) return;
-  im.server.stop();
+  if (im.server) im.server->stop();
   if (im.thread.joinable()) im.thread.join();
+  // Calls still running after a second are cancelled.
+  if (im.grpc_server) im.grpc_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));
+  im.grpc_server.reset();
   im.started = false;
 }
 
@@ -532,6 +748,17 @@ ReceiverStats Receiver::stats() const {
   s.too_large = c.too_large;
   s.unsupported = c.unsupported;
   s.scripted = c.scripted;
+  const auto& g = impl_->grpc_counters;
+  s.grpc.requests = g.requests;
+  s.grpc.accepted_requests = g.accepted_requests;
+  s.grpc.spans = g.spans;
+  s.grpc.rejected_spans = g.rejected_spans;
+  s.grpc.bytes = g.bytes;
+  s.grpc.invalid_argument = g.bad_request;
+  s.grpc.unauthenticated = g.unauthorized;
+  s.grpc.unimplemented = g.unsupported;
+  s.grpc.unread = g.too_large;
+  s.grpc.scripted = g.scripted;
   return s;
 }
 

@@ -1,12 +1,13 @@
 // The OTLP receiver: an OTLP/HTTP server for POST /v1/traces (protobuf or JSON, gzip or
-// identity, CORS, optional bearer token) that hands each accepted request to a callback.
-// Built on cpp-httplib (kept out of this header); gRPC and TLS can be added as more listeners
-// behind the same Receiver.
+// identity, CORS, optional bearer token) and an OTLP/gRPC server for TraceService/Export, both
+// optionally over TLS or mTLS, that hand each accepted request to one callback.
+// Built on cpp-httplib and grpc++ (both kept out of this header).
 #pragma once
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,11 +17,22 @@
 namespace otlp::native {
 
 struct ReceiverOptions {
+  // The HTTP listener. 0: any free port (Receiver::port() tells which); -1: none.
   std::string host = "127.0.0.1";
-  int port = 4318;  // 0: any free port; Receiver::port() tells which
-  // Bound on the request body, compressed and decompressed alike (gzip bombs): above it, 413.
+  int port = 4318;
+  // The gRPC listener. 0: any free port (Receiver::grpc_port() tells which); -1: none (the
+  // default here; `otlp receive` listens on 127.0.0.1:4317).
+  std::string grpc_host = "127.0.0.1";
+  int grpc_port = -1;
+  // TLS for both listeners when tls_cert_file is set (PEM server certificate and key); with
+  // client_ca_file also mTLS: clients must present a certificate signed by that CA.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::string client_ca_file;
+  // Bound on the request body, compressed and decompressed alike (gzip bombs): above it, 413
+  // over HTTP; over gRPC it is the maximum message size (RESOURCE_EXHAUSTED, sent by gRPC).
   std::size_t max_body_bytes = 64u << 20;
-  // When non-empty, POSTs need `Authorization: Bearer <token>` (else 401).
+  // When non-empty, requests need `Authorization: Bearer <token>` (else 401 / UNAUTHENTICATED).
   std::string bearer_token;
   // Origins allowed by CORS (exact match, e.g. "http://localhost:5173"); "*" allows any.
   // Empty: no CORS headers at all.
@@ -30,19 +42,30 @@ struct ReceiverOptions {
   int read_timeout_seconds = 5;
 
   // Test hooks.
-  // The first `reject_first_spans` spans received (over all requests) are rejected through
-  // partial_success (200, rejected_spans = how many of the request's spans) and not delivered.
+  // The first `reject_first_spans` spans received (over all requests and both transports) are
+  // rejected through partial_success (200 / OK, rejected_spans = how many of the request's
+  // spans) and not delivered.
   std::int64_t reject_first_spans = 0;
-  // The first requests are answered, in order, with these statuses (body read, not decoded,
-  // nothing delivered); a non-empty retry_after becomes the Retry-After header.
+  // The first requests (of either transport, in arrival order) are answered with these replies
+  // (body read, not decoded, nothing delivered). HTTP: `status`, and a non-empty retry_after
+  // becomes the Retry-After header. gRPC: `grpc_code`, and a set grpc_retry_delay_ms becomes a
+  // google.rpc.RetryInfo in the grpc-status-details-bin trailer.
   struct ScriptedReply {
+    ScriptedReply() = default;
+    ScriptedReply(int http_status, std::string http_retry_after = {}, int grpc = 14,
+                  std::optional<std::uint64_t> grpc_delay_ms = {})
+        : status(http_status), retry_after(std::move(http_retry_after)), grpc_code(grpc),
+          grpc_retry_delay_ms(grpc_delay_ms) {}
     int status = 503;
     std::string retry_after;
+    int grpc_code = 14;  // UNAVAILABLE
+    std::optional<std::uint64_t> grpc_retry_delay_ms;
   };
   std::vector<ScriptedReply> script;
 };
 
 // Snapshot of the counters (each read atomically; the set is not one consistent instant).
+// The top-level fields count the HTTP listener; `grpc` counts the gRPC listener.
 struct ReceiverStats {
   std::uint64_t requests = 0;           // POST /v1/traces, whatever the outcome
   std::uint64_t accepted_requests = 0;  // answered 200
@@ -58,6 +81,28 @@ struct ReceiverStats {
   std::uint64_t scripted = 0;      // replies of the `script` test hook
 
   std::uint64_t errors() const { return bad_request + unauthorized + too_large + unsupported + scripted; }
+
+  struct Grpc {
+    std::uint64_t requests = 0;           // calls, whatever the method or outcome
+    std::uint64_t accepted_requests = 0;  // answered OK
+    std::uint64_t spans = 0;              // spans accepted and delivered to the callback
+    std::uint64_t rejected_spans = 0;     // spans refused through partial_success (test hook)
+    std::uint64_t bytes = 0;              // message bytes decoded (after decompression)
+    // Errors by class.
+    std::uint64_t invalid_argument = 0;  // malformed ExportTraceServiceRequest
+    std::uint64_t unauthenticated = 0;   // missing or wrong bearer token
+    std::uint64_t unimplemented = 0;     // a method other than TraceService/Export
+    // The request message never arrived whole: over max_body_bytes (gRPC itself answers
+    // RESOURCE_EXHAUSTED), or the client cancelled or went away.
+    std::uint64_t unread = 0;
+    std::uint64_t scripted = 0;  // replies of the `script` test hook
+
+    std::uint64_t errors() const { return invalid_argument + unauthenticated + unimplemented + unread + scripted; }
+  } grpc;
+
+  // Both transports.
+  std::uint64_t total_requests() const { return requests + grpc.requests; }
+  std::uint64_t total_spans() const { return spans + grpc.spans; }
 };
 
 class Receiver {
@@ -71,11 +116,13 @@ class Receiver {
   Receiver(const Receiver&) = delete;
   Receiver& operator=(const Receiver&) = delete;
 
-  // Binds and starts serving on a background thread. False (and *error set) when the address
-  // cannot be bound or the receiver was already started.
+  // Binds and starts serving on background threads. False (and *error set, nothing left
+  // running) when an address cannot be bound, a TLS file cannot be used, or the receiver was
+  // already started.
   bool start(std::string* error);
-  // The bound port (after a successful start), -1 before.
+  // The bound HTTP / gRPC port (after a successful start), -1 before or without that listener.
   int port() const;
+  int grpc_port() const;
   // Stops accepting, finishes in-flight requests and joins the server threads. Idempotent;
   // any thread but the callback's.
   void stop();

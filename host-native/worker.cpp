@@ -11,8 +11,12 @@ std::uint64_t SystemClock::now_unix_nano() noexcept {
           .count());
 }
 
-Worker::Worker(Pipeline& pipeline, HttpTransport& transport, Clock& clock, ExporterOptions options)
-    : pipeline_(pipeline), transport_(transport), clock_(clock), exporter_(pipeline, transport, std::move(options)) {
+Worker::Worker(Pipeline& pipeline, LoopTransport& transport, Clock& clock, ExporterOptions options)
+    : pipeline_(pipeline),
+      transport_(transport),
+      clock_(clock),
+      relay_(transport, *this),
+      exporter_(pipeline, relay_, std::move(options)) {
   thread_ = std::thread([this] { loop(); });
 }
 
@@ -24,6 +28,14 @@ Worker::~Worker() {
   wake_.notify_all();
   transport_.wake();
   thread_.join();
+  transport_.abandon();  // in-flight completions would reach exporter_, which dies with us
+}
+
+void Worker::Relay::send(const SendRequest& request, std::function<void(const Outcome&)> complete) {
+  transport_.send(request, [this, complete = std::move(complete)](const Outcome& outcome) {
+    complete(outcome);
+    worker_.notify();
+  });
 }
 
 void Worker::notify() {

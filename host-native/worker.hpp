@@ -1,4 +1,4 @@
-// The native host loop: one thread that drives a pipeline through the HTTP transport —
+// The native host loop: one thread that drives a pipeline through a transport (HTTP or gRPC) —
 // batches, retries, timeouts and flushes — and sleeps until the next deadline or a wake-up.
 #pragma once
 #include <condition_variable>
@@ -6,7 +6,7 @@
 #include <mutex>
 #include <thread>
 
-#include "http_transport.hpp"
+#include "loop_transport.hpp"
 #include "otlp/tracer.hpp"
 #include "otlp/transport.hpp"
 
@@ -20,8 +20,11 @@ class SystemClock final : public Clock {
 
 class Worker {
  public:
-  Worker(Pipeline& pipeline, HttpTransport& transport, Clock& clock, ExporterOptions options = {});
-  ~Worker();  // stops without flushing; call shutdown() first to send what is queued
+  // `transport` (HttpTransport or GrpcTransport) must outlive the Worker.
+  Worker(Pipeline& pipeline, LoopTransport& transport, Clock& clock, ExporterOptions options = {});
+  // Stops without flushing (call shutdown() first to send what is queued) and abandons what is
+  // still in flight (transport.abandon()), so no completion outlives the Worker.
+  ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
 
@@ -35,9 +38,22 @@ class Worker {
   FlushState request(bool shutdown, std::uint64_t timeout_ns);
   void loop();
 
+  // Between the exporter and the transport: every completion also wakes the loop, so one that
+  // arrives on another thread (gRPC) just before the loop goes to sleep is not left waiting.
+  class Relay final : public Transport {
+   public:
+    Relay(LoopTransport& transport, Worker& worker) : transport_(transport), worker_(worker) {}
+    void send(const SendRequest& request, std::function<void(const Outcome&)> complete) override;
+
+   private:
+    LoopTransport& transport_;
+    Worker& worker_;
+  };
+
   Pipeline& pipeline_;
-  HttpTransport& transport_;
+  LoopTransport& transport_;
   Clock& clock_;
+  Relay relay_;
   Exporter exporter_;
   std::mutex mutex_;
   std::condition_variable wake_;

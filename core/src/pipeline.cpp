@@ -51,7 +51,6 @@ class SpanQueue {
     }
     slot->scope = scope;
     slot->bytes.swap(bytes);
-    bytes.clear();
     slot->seq.store(pos + 1, std::memory_order_release);
     return true;
   }
@@ -94,13 +93,11 @@ class SpanQueue {
   alignas(64) std::atomic<std::uint64_t> head_{0};
 };
 
-// Empties a span buffer for reuse; one that grew past a few typical spans is freed.
+// Keeps a span buffer for reuse, contents and all: the next span overwrites them, and keeping
+// the size spares it a zero-fill of the whole buffer. One that grew past a few typical spans is
+// freed.
 void recycle(std::string& buffer) {
-  if (buffer.capacity() > 8192) {
-    std::string().swap(buffer);
-  } else {
-    buffer.clear();
-  }
+  if (buffer.capacity() > 8192) std::string().swap(buffer);
 }
 
 void add(std::atomic<std::uint64_t>& counter, std::uint64_t n) { counter.fetch_add(n, std::memory_order_relaxed); }
@@ -188,8 +185,17 @@ struct Pipeline::Impl {
   bool shutdown_requested = false;
   std::uint64_t shutdown_deadline = 0;
 
-  std::atomic<std::uint64_t> started{0} /* sampled only */, sampled_out{0}, ended{0}, dropped{0}, exported{0}, rejected{0},
-      failed{0}, in_batches{0}, requests{0}, retries{0}, bytes_sent{0};
+  // Owned sets, then the shared one (SpanCounters::shared) for the threads beyond them.
+  static constexpr std::uint32_t kOwnedCounters = 64;
+  std::unique_ptr<SpanCounters[]> counters = make_counters();
+  std::atomic<std::uint32_t> claimed_counters{0};
+  static std::unique_ptr<SpanCounters[]> make_counters() {
+    auto c = std::make_unique<SpanCounters[]>(kOwnedCounters + 1);
+    c[kOwnedCounters].shared = true;
+    return c;
+  }
+
+  std::atomic<std::uint64_t> exported{0}, rejected{0}, failed{0}, in_batches{0}, requests{0}, retries{0}, bytes_sent{0};
   mutable std::mutex stats_mutex;
   LatencyHistogram latency;
   std::string last_error;
@@ -400,19 +406,21 @@ Pipeline::Enqueue Pipeline::enqueue(std::uint16_t scope, std::string& encoded_sp
   return impl_->queue.size() >= config_.max_export_batch_size ? Enqueue::batch_ready : Enqueue::accepted;
 }
 
-void Pipeline::count_started(bool sampled) noexcept {
-  add(sampled ? impl_->started : impl_->sampled_out, 1);  // one atomic per span; stats() adds them
+Pipeline::SpanCounters& Pipeline::claim_counters() noexcept {
+  const std::uint32_t i = impl_->claimed_counters.fetch_add(1, std::memory_order_relaxed);
+  return i < Impl::kOwnedCounters ? impl_->counters[i] : impl_->counters[Impl::kOwnedCounters];
 }
-void Pipeline::count_ended() noexcept { add(impl_->ended, 1); }
-void Pipeline::count_dropped() noexcept { add(impl_->dropped, 1); }
 
 Stats Pipeline::stats() const {
   Stats s;
   const Impl& m = *impl_;
-  s.started = get(m.started) + get(m.sampled_out);
-  s.sampled_out = get(m.sampled_out);
-  s.ended = get(m.ended);
-  s.dropped = get(m.dropped);
+  for (std::uint32_t i = 0; i <= Impl::kOwnedCounters; ++i) {
+    const SpanCounters& c = m.counters[i];
+    s.started += get(c.started) + get(c.sampled_out);
+    s.sampled_out += get(c.sampled_out);
+    s.ended += get(c.ended);
+    s.dropped += get(c.dropped);
+  }
   s.exported = get(m.exported);
   s.rejected = get(m.rejected);
   s.failed = get(m.failed);

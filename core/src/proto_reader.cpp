@@ -23,6 +23,9 @@
 //   before it is entered, so recursion (AnyValue in AnyValue) is bounded by max_depth.
 #include "otlp/proto_reader.hpp"
 
+#include "otlp/retry.hpp"
+#include "otlp/rpc_status.hpp"
+
 #include <array>
 #include <cstring>
 
@@ -550,6 +553,99 @@ DecodeStatus decode_trace_response(std::string_view bytes, std::optional<Partial
       if (!m.child(sub)) break;
       if (!partial) partial.emplace();
       if (!decode_partial_success(sub, *partial)) break;
+    }
+  }
+  return ctx.status;
+}
+
+
+// ---------------------------------------------------------------------------------------------
+// google.rpc.Status (rpc_status.hpp): the gRPC status details trailer.
+
+namespace {
+
+constexpr std::uint64_t kNanosPerSecond = 1'000'000'000;
+
+// google.protobuf.Duration -> nanoseconds, negative as 0, saturating like Retry-After.
+bool decode_duration(Message m, std::uint64_t& out) {
+  std::int64_t seconds = 0;
+  std::int32_t nanos = 0;
+  while (m.next()) {
+    if (m.number() == 1) {
+      if (!m.is(kVarint)) return false;
+      seconds = static_cast<std::int64_t>(m.value());
+    } else if (m.number() == 2) {
+      if (!m.is(kVarint)) return false;
+      nanos = static_cast<std::int32_t>(static_cast<std::uint32_t>(m.value()));  // int32: low 32 bits
+    }
+  }
+  if (!m.ok()) return false;
+  if (seconds < 0) {
+    out = 0;
+  } else if (static_cast<std::uint64_t>(seconds) >= kRetryAfterMaxSeconds) {
+    out = kRetryAfterMaxSeconds * kNanosPerSecond;
+  } else {
+    const std::int64_t total = seconds * static_cast<std::int64_t>(kNanosPerSecond) + nanos;
+    out = total < 0 ? 0 : static_cast<std::uint64_t>(total);
+  }
+  return true;
+}
+
+// google.rpc.RetryInfo { Duration retry_delay = 1; }; an absent delay is a delay of 0.
+bool decode_retry_info(Message m, std::uint64_t& delay) {
+  delay = 0;
+  while (m.next()) {
+    if (m.number() != 1) continue;
+    Message sub;
+    if (!m.child(sub) || !decode_duration(sub, delay)) return false;
+  }
+  return m.ok();
+}
+
+bool is_retry_info(std::string_view type_url) {
+  const std::size_t slash = type_url.rfind('/');
+  const std::string_view name = slash == std::string_view::npos ? type_url : type_url.substr(slash + 1);
+  return name == kRetryInfoTypeUrl.substr(kRetryInfoTypeUrl.rfind('/') + 1);
+}
+
+// google.protobuf.Any: type_url and value may come in either order, so both are read first.
+bool decode_detail(Message m, RpcStatus& out) {
+  std::string type_url;
+  Message value;
+  bool has_value = false;
+  while (m.next()) {
+    if (m.number() == 1) {
+      if (!m.string(type_url)) return false;
+    } else if (m.number() == 2) {
+      if (!m.child(value)) return false;
+      has_value = true;
+    }
+  }
+  if (!m.ok()) return false;
+  if (out.retry_delay_ns || !is_retry_info(type_url)) return true;  // the first RetryInfo wins
+  std::uint64_t delay = 0;
+  if (has_value && !decode_retry_info(value, delay)) return false;
+  out.retry_delay_ns = delay;
+  return true;
+}
+
+}  // namespace
+
+DecodeStatus decode_rpc_status(std::string_view bytes, RpcStatus& out) {
+  out = RpcStatus{};
+  Context ctx;
+  ctx.base = bytes.data();
+  ctx.max_depth = DecodeOptions{}.max_depth;
+  Message m(ctx, bytes.data(), bytes.data() + bytes.size(), 0);
+  while (m.next()) {
+    if (m.number() == 1) {
+      if (!m.is(kVarint)) break;
+      out.code = static_cast<std::int32_t>(static_cast<std::uint32_t>(m.value()));
+    } else if (m.number() == 2) {
+      if (!m.string(out.message)) break;
+    } else if (m.number() == 3) {
+      Message sub;
+      if (!m.child(sub) || !decode_detail(sub, out)) break;
     }
   }
   return ctx.status;

@@ -34,27 +34,35 @@ inline char* put_varint(char* p, std::uint64_t v) {
   *p++ = static_cast<char>(v);
   return p;
 }
-// Copies in fixed-size pieces up to 64 bytes: most fields are short (keys, small values), and
-// in WebAssembly a variable-length copy is a memory.copy with a fixed cost of its own, while
-// fixed-size copies are plain loads and stores. Natively it helps too (encode loop ~6.6 -> ~8.2 M
-// spans/s against a plain memcpy).
+// Copies up to 64 bytes as two fixed-size pieces that may overlap (the first and the last
+// 2, 4, 8, 16 or 32 bytes): most fields are short (keys, small values), and in WebAssembly a
+// variable-length copy is a memory.copy with a fixed cost of its own, while fixed-size copies
+// are plain loads and stores. Natively it beats a memcpy call too.
 inline char* put_bytes(char* p, const void* data, std::size_t n) {
   const auto* src = static_cast<const char*>(data);
+  char* const end = p + n;
   if (n > 64) {
     std::memcpy(p, src, n);
-    return p + n;
-  }
-  char* const end = p + n;
-  for (; n >= 8; n -= 8, p += 8, src += 8) std::memcpy(p, src, 8);
-  if (n >= 4) {
+  } else if (n > 16) {
+    if (n > 32) {
+      std::memcpy(p, src, 32);
+      std::memcpy(end - 32, src + n - 32, 32);
+    } else {
+      std::memcpy(p, src, 16);
+      std::memcpy(end - 16, src + n - 16, 16);
+    }
+  } else if (n >= 8) {
+    std::memcpy(p, src, 8);
+    std::memcpy(end - 8, src + n - 8, 8);
+  } else if (n >= 4) {
     std::memcpy(p, src, 4);
-    p += 4, src += 4, n -= 4;
-  }
-  if (n >= 2) {
+    std::memcpy(end - 4, src + n - 4, 4);
+  } else if (n >= 2) {
     std::memcpy(p, src, 2);
-    p += 2, src += 2, n -= 2;
+    std::memcpy(end - 2, src + n - 2, 2);
+  } else if (n == 1) {
+    *p = *src;
   }
-  if (n) *p = *src;
   return end;
 }
 inline char* put_fixed64(char* p, std::uint64_t v) {

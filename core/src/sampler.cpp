@@ -102,12 +102,14 @@ std::string_view trim(std::string_view s) {
 class AlwaysOnSampler final : public Sampler {
  public:
   SamplingResult should_sample(const SamplingParams&) override { return kSample; }
+  int fixed_decision(ParentCase) const noexcept override { return static_cast<int>(kSample.decision); }
   std::string description() const override { return "AlwaysOnSampler"; }
 };
 
 class AlwaysOffSampler final : public Sampler {
  public:
   SamplingResult should_sample(const SamplingParams&) override { return kDrop; }
+  int fixed_decision(ParentCase) const noexcept override { return static_cast<int>(kDrop.decision); }
   std::string description() const override { return "AlwaysOffSampler"; }
 };
 
@@ -167,15 +169,9 @@ class ParentBasedSampler final : public Sampler {
            local_sampled_->uses_time() || local_not_sampled_->uses_time();
   }
   SamplingResult should_sample(const SamplingParams& params) override {
-    const SpanContext* parent = params.parent;
-    if (parent == nullptr || !parent->valid()) return root_->should_sample(params);
-    Sampler* delegate;
-    if (parent->remote)
-      delegate = parent->sampled() ? remote_sampled_.get() : remote_not_sampled_.get();
-    else
-      delegate = parent->sampled() ? local_sampled_.get() : local_not_sampled_.get();
-    return delegate->should_sample(params);
+    return delegate(parent_case(params.parent)).should_sample(params);
   }
+  int fixed_decision(ParentCase c) const noexcept override { return delegate(c).fixed_decision(c); }
 
   std::string description() const override {
     return "ParentBased{root=" + root_->description() +
@@ -186,6 +182,16 @@ class ParentBasedSampler final : public Sampler {
   }
 
  private:
+  Sampler& delegate(ParentCase c) const noexcept {
+    switch (c) {
+      case ParentCase::root: return *root_;
+      case ParentCase::remote_sampled: return *remote_sampled_;
+      case ParentCase::remote_not_sampled: return *remote_not_sampled_;
+      case ParentCase::local_sampled: return *local_sampled_;
+      case ParentCase::local_not_sampled: return *local_not_sampled_;
+    }
+    return *root_;
+  }
   static std::unique_ptr<Sampler> or_default(std::unique_ptr<Sampler> s, bool on) {
     if (s) return s;
     if (on) return std::make_unique<AlwaysOnSampler>();
@@ -231,6 +237,16 @@ class RateLimitingSampler final : public Sampler {
   }
 
   bool uses_time() const noexcept override { return true; }
+  int fixed_decision(ParentCase c) const noexcept override {
+    switch (c) {
+      case ParentCase::root: return period_ == 0 ? static_cast<int>(kDrop.decision) : kNone;
+      case ParentCase::remote_sampled:
+      case ParentCase::local_sampled: return static_cast<int>(kSample.decision);
+      case ParentCase::remote_not_sampled:
+      case ParentCase::local_not_sampled: return static_cast<int>(kDrop.decision);
+    }
+    return kNone;
+  }
   SamplingResult should_sample(const SamplingParams& params) override {
     const SpanContext* parent = params.parent;
     if (parent != nullptr && parent->valid()) return parent->sampled() ? kSample : kDrop;

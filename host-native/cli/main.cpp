@@ -14,9 +14,22 @@ constexpr const char* kUsage =
     "  encode --spans N --format protobuf|json [--seed S] [--summary]\n"
     "      write one ExportTraceServiceRequest of N standard spans to stdout;\n"
     "      --summary reports size and speed on stderr and decodes the output back to check it\n"
-    "  receive [--http HOST:PORT] [--out FILE|-] [--token T] [--cors-origin O]... [--max-body-mib N]\n"
-    "      OTLP/HTTP receiver for POST /v1/traces (default 127.0.0.1:4318; port 0 picks one) until\n"
-    "      SIGINT/SIGTERM; writes each span as a JSON line to FILE; --cors-origin '*' allows any\n";
+    "  receive [--grpc HOST:PORT|off] [--http HOST:PORT|off] [--out FILE|-] [--token T]\n"
+    "          [--cors-origin O]... [--max-body-mib N] [--tls-cert F --tls-key F [--client-ca F]]\n"
+    "      OTLP receiver until SIGINT/SIGTERM: gRPC TraceService/Export and HTTP POST /v1/traces;\n"
+    "      with neither flag both listen (127.0.0.1:4317 and 127.0.0.1:4318), with one only that one;\n"
+    "      port 0 picks one. Prints a live summary per transport; writes each span as a JSON line\n"
+    "      to FILE; --cors-origin '*' allows any origin; --tls-cert/--tls-key serve both over TLS,\n"
+    "      --client-ca also requires client certificates signed by that CA (mTLS)\n"
+    "  send [--endpoint URL] [--protocol grpc|http/protobuf|http/json] [--spans N] [--rate R] [--workers W]\n"
+    "       [--headers k=v,...] [--compression gzip|none] [--insecure] [--ca F] [--cert F] [--key F]\n"
+    "       [--timeout S] [--batch B]\n"
+    "      send N standard spans (default 10000) through the SDK (OTEL_* variables apply, flags win),\n"
+    "      waiting for queue room rather than dropping; prints one JSON line of counts last and exits\n"
+    "      non-zero unless every span was exported\n"
+    "  demo [--spans N] [--workers W] [--batch B]\n"
+    "      start a receiver in-process on loopback, send N standard spans (default 200000) through each\n"
+    "      transport and print a table: spans/s, bytes/span, export latency, sender CPU per span\n";
 
 }  // namespace
 
@@ -29,6 +42,8 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 2, argv + argc);
   if (command == "encode") return otlp::cli::encode_command(args);
   if (command == "receive") return otlp::cli::receive_command(args);
+  if (command == "send") return otlp::cli::send_command(args);
+  if (command == "demo") return otlp::cli::demo_command(args);
   if (command == "-h" || command == "--help" || command == "help") {
     std::fputs(kUsage, stdout);
     return 0;

@@ -1,4 +1,5 @@
-// `otlp receive`: an OTLP/HTTP receiver until SIGINT/SIGTERM; spans go to --out as JSON lines.
+// `otlp receive`: an OTLP/gRPC and OTLP/HTTP receiver until SIGINT/SIGTERM; spans go to --out as
+// JSON lines.
 #include <signal.h>
 
 #include <cerrno>
@@ -15,8 +16,13 @@
 namespace otlp::cli {
 namespace {
 
-// "HOST:PORT" (HOST may be "[v6]"); false on a malformed value.
+// "HOST:PORT" (HOST may be "[v6]"), or "off" (port -1: no such listener); false on a malformed
+// value.
 bool split_host_port(const std::string& s, std::string* host, int* port) {
+  if (s == "off") {
+    *port = -1;
+    return true;
+  }
   const auto colon = s.rfind(':');
   if (colon == std::string::npos || colon == 0 || colon + 1 == s.size()) return false;
   std::string h = s.substr(0, colon);
@@ -30,6 +36,12 @@ bool split_host_port(const std::string& s, std::string* host, int* port) {
   *host = h;
   *port = static_cast<int>(p);
   return true;
+}
+
+// "N requests, N spans, N bytes, N errors" for the live summary.
+std::string live(std::uint64_t requests, std::uint64_t spans, std::uint64_t bytes, std::uint64_t errors) {
+  return std::to_string(requests) + " requests, " + std::to_string(spans) + " spans, " + std::to_string(bytes) +
+         " bytes, " + std::to_string(errors) + " errors";
 }
 
 // Collects repeated `--cors-origin O` (Args keeps only the last value of a flag).
@@ -52,13 +64,28 @@ int receive_command(const std::vector<std::string>& argv_in) {
   std::vector<std::string> argv = argv_in;
   native::ReceiverOptions options;
   options.cors_origins = take_repeated(argv, "--cors-origin");
-  Args args(argv, {"--http", "--out", "--token", "--max-body-mib"}, {});
+  Args args(argv, {"--http", "--grpc", "--out", "--token", "--max-body-mib", "--tls-cert", "--tls-key", "--client-ca"},
+            {});
   std::string err = args.error();
   std::uint64_t mib = 64;
   if (err.empty()) args.get_uint("--max-body-mib", 64, 1, 4096, &mib, &err);
-  const std::string http = args.get("--http", "127.0.0.1:4318");
+  // No listener named: both on their defaults. Naming one (say --http for a browser test) serves
+  // only that one unless the other is named too, so such runs never contend for 4317 or 4318.
+  const bool named = args.has("--http") || args.has("--grpc");
+  const std::string http = args.get("--http", named ? "off" : "127.0.0.1:4318");
   if (err.empty() && !split_host_port(http, &options.host, &options.port))
-    err = "option '--http' expects HOST:PORT, got '" + http + "'";
+    err = "option '--http' expects HOST:PORT or off, got '" + http + "'";
+  const std::string grpc = args.get("--grpc", named ? "off" : "127.0.0.1:4317");
+  if (err.empty() && !split_host_port(grpc, &options.grpc_host, &options.grpc_port))
+    err = "option '--grpc' expects HOST:PORT or off, got '" + grpc + "'";
+  if (err.empty() && options.port < 0 && options.grpc_port < 0) err = "'--grpc off' and '--http off': nothing to listen on";
+  options.tls_cert_file = args.get("--tls-cert", "");
+  options.tls_key_file = args.get("--tls-key", "");
+  options.client_ca_file = args.get("--client-ca", "");
+  if (err.empty() && options.tls_cert_file.empty() != options.tls_key_file.empty())
+    err = "options '--tls-cert' and '--tls-key' go together";
+  if (err.empty() && !options.client_ca_file.empty() && options.tls_cert_file.empty())
+    err = "option '--client-ca' needs '--tls-cert' and '--tls-key'";
   if (!err.empty()) {
     std::fprintf(stderr, "otlp receive: %s\n", err.c_str());
     return 2;
@@ -100,8 +127,17 @@ int receive_command(const std::vector<std::string>& argv_in) {
     if (out && out != stdout) std::fclose(out);
     return 1;
   }
-  std::fprintf(stderr, "otlp receive: listening on http://%s:%d/v1/traces\n", options.host.c_str(), receiver.port());
+  const bool tls = !options.tls_cert_file.empty();
+  // One line per listener, "listening on" then the address first: scripts read the port from it.
+  const char* security = tls ? (options.client_ca_file.empty() ? " over TLS" : " over mTLS") : "";
+  if (options.grpc_port >= 0)
+    std::fprintf(stderr, "otlp receive: listening on %s:%d for OTLP/gRPC%s\n", options.grpc_host.c_str(),
+                 receiver.grpc_port(), security);
+  if (options.port >= 0)
+    std::fprintf(stderr, "otlp receive: listening on %s://%s:%d/v1/traces for OTLP/HTTP%s\n", tls ? "https" : "http",
+                 options.host.c_str(), receiver.port(), security);
 
+  const bool grpc_on = options.grpc_port >= 0, http_on = options.port >= 0;
   native::ReceiverStats last;
   bool printed = false;
   int sig = 0;
@@ -110,24 +146,45 @@ int receive_command(const std::vector<std::string>& argv_in) {
     sig = sigtimedwait(&signals, nullptr, &one_second);
     if (sig == SIGINT || sig == SIGTERM) break;
     const native::ReceiverStats s = receiver.stats();
-    if (s.requests != last.requests || s.spans != last.spans || s.bytes != last.bytes || s.preflights != last.preflights) {
-      std::fprintf(stderr, "\rotlp receive: %llu requests, %llu spans, %llu bytes, %llu errors   ",
-                   static_cast<unsigned long long>(s.requests), static_cast<unsigned long long>(s.spans),
-                   static_cast<unsigned long long>(s.bytes), static_cast<unsigned long long>(s.errors()));
-      printed = true;
-      last = s;
-    }
+    if (s.requests == last.requests && s.bytes == last.bytes && s.preflights == last.preflights &&
+        s.grpc.requests == last.grpc.requests && s.grpc.bytes == last.grpc.bytes)
+      continue;
+    std::string line = "\rotlp receive:";
+    if (grpc_on) line += " gRPC " + live(s.grpc.requests, s.grpc.spans, s.grpc.bytes, s.grpc.errors());
+    if (grpc_on && http_on) line += " |";
+    if (http_on) line += " HTTP " + live(s.requests, s.spans, s.bytes, s.errors());
+    std::fputs((line + "   ").c_str(), stderr);
+    printed = true;
+    last = s;
   }
   receiver.stop();
   const native::ReceiverStats s = receiver.stats();
-  std::fprintf(stderr,
-               "%sotlp receive: stopped by %s after %llu requests (%llu accepted), %llu spans, %llu bytes; errors: "
-               "%llu bad request, %llu unauthorized, %llu too large, %llu unsupported\n",
-               printed ? "\n" : "", sig == SIGINT ? "SIGINT" : "SIGTERM", static_cast<unsigned long long>(s.requests),
-               static_cast<unsigned long long>(s.accepted_requests), static_cast<unsigned long long>(s.spans),
-               static_cast<unsigned long long>(s.bytes), static_cast<unsigned long long>(s.bad_request),
-               static_cast<unsigned long long>(s.unauthorized), static_cast<unsigned long long>(s.too_large),
-               static_cast<unsigned long long>(s.unsupported));
+  // The first line keeps the wording of the HTTP-only receiver ("stopped by SIGTERM after N
+  // requests (N accepted), N spans, ..."), which scripts and tests read.
+  const char* by = sig == SIGINT ? "SIGINT" : "SIGTERM";
+  if (http_on) {
+    std::fprintf(stderr,
+                 "%sotlp receive: stopped by %s after %llu requests (%llu accepted), %llu spans, %llu bytes over HTTP; "
+                 "errors: %llu bad request, %llu unauthorized, %llu too large, %llu unsupported\n",
+                 printed ? "\n" : "", by, static_cast<unsigned long long>(s.requests),
+                 static_cast<unsigned long long>(s.accepted_requests), static_cast<unsigned long long>(s.spans),
+                 static_cast<unsigned long long>(s.bytes), static_cast<unsigned long long>(s.bad_request),
+                 static_cast<unsigned long long>(s.unauthorized), static_cast<unsigned long long>(s.too_large),
+                 static_cast<unsigned long long>(s.unsupported));
+  } else {
+    std::fprintf(stderr, "%sotlp receive: stopped by %s\n", printed ? "\n" : "", by);
+  }
+  if (grpc_on) {
+    const auto& g = s.grpc;
+    std::fprintf(stderr,
+                 "otlp receive: and %llu requests (%llu accepted), %llu spans, %llu bytes over gRPC; errors: %llu "
+                 "invalid argument, %llu unauthenticated, %llu unimplemented, %llu unread\n",
+                 static_cast<unsigned long long>(g.requests), static_cast<unsigned long long>(g.accepted_requests),
+                 static_cast<unsigned long long>(g.spans), static_cast<unsigned long long>(g.bytes),
+                 static_cast<unsigned long long>(g.invalid_argument),
+                 static_cast<unsigned long long>(g.unauthenticated), static_cast<unsigned long long>(g.unimplemented),
+                 static_cast<unsigned long long>(g.unread));
+  }
   if (out && out != stdout) std::fclose(out);
   return write_failed ? 1 : 0;
 }

@@ -674,3 +674,80 @@ TEST(SamplerUsesTime, OnlyTheRateLimiterAndWhatWrapsIt) {
 
 }  // namespace
 }  // namespace otlp
+
+// ---------------------------------------------------------------------------------------------
+// Fixed decisions: what the tracer may decide without calling the sampler.
+
+namespace otlp {
+namespace {
+
+constexpr int kOn = static_cast<int>(SamplingDecision::record_and_sample);
+constexpr int kOff = static_cast<int>(SamplingDecision::drop);
+constexpr ParentCase kCases[] = {ParentCase::root, ParentCase::remote_sampled, ParentCase::remote_not_sampled,
+                                 ParentCase::local_sampled, ParentCase::local_not_sampled};
+
+TEST(FixedDecision, ParentCaseOfEachParent) {
+  EXPECT_EQ(parent_case(nullptr), ParentCase::root);
+  const SpanContext invalid;
+  EXPECT_EQ(parent_case(&invalid), ParentCase::root);
+  const auto rs = parent_context(true, true), rn = parent_context(true, false);
+  const auto ls = parent_context(false, true), ln = parent_context(false, false);
+  EXPECT_EQ(parent_case(&rs), ParentCase::remote_sampled);
+  EXPECT_EQ(parent_case(&rn), ParentCase::remote_not_sampled);
+  EXPECT_EQ(parent_case(&ls), ParentCase::local_sampled);
+  EXPECT_EQ(parent_case(&ln), ParentCase::local_not_sampled);
+}
+
+TEST(FixedDecision, ConstantSamplersAreFixedInEveryCase) {
+  for (ParentCase c : kCases) {
+    EXPECT_EQ(always_on_sampler()->fixed_decision(c), kOn);
+    EXPECT_EQ(always_off_sampler()->fixed_decision(c), kOff);
+    EXPECT_EQ(trace_id_ratio_sampler(1.0)->fixed_decision(c), Sampler::kNone);  // decides by trace id
+  }
+}
+
+TEST(FixedDecision, ParentBasedTakesEachDelegatesAnswer) {
+  const auto pb = parent_based_sampler(always_on_sampler());
+  EXPECT_EQ(pb->fixed_decision(ParentCase::root), kOn);
+  EXPECT_EQ(pb->fixed_decision(ParentCase::remote_sampled), kOn);
+  EXPECT_EQ(pb->fixed_decision(ParentCase::remote_not_sampled), kOff);
+  EXPECT_EQ(pb->fixed_decision(ParentCase::local_sampled), kOn);
+  EXPECT_EQ(pb->fixed_decision(ParentCase::local_not_sampled), kOff);
+
+  ParentBasedOptions o;
+  o.remote_parent_not_sampled = trace_id_ratio_sampler(0.5);
+  const auto mixed = parent_based_sampler(trace_id_ratio_sampler(0.5), std::move(o));
+  EXPECT_EQ(mixed->fixed_decision(ParentCase::root), Sampler::kNone);
+  EXPECT_EQ(mixed->fixed_decision(ParentCase::remote_not_sampled), Sampler::kNone);
+  EXPECT_EQ(mixed->fixed_decision(ParentCase::local_not_sampled), kOff);
+}
+
+TEST(FixedDecision, RateLimitingIsFixedOnlyForChildren) {
+  const auto rl = rate_limiting_sampler(10);
+  EXPECT_EQ(rl->fixed_decision(ParentCase::root), Sampler::kNone);
+  EXPECT_EQ(rl->fixed_decision(ParentCase::remote_sampled), kOn);
+  EXPECT_EQ(rl->fixed_decision(ParentCase::local_sampled), kOn);
+  EXPECT_EQ(rl->fixed_decision(ParentCase::remote_not_sampled), kOff);
+  EXPECT_EQ(rl->fixed_decision(ParentCase::local_not_sampled), kOff);
+  EXPECT_EQ(rate_limiting_sampler(0)->fixed_decision(ParentCase::root), kOff);
+}
+
+// A fixed decision must equal what should_sample says, for every sampler the factory builds.
+TEST(FixedDecision, AgreesWithShouldSample) {
+  const TraceId tid = trace_id(0x1234, 0x8000000000000000ULL);
+  for (const char* name : {"always_on", "always_off", "traceidratio", "parentbased_always_on",
+                           "parentbased_always_off", "parentbased_traceidratio", "ratelimiting"}) {
+    auto s = make_sampler(name, std::string_view(name) == "ratelimiting" ? "5" : "0.5");
+    ASSERT_TRUE(s) << name;
+    std::vector<SpanContext> parents = all_parents(tid);
+    for (const auto& parent : parents) {
+      const int fixed = (*s)->fixed_decision(parent_case(&parent));
+      if (fixed != Sampler::kNone) EXPECT_EQ(fixed, static_cast<int>(decide(**s, tid, &parent))) << name;
+    }
+    const int root = (*s)->fixed_decision(ParentCase::root);
+    if (root != Sampler::kNone) EXPECT_EQ(root, static_cast<int>(decide(**s, tid))) << name;
+  }
+}
+
+}  // namespace
+}  // namespace otlp

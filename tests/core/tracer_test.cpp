@@ -2,6 +2,9 @@
 // the pipeline would send, so these tests see exactly what a collector would.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <limits>
+
 #include "otlp/propagation.hpp"
 #include "otlp/workload.hpp"
 #include "support/fake_host.hpp"
@@ -340,6 +343,182 @@ TEST(Tracer, StandardSpanMatchesTheWorkloadShape) {
   EXPECT_EQ(s.attributes.size(), 8u);
   EXPECT_EQ(*find(s.attributes, "app.cache_hit"), AnyValue(false));
   EXPECT_EQ(*find(s.attributes, "http.response.status_code"), AnyValue(200));
+}
+
+}  // namespace
+}  // namespace otlp
+
+// ---------------------------------------------------------------------------------------------
+// The span recorder's encodings at their edges: a fast path writes the usual attribute or
+// event straight into the buffer, the general path everything else; both must decode alike.
+
+namespace otlp {
+namespace {
+
+TEST(TracerEncoding, AttributeSizesAcrossLengthBoundaries) {
+  Rig rig;
+  const std::size_t key_sizes[] = {1, 60, 127, 128, 300};
+  const std::size_t value_sizes[] = {0, 1, 116, 127, 128, 200, 16000, 16375, 16376, 16383, 16384, 20000};
+  for (std::size_t k : key_sizes)
+    for (std::size_t v : value_sizes) {
+      const std::string key(k, 'k'), value(v, 'v');
+      rig.tracer.start_span("s").set_attribute(key, value).set_attribute("after", 7).end();
+      const auto s = rig.only();
+      ASSERT_EQ(s.attributes.size(), 2u) << k << " " << v;
+      EXPECT_EQ(s.attributes[0].key, key);
+      EXPECT_EQ(s.attributes[0].value, AnyValue(value)) << k << " " << v;
+      EXPECT_EQ(*find(s.attributes, "after"), AnyValue(7));
+    }
+}
+
+TEST(TracerEncoding, ScalarValuesAtTheirExtremes) {
+  Rig rig;
+  rig.tracer
+      .start_span("s", {{"min", static_cast<long long>(INT64_MIN)},
+                        {"max", static_cast<long long>(INT64_MAX)},
+                        {"zero", 0},
+                        {"big", 1LL << 40},
+                        {"nan", std::numeric_limits<double>::quiet_NaN()},
+                        {"no", false}})
+      .end();
+  const auto s = rig.only();
+  ASSERT_EQ(s.attributes.size(), 6u);
+  EXPECT_EQ(*find(s.attributes, "min"), AnyValue(static_cast<std::int64_t>(INT64_MIN)));
+  EXPECT_EQ(*find(s.attributes, "max"), AnyValue(static_cast<std::int64_t>(INT64_MAX)));
+  EXPECT_EQ(*find(s.attributes, "zero"), AnyValue(0));
+  EXPECT_EQ(*find(s.attributes, "big"), AnyValue(static_cast<std::int64_t>(1LL << 40)));
+  EXPECT_TRUE(std::isnan(find(s.attributes, "nan")->double_value));
+  EXPECT_EQ(*find(s.attributes, "no"), AnyValue(false));
+}
+
+// Keys of one length and last byte share the repeat filter's bit; each is still its own, also
+// with events and links recorded between them.
+TEST(TracerEncoding, KeysSharingAFilterBitStayDistinct) {
+  Rig rig;
+  const std::string k65 = "k" + std::string(64, 'x'), j65 = "j" + std::string(64, 'x');
+  auto span = rig.tracer.start_span("s");
+  SpanContext link;
+  link.trace_id.bytes[0] = 1;
+  link.span_id.bytes[0] = 2;
+  span.set_attribute("ab", 1).set_attribute("cb", 2).add_event("between", {{"cb", 9}}).set_attribute("k", 3);
+  span.add_link(link, {{"ab", 8}}).set_attribute(k65, 4).set_attribute("", 6).set_attribute(j65, 44);
+  span.set_attribute("cb", 20).set_attribute(k65, 40).set_attribute("eb", 5).set_attribute("", 60);
+  span.set_attribute(std::string(200, 'z'), 7).set_attribute(std::string(200, 'z'), 70);
+  span.end();
+  const auto s = rig.only();
+  ASSERT_EQ(s.attributes.size(), 8u);
+  EXPECT_EQ(*find(s.attributes, "ab"), AnyValue(1));
+  EXPECT_EQ(*find(s.attributes, "cb"), AnyValue(20));
+  EXPECT_EQ(*find(s.attributes, "k"), AnyValue(3));
+  EXPECT_EQ(*find(s.attributes, k65), AnyValue(40));
+  EXPECT_EQ(*find(s.attributes, j65), AnyValue(44));
+  EXPECT_EQ(*find(s.attributes, "eb"), AnyValue(5));
+  EXPECT_EQ(*find(s.attributes, ""), AnyValue(60));
+  EXPECT_EQ(*find(s.attributes, std::string(200, 'z')), AnyValue(70));
+  EXPECT_EQ(s.events.at(0).attributes, (Attributes{{"cb", 9}}));
+  EXPECT_EQ(s.links.at(0).attributes, (Attributes{{"ab", 8}}));
+}
+
+TEST(TracerEncoding, EventsOfEveryShape) {
+  Rig rig;
+  const std::string long_name(200, 'n'), long_value(300, 'v');
+  auto span = rig.tracer.start_span("s");
+  span.add_event("");
+  span.add_event("four", {{"a", 1}, {"b", "two"}, {"c", 3.5}, {"d", true}});
+  span.add_event("five", {{"a", 1}, {"b", 2}, {"c", 3}, {"d", 4}, {"e", 5}});
+  span.add_event("repeat", {{"a", 1}, {"a", 2}});  // the last value wins
+  span.add_event(long_name, {{"a", 1}});
+  span.add_event("long", {{"a", long_value}});
+  span.end();
+  const auto s = rig.only();
+  ASSERT_EQ(s.events.size(), 6u);
+  EXPECT_EQ(s.events[0].name, "");
+  EXPECT_TRUE(s.events[0].attributes.empty());
+  EXPECT_EQ(s.events[1].attributes, (Attributes{{"a", 1}, {"b", "two"}, {"c", 3.5}, {"d", true}}));
+  EXPECT_EQ(s.events[2].attributes, (Attributes{{"a", 1}, {"b", 2}, {"c", 3}, {"d", 4}, {"e", 5}}));
+  EXPECT_EQ(s.events[3].attributes, (Attributes{{"a", 2}}));
+  EXPECT_EQ(s.events[4].name, long_name);
+  EXPECT_EQ(s.events[5].attributes, (Attributes{{"a", long_value}}));
+  for (const auto& e : s.events) EXPECT_EQ(e.time_unix_nano, rig.clock.now);
+}
+
+// The head (ids, name, kind, start) is written at start; a new name rewrites it in place.
+TEST(TracerEncoding, UpdateNameRewritesTheHeadAroundWhatWasRecorded) {
+  Rig rig;
+  for (const std::string name : {std::string(), std::string("x"), std::string(300, 'n')}) {
+    auto span = rig.tracer.start_span("first name", {{"a", 1}});
+    span.add_event("e", {{"k", "v"}});
+    span.update_name(name);
+    span.set_attribute("a", 2).set_attribute("b", 3);
+    span.update_name(name + "!");
+    span.end();
+    const auto s = rig.only();
+    EXPECT_EQ(s.name, name + "!");
+    ASSERT_EQ(s.attributes.size(), 2u);
+    EXPECT_EQ(*find(s.attributes, "a"), AnyValue(2));
+    EXPECT_EQ(*find(s.attributes, "b"), AnyValue(3));
+    ASSERT_EQ(s.events.size(), 1u);
+    EXPECT_EQ(s.events[0].attributes, (Attributes{{"k", "v"}}));
+  }
+}
+
+// A span's length goes in a padded three-byte varint; a span of 2 MiB or more needs more.
+TEST(TracerEncoding, SpansLargerThanTheLengthRoom) {
+  FakeClock clock;
+  PipelineConfig config;
+  config.max_request_bytes = 16u << 20;
+  Pipeline pipeline(config, Resource{});
+  TracerProvider provider(pipeline, clock);
+  Tracer tracer = provider.tracer("t");
+  FakeHost host(pipeline, clock);
+  const std::string big((3u << 20) + 5, 'b');
+  tracer.start_span("big", {{"blob", big}, {"n", 1}}).set_status(StatusCode::error, "boom").end();
+  tracer.start_span("small", {{"n", 2}}).end();
+  pipeline.force_flush(clock.now, kSec);
+  host.drain_ok();
+  std::vector<SpanData> spans;
+  for (const auto& r : host.all) {
+    TraceRequest req;
+    ASSERT_TRUE(decode_trace_request(r.body, req).ok());
+    for (auto& ss : req.resource_spans.at(0).scope_spans)
+      for (auto& sd : ss.spans) spans.push_back(sd);
+  }
+  ASSERT_EQ(spans.size(), 2u);
+  EXPECT_EQ(find(spans[0].attributes, "blob")->str, big);
+  EXPECT_EQ(spans[0].status.message, "boom");
+  EXPECT_EQ(*find(spans[1].attributes, "n"), AnyValue(2));
+}
+
+// Span buffers go round through the queue and come back holding older spans: a small span
+// written over a large one's buffer must carry none of it.
+TEST(TracerEncoding, ReusedBuffersCarryNothingOver) {
+  FakeClock clock;
+  PipelineConfig config;
+  config.max_queue_size = 2;
+  config.max_export_batch_size = 1;
+  Pipeline pipeline(config, Resource{});
+  TracerProvider provider(pipeline, clock);
+  Tracer tracer = provider.tracer("t");
+  FakeHost host(pipeline, clock);
+  for (int round = 0; round < 6; ++round) {
+    const bool big = round % 3 == 0;
+    auto span = tracer.start_span(big ? "big" : "small");
+    if (big)
+      for (int i = 0; i < 20; ++i) span.set_attribute("key" + std::to_string(i), std::string(100, 'x'));
+    if (big) span.add_event("e", {{"k", std::string(50, 'y')}});
+    span.set_attribute("round", round);
+    span.end();
+    pipeline.force_flush(clock.now, kSec);
+    host.drain_ok();
+    ASSERT_EQ(host.all.size(), 1u);
+    TraceRequest req;
+    ASSERT_TRUE(decode_trace_request(host.all[0].body, req).ok());
+    host.all.clear();
+    const SpanData& s = req.resource_spans.at(0).scope_spans.at(0).spans.at(0);
+    EXPECT_EQ(s.attributes.size(), big ? 21u : 1u) << round;
+    EXPECT_EQ(s.events.size(), big ? 1u : 0u) << round;
+    EXPECT_EQ(*find(s.attributes, "round"), AnyValue(round));
+  }
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // libFuzzer target for the protobuf reader. Any input: decoding must not crash, overrun or
 // leak (ASan/UBSan), and an error must carry an offset within the input. A request that
-// decodes must survive encode -> decode unchanged; the same for a response.
+// decodes must survive encode -> decode unchanged; the same for a response and for a
+// google.rpc.Status (the gRPC status details trailer).
 #include <cstdint>
 #include <cstdio>
 #include <optional>
@@ -9,6 +10,7 @@
 
 #include "otlp/proto_reader.hpp"
 #include "otlp/proto_writer.hpp"
+#include "otlp/rpc_status.hpp"
 
 namespace {
 
@@ -53,6 +55,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::optional<otlp::PartialSuccess> again;
     if (!otlp::decode_trace_response(encoded, again).ok()) fail("re-encoded response does not decode");
     if (again != partial) fail("response changed in encode -> decode");
+  }
+
+  otlp::RpcStatus status;
+  const otlp::DecodeStatus sst = otlp::decode_rpc_status(bytes, status);
+  check_status(sst, size);
+  if (sst.ok()) {
+    std::string encoded;
+    otlp::encode_rpc_status(status, encoded);
+    otlp::RpcStatus again;
+    if (!otlp::decode_rpc_status(encoded, again).ok()) fail("re-encoded status does not decode");
+    if (again.code != status.code || again.message != status.message || again.retry_delay_ns != status.retry_delay_ns)
+      fail("status changed in encode -> decode");
   }
   return 0;
 }

@@ -8,6 +8,7 @@
 
 #include "otlp/json.hpp"
 #include "otlp/proto_writer.hpp"
+#include "otlp/rpc_status.hpp"
 #include "otlp/workload.hpp"
 #include "support/random_request.hpp"
 
@@ -98,6 +99,14 @@ bool proto_seeds(const std::string& dir) {
   for (const auto& p : kResponses) {
     std::string out;
     otlp::encode_trace_response(&p, out);
+    put(out);
+  }
+  // gRPC status details: with and without a RetryInfo.
+  for (const otlp::RpcStatus& status :
+       {otlp::RpcStatus{14, "unavailable", 1'500'000'000}, otlp::RpcStatus{8, "slow down", 0},
+        otlp::RpcStatus{3, "bad", std::nullopt}}) {
+    std::string out;
+    otlp::encode_rpc_status(status, out);
     put(out);
   }
   return ok;

@@ -152,3 +152,39 @@ TEST(Concurrency, ExporterTakesCompletionsFromOtherThreads) {
 
 }  // namespace
 }  // namespace otlp
+
+namespace otlp {
+namespace {
+
+// More threads than the pipeline has counter sets of their own: the rest share one set through
+// atomic adds, and the totals still come out exact.
+TEST(Concurrency, CountersStayExactBeyondThePerThreadSets) {
+  AtomicClock clock;
+  PipelineConfig config;
+  config.max_queue_size = 1 << 14;
+  Pipeline pipeline(config, Resource{});
+  TracerProvider provider(pipeline, clock);
+  Tracer tracer = provider.tracer("threads");
+  constexpr std::uint32_t kThreads = 70, kEach = 50;
+  SpanContext unsampled_parent;
+  unsampled_parent.trace_id.bytes[0] = 1;
+  unsampled_parent.span_id.bytes[0] = 1;
+  std::vector<std::thread> workers;
+  for (std::uint32_t t = 0; t < kThreads; ++t)
+    workers.emplace_back([&] {
+      for (std::uint32_t i = 0; i < kEach; ++i) {
+        tracer.start_span("sampled").end();
+        tracer.start_span("unsampled", {.parent = &unsampled_parent}).end();
+      }
+    });
+  for (auto& w : workers) w.join();
+  const Stats s = pipeline.stats();
+  EXPECT_EQ(s.started, 2u * kThreads * kEach);
+  EXPECT_EQ(s.sampled_out, kThreads * kEach);
+  EXPECT_EQ(s.ended, kThreads * kEach);
+  EXPECT_EQ(s.dropped, 0u);
+  EXPECT_EQ(s.queued, kThreads * kEach);
+}
+
+}  // namespace
+}  // namespace otlp

@@ -11,13 +11,17 @@ namespace otlp {
 template <std::size_t N>
 struct Id {
   static constexpr std::size_t size = N;
+  static_assert(N % 8 == 0, "ids are whole 64-bit words");
   std::array<std::uint8_t, N> bytes{};
 
   // All-zero ids are invalid per W3C trace context and OTLP.
+  // Word-wise: the check runs several times per span start (parent, sampler, new ids).
   constexpr bool valid() const noexcept {
-    for (auto b : bytes)
-      if (b != 0) return true;
-    return false;
+    // __builtin_bit_cast: emscripten 3.1.6's libc++ has no std::bit_cast.
+    const auto words = __builtin_bit_cast(std::array<std::uint64_t, N / 8>, bytes);
+    std::uint64_t any = 0;
+    for (auto w : words) any |= w;
+    return any != 0;
   }
   // Exactly 2*N lowercase or uppercase hex digits; anything else yields nullopt.
   static std::optional<Id> from_hex(std::string_view hex) noexcept;

@@ -101,12 +101,25 @@ class Pipeline {
   enum class Enqueue : std::uint8_t { accepted, batch_ready, full, closed };
   // Takes one span already encoded as a ScopeSpans.spans field (encode_span_field). Never
   // blocks; `batch_ready` means a full batch is waiting, so the host should poll soon. When
-  // taken, `encoded_span` is handed back as an empty buffer with capacity to reuse, so
-  // steady-state recording allocates nothing; when refused it is left as it was.
+  // taken, `encoded_span` is handed back as a spare buffer to reuse (its contents are garbage),
+  // so steady-state recording allocates nothing; when refused it is left as it was.
   Enqueue enqueue(std::uint16_t scope, std::string& encoded_span);
-  void count_started(bool sampled) noexcept;
-  void count_ended() noexcept;
-  void count_dropped() noexcept;  // an ended span that could not be queued
+  // The span path's counters, one set per application thread: a locked add costs as much
+  // as the rest of an unsampled span, so a thread that owns its set bumps it with a plain
+  // load and store, and stats() sums the sets. Threads beyond the owned sets share one
+  // that is bumped with atomic adds.
+  struct alignas(64) SpanCounters {
+    std::atomic<std::uint64_t> started{0}, sampled_out{0}, ended{0}, dropped{0};
+    bool shared = false;
+    void bump(std::atomic<std::uint64_t>& c) noexcept {
+      if (shared)
+        c.fetch_add(1, std::memory_order_relaxed);
+      else
+        c.store(c.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    }
+  };
+  // A set for the calling thread to bump, and no other thread (except a shared set).
+  SpanCounters& claim_counters() noexcept;
   Stats stats() const;
 
   // --- the host loop (one thread at a time) ---------------------------------------------------

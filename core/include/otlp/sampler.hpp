@@ -26,10 +26,23 @@ struct SamplingResult {
   // passes through from the parent unchanged.
 };
 
+// Which kind of parent a span has, as parent-based sampling tells them apart.
+enum class ParentCase : std::uint8_t { root, remote_sampled, remote_not_sampled, local_sampled, local_not_sampled };
+inline ParentCase parent_case(const SpanContext* parent) noexcept {  // null or invalid: root
+  if (parent == nullptr || !parent->valid()) return ParentCase::root;
+  if (parent->remote) return parent->sampled() ? ParentCase::remote_sampled : ParentCase::remote_not_sampled;
+  return parent->sampled() ? ParentCase::local_sampled : ParentCase::local_not_sampled;
+}
+
 class Sampler {
  public:
   virtual ~Sampler() = default;
   virtual SamplingResult should_sample(const SamplingParams& params) = 0;
+  // The decision this sampler makes for every span of a parent case, when that is fixed
+  // (always_on, always_off, a parent-based sampler whose delegate for the case is): the tracer
+  // asks once and then skips should_sample for those spans, whose samplers return kNone.
+  static constexpr int kNone = -1;
+  virtual int fixed_decision(ParentCase) const noexcept { return kNone; }
   // Whether decisions read SamplingParams::now_unix_nano. When none does, the tracer reads the
   // clock only for spans it records, so a dropped span costs no clock read.
   virtual bool uses_time() const noexcept { return false; }

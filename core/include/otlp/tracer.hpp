@@ -3,6 +3,7 @@
 // protobuf as it goes, so end() hands finished bytes to the queue: no allocation per
 // attribute, no lock, and a batch is a concatenation.
 #pragma once
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -108,13 +109,15 @@ class TracerProvider {
  private:
   friend class Tracer;
   friend class Span;
-  std::uint64_t next_random() noexcept;
+  struct Local;
+  Local& local() noexcept;  // the calling thread's id stream and counters for this provider
   void finish(SpanRecord& record, std::uint64_t end_time);
 
   Pipeline& pipeline_;
   Clock& clock_;
   TracerConfig config_;
   bool sampler_uses_time_ = false;
+  std::array<int, 5> fixed_decisions_{};  // Sampler::fixed_decision by ParentCase
   std::uint64_t serial_;                      // tells providers apart, even at a reused address
   std::atomic<std::uint64_t> id_streams_{0};  // each thread draws ids from a stream of its own
 };

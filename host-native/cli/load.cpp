@@ -1,0 +1,112 @@
+#include "cli/load.hpp"
+
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdio>
+#include <thread>
+#include <vector>
+
+#include "otlp/workload.hpp"
+
+namespace otlp::cli {
+namespace {
+
+template <class Id>
+Id random_id(Random& rng) {
+  Id id;
+  for (std::size_t i = 0; i < Id::size; i += 8) {
+    const std::uint64_t word = rng.next();
+    for (std::size_t j = 0; j < 8 && i + j < Id::size; ++j) id.bytes[i + j] = static_cast<std::uint8_t>(word >> (8 * j));
+  }
+  if (!id.valid()) id.bytes[0] = 1;
+  return id;
+}
+
+}  // namespace
+
+void record_standard_span(Tracer& tracer, Random& rng, std::uint64_t index) {
+  SpanContext parent;
+  parent.trace_id = random_id<TraceId>(rng);
+  parent.span_id = random_id<SpanId>(rng);
+  parent.trace_flags = kFlagSampled;
+  parent.remote = true;
+  SpanContext linked;
+  linked.trace_id = random_id<TraceId>(rng);
+  linked.span_id = random_id<SpanId>(rng);
+  const std::uint64_t start = workload::kBaseTimeUnixNano + index * 1'000'000;
+  auto span = tracer.start_span("GET /api/orders/{id}", {.parent = &parent,
+                                                          .kind = SpanKind::server,
+                                                          .start_time_unix_nano = start,
+                                                          .links = {{linked}}});
+  span.set_attribute("http.request.method", "GET")
+      .set_attribute("url.path", "/api/orders/12345")
+      .set_attribute("http.response.status_code", 200)
+      .set_attribute("server.address", "shop.example.com")
+      .set_attribute("network.protocol.version", "1.1")
+      .set_attribute("user_agent.original",
+                     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36")
+      .set_attribute("app.duration_ms", 1.5)
+      .set_attribute("app.cache_hit", false);
+  span.add_event("cache.miss", {{"cache.key", "orders:12345"}}, start + 500'000);
+  if (index % 10 == 9) span.set_status(StatusCode::error, "upstream timeout");
+  span.end(start + 1'500'000);
+}
+
+void use_load_defaults(native::Options& options, std::uint32_t batch) {
+  options.service_name = "checkout";
+  options.resource = workload::standard_resource();
+  options.pipeline.max_export_batch_size = batch;
+  if (options.pipeline.max_queue_size < 4 * batch) options.pipeline.max_queue_size = 4 * batch;
+  options.pipeline.queue_policy = QueuePolicy::wait;
+}
+
+void run_load(native::Sdk& sdk, const Load& load) {
+  const unsigned workers = load.workers == 0 ? 1 : load.workers;
+  const auto t0 = std::chrono::steady_clock::now();
+  auto work = [&](unsigned w) {
+    Tracer tracer = sdk.tracer("bench", "1.0.0");
+    Random rng(load.seed * 0x9e3779b97f4a7c15ULL + w);
+    // Worker w records indices w, w + W, w + 2W... so the ERROR spans keep their 1-in-10 share.
+    const double per_worker_rate = load.rate / workers;
+    std::uint64_t mine = 0, unreported = 0;
+    for (std::uint64_t index = w; index < load.spans; index += workers, ++mine) {
+      if (per_worker_rate > 0) {
+        const auto due = t0 + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                  std::chrono::duration<double>(static_cast<double>(mine) / per_worker_rate));
+        if (std::chrono::steady_clock::now() < due) std::this_thread::sleep_until(due);
+      }
+      record_standard_span(tracer, rng, index);
+      if (load.recorded && ++unreported == 256) {
+        load.recorded->fetch_add(unreported, std::memory_order_relaxed);
+        unreported = 0;
+      }
+    }
+    if (load.recorded) load.recorded->fetch_add(unreported, std::memory_order_relaxed);
+  };
+  if (workers == 1) {
+    work(0);
+    return;
+  }
+  std::vector<std::thread> threads;
+  for (unsigned w = 0; w < workers; ++w) threads.emplace_back(work, w);
+  for (auto& t : threads) t.join();
+}
+
+Usage process_usage() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  Usage r;
+  r.cpu_s = static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+            static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+  r.max_rss_kb = u.ru_maxrss;
+  return r;
+}
+
+std::string fixed(double value, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, value);
+  return buf;
+}
+
+}  // namespace otlp::cli

@@ -1,0 +1,46 @@
+// Load generation shared by `otlp send` and `otlp demo`: the standard span (shared/WORKLOAD.md)
+// recorded through the real tracer API, from W threads, optionally paced, plus the process's
+// own CPU and memory figures.
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+#include "config.hpp"
+#include "otlp/random.hpp"
+#include "otlp/tracer.hpp"
+#include "sdk.hpp"
+
+namespace otlp::cli {
+
+// Records the index-th standard span through `tracer` (scope "bench" 1.0.0): a SERVER span
+// under a remote sampled parent, times at fixed offsets from workload::kBaseTimeUnixNano, 8
+// attributes, 1 event, 1 link, status ERROR "upstream timeout" when index % 10 == 9.
+void record_standard_span(Tracer& tracer, Random& rng, std::uint64_t index);
+
+// Options for a load tool: the standard resource, batches of `batch` spans, and the WAIT
+// queue policy so a fast sender waits for room instead of dropping its own spans.
+void use_load_defaults(native::Options& options, std::uint32_t batch = 512);
+
+struct Load {
+  std::uint64_t spans = 0;
+  unsigned workers = 1;
+  double rate = 0;  // spans per second over all workers; 0: as fast as possible
+  std::uint64_t seed = 1;
+  std::atomic<std::uint64_t>* recorded = nullptr;  // optional progress, updated every 256 spans
+};
+
+// Records `load.spans` standard spans from `load.workers` threads and returns when all ended.
+void run_load(native::Sdk& sdk, const Load& load);
+
+// CPU seconds (user + system) of the whole process, and its peak resident set in KiB.
+struct Usage {
+  double cpu_s = 0;
+  long max_rss_kb = 0;
+};
+Usage process_usage();
+
+// "12.3" style fixed-point formatting without locale surprises.
+std::string fixed(double value, int decimals);
+
+}  // namespace otlp::cli

@@ -1,0 +1,279 @@
+#include "grpc_transport.hpp"
+
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/grpcpp.h>
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <fstream>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+#include <sstream>
+
+#include "otlp/proto_reader.hpp"
+#include "otlp/rpc_status.hpp"
+
+namespace otlp::native {
+namespace {
+
+const char* code_name(int code) {
+  static constexpr const char* kNames[] = {
+      "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",
+      "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
+      "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"};
+  return code >= 0 && code <= 16 ? kNames[code] : "UNKNOWN";
+}
+
+bool read_pem(const std::string& path, const char* what, std::string& out, std::string& error) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream content;
+  if (in) content << in.rdbuf();
+  if (!in || content.str().empty()) {
+    error = std::string("gRPC: cannot read the ") + what + " file '" + path + "'";
+    return false;
+  }
+  out = content.str();
+  return true;
+}
+
+struct Target {
+  std::string address;  // HOST:PORT as grpc wants it
+  bool tls = true;
+};
+
+Target parse_endpoint(const std::string& endpoint, bool insecure) {
+  Target t;
+  std::string rest = endpoint;
+  if (rest.rfind("http://", 0) == 0) {
+    t.tls = false;
+    rest = rest.substr(7);
+  } else if (rest.rfind("https://", 0) == 0) {
+    rest = rest.substr(8);
+  } else {
+    t.tls = !insecure;
+  }
+  rest = rest.substr(0, rest.find('/'));
+  const auto bracket = rest.rfind(']');
+  const auto colon = rest.rfind(':');
+  if (colon == std::string::npos || (bracket != std::string::npos && colon < bracket)) rest += ":4317";
+  t.address = rest;
+  return t;
+}
+
+// gRPC refuses (by aborting the process) metadata it cannot send, so it is checked first:
+// keys are lowercase [0-9a-z_.-], text values printable ASCII.
+std::string metadata_problem(const std::string& key, const std::string& value) {
+  if (key.empty()) return "gRPC metadata with an empty name";
+  for (const char c : key)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'))
+      return "gRPC metadata name '" + key + "' has a character gRPC does not allow";
+  if (key.size() > 4 && key.compare(key.size() - 4, 4, "-bin") == 0) return {};
+  for (const char c : value)
+    if (c < 0x20 || c > 0x7e) return "gRPC metadata '" + key + "' has a value with a non-printable character";
+  return {};
+}
+
+std::string to_string(const grpc::ByteBuffer& buffer) {
+  std::vector<grpc::Slice> slices;
+  std::string out;
+  if (!buffer.Valid() || !buffer.Dump(&slices).ok()) return out;
+  out.reserve(buffer.Length());
+  for (const grpc::Slice& s : slices) out.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  return out;
+}
+
+// Over TLS 1.3 a server that requires a client certificate refuses one only after the client's
+// handshake is done, and gRPC then reports just "Socket closed"; say what it likely means.
+constexpr const char* kNoClientCertHint =
+    " (TLS without a client certificate: if the server requires mTLS, set a client certificate and key)";
+
+bool looks_like_refused_handshake(const std::string& message) {
+  return message.find("Socket closed") != std::string::npos || message.find("andshake") != std::string::npos ||
+         message.find("certificate required") != std::string::npos;
+}
+
+Outcome outcome_of(const grpc::Status& status, const grpc::ByteBuffer& response, bool tls_without_client_cert) {
+  if (status.ok()) {
+    std::optional<PartialSuccess> partial;
+    // An unreadable OK body is still a success: the server took the spans.
+    if (decode_trace_response(to_string(response), partial).ok() && partial &&
+        (partial->rejected_spans != 0 || !partial->error_message.empty()))
+      return Outcome::partial_ok(partial->rejected_spans, partial->error_message);
+    return Outcome::ok();
+  }
+  const int code = static_cast<int>(status.error_code());
+  std::optional<std::uint64_t> delay;
+  if (!status.error_details().empty()) {
+    RpcStatus details;
+    if (decode_rpc_status(status.error_details(), details).ok()) delay = details.retry_delay_ns;
+  }
+  std::string message = std::string("gRPC ") + code_name(code);
+  if (!status.error_message().empty()) message += ": " + status.error_message();
+  if (tls_without_client_cert && status.error_code() == grpc::StatusCode::UNAVAILABLE &&
+      looks_like_refused_handshake(status.error_message()))
+    message += kNoClientCertHint;
+  return Outcome::grpc(static_cast<GrpcCode>(code >= 0 && code <= 16 ? code : 2), delay, std::move(message));
+}
+
+std::uint64_t wall_now() {
+  return static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count());
+}
+
+}  // namespace
+
+struct GrpcTransport::Impl {
+  struct Call {
+    grpc::ClientContext context;
+    grpc::ByteBuffer request, response;
+    std::function<void(const Outcome&)> complete;
+    bool abandoned = false;  // guarded by Impl::mutex
+  };
+
+  GrpcOptions options;
+  std::string setup_error;
+  bool tls_without_client_cert = false;
+  std::shared_ptr<grpc::Channel> channel;
+  std::unique_ptr<grpc::GenericStub> stub;
+
+  mutable std::mutex mutex;
+  std::condition_variable changed;
+  // Calls in flight, owned here; abandon() holds extra references while it cancels unlocked.
+  std::unordered_map<Call*, std::shared_ptr<Call>> calls;
+  bool signalled = false;  // a completion or wake() since run() last looked
+
+  // On a gRPC thread, once per call.
+  void finish(Call* call, const grpc::Status& status) {
+    const Outcome outcome = outcome_of(status, call->response, tls_without_client_cert);
+    bool deliver;
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      deliver = !call->abandoned;
+    }
+    if (deliver) call->complete(outcome);
+    std::shared_ptr<Call> owned;
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      const auto it = calls.find(call);
+      owned = std::move(it->second);
+      calls.erase(it);
+      signalled = true;
+    }
+    changed.notify_all();
+    // Usually the last reference: the context goes inside its callback, as gRPC allows.
+    owned.reset();
+  }
+};
+
+GrpcTransport::GrpcTransport(GrpcOptions options) : impl_(std::make_shared<Impl>()) {
+  Impl& im = *impl_;
+  im.options = std::move(options);
+  const GrpcOptions& o = im.options;
+  const Target target = parse_endpoint(o.endpoint, o.insecure);
+
+  std::shared_ptr<grpc::ChannelCredentials> credentials;
+  if (!target.tls) {
+    credentials = grpc::InsecureChannelCredentials();
+  } else {
+    im.tls_without_client_cert = o.client_certificate.empty();
+    grpc::SslCredentialsOptions ssl;
+    std::string& err = im.setup_error;
+    if (!o.ca_file.empty()) read_pem(o.ca_file, "CA certificate", ssl.pem_root_certs, err);
+    if (o.client_certificate.empty() != o.client_key.empty()) {
+      if (err.empty()) err = "gRPC: mTLS needs both a client certificate and a client key";
+    } else if (!o.client_certificate.empty() && err.empty()) {
+      if (read_pem(o.client_certificate, "client certificate", ssl.pem_cert_chain, err))
+        read_pem(o.client_key, "client key", ssl.pem_private_key, err);
+    }
+    credentials = grpc::SslCredentials(ssl);
+  }
+  if (!im.setup_error.empty()) return;
+
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_ENABLE_RETRIES, 0);  // the core's retry policy decides, not gRPC's
+  // Reconnect soon after the server comes back: gRPC's own backoff (up to 120 s) would make
+  // every retry of the core fail fast while the channel waits.
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
+  im.channel = grpc::CreateCustomChannel(target.address, credentials, args);
+  im.stub = std::make_unique<grpc::GenericStub>(im.channel);
+}
+
+GrpcTransport::~GrpcTransport() { abandon(); }
+
+const std::string& GrpcTransport::setup_error() const { return impl_->setup_error; }
+
+void GrpcTransport::send(const SendRequest& request, std::function<void(const Outcome&)> complete) {
+  Impl& im = *impl_;
+  if (!im.setup_error.empty()) return complete(Outcome::grpc(GrpcCode::failed_precondition, {}, im.setup_error));
+  auto call = std::make_shared<Impl::Call>();
+  for (const auto& [name, value] : request.headers) {
+    std::string key = name;
+    std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::tolower(c); });
+    const std::string problem = metadata_problem(key, value);
+    if (!problem.empty()) return complete(Outcome::grpc(GrpcCode::invalid_argument, {}, problem));
+    call->context.AddMetadata(key, value);
+  }
+  if (request.compression == Compression::gzip) call->context.set_compression_algorithm(GRPC_COMPRESS_GZIP);
+  std::uint64_t timeout_ms = im.options.timeout_ms;
+  const std::uint64_t now = wall_now();
+  if (request.request.deadline_unix_nano > now)
+    timeout_ms = std::min<std::uint64_t>(timeout_ms, (request.request.deadline_unix_nano - now) / 1'000'000 + 1);
+  call->context.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(timeout_ms));
+  // A copy: the pipeline may give up on the request (its export timeout) before gRPC is done.
+  grpc::Slice body(request.request.body.data(), request.request.body.size());
+  call->request = grpc::ByteBuffer(&body, 1);
+  call->complete = std::move(complete);
+
+  {
+    std::lock_guard<std::mutex> lock(im.mutex);
+    im.calls.emplace(call.get(), call);
+  }
+  // The callback holds the Impl alive; abandon() (from the destructor) waits for it anyway.
+  std::shared_ptr<Impl> keep = impl_;
+  Impl::Call& c = *call;
+  im.stub->UnaryCall(&c.context, kGrpcExportMethod, grpc::StubOptions(), &c.request, &c.response,
+                     [keep, raw = call.get()](grpc::Status status) { keep->finish(raw, status); });
+}
+
+void GrpcTransport::run(int timeout_ms) {
+  Impl& im = *impl_;
+  std::unique_lock<std::mutex> lock(im.mutex);
+  im.changed.wait_for(lock, std::chrono::milliseconds(std::max(timeout_ms, 0)), [&] { return im.signalled; });
+  im.signalled = false;
+}
+
+std::size_t GrpcTransport::in_flight() const {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  return impl_->calls.size();
+}
+
+void GrpcTransport::wake() {
+  {
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    impl_->signalled = true;
+  }
+  impl_->changed.notify_all();
+}
+
+void GrpcTransport::abandon() {
+  Impl& im = *impl_;
+  std::vector<std::shared_ptr<Impl::Call>> cancel;
+  {
+    std::lock_guard<std::mutex> lock(im.mutex);
+    for (auto& [raw, call] : im.calls) {
+      call->abandoned = true;
+      cancel.push_back(call);
+    }
+  }
+  // Unlocked: gRPC may run a callback (which takes the mutex) from inside TryCancel.
+  for (auto& call : cancel) call->context.TryCancel();
+  std::unique_lock<std::mutex> lock(im.mutex);
+  im.changed.wait(lock, [&] { return im.calls.empty(); });
+}
+
+}  // namespace otlp::native

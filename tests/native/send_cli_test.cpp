@@ -1,0 +1,327 @@
+// `otlp send` and `otlp receive` as a user runs them: the real binary as a child process,
+// against an in-process Receiver or against `otlp receive` itself, all on 127.0.0.1.
+#include <gtest/gtest.h>
+
+#include <httplib.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "otlp/proto_writer.hpp"
+#include "otlp/workload.hpp"
+#include "receiver.hpp"
+
+extern char** environ;
+
+namespace otlp::native {
+namespace {
+
+std::string temp_path(const std::string& name) {
+  const char* dir = std::getenv("TMPDIR");
+  return std::string(dir ? dir : "/tmp") + "/otlp_cli_" + std::to_string(getpid()) + "_" + name;
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// The `otlp` binary as a child process; stdout and stderr go to files.
+class Child {
+ public:
+  Child(const std::vector<std::string>& args, const std::vector<std::string>& extra_env = {})
+      : out_(temp_path("out_" + std::to_string(++serial_))), err_(temp_path("err_" + std::to_string(serial_))) {
+    std::vector<std::string> argv_s = {OTLP_CLI_PATH};
+    argv_s.insert(argv_s.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : argv_s) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    std::vector<std::string> env_s;
+    for (char** e = environ; *e; ++e)
+      if (std::string(*e).rfind("OTEL_", 0) != 0) env_s.emplace_back(*e);  // only the test's OTEL_*
+    env_s.insert(env_s.end(), extra_env.begin(), extra_env.end());
+    std::vector<char*> envp;
+    for (auto& e : env_s) envp.push_back(e.data());
+    envp.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, out_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_addopen(&actions, 2, err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), envp.data()) != 0) pid_ = -1;
+    posix_spawn_file_actions_destroy(&actions);
+  }
+  ~Child() {
+    if (pid_ > 0 && !exited_) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+    std::remove(out_.c_str());
+    std::remove(err_.c_str());
+  }
+
+  // The exit code, waiting at most `seconds` (then the child is killed and -1 returned).
+  int wait(int seconds = 120) {
+    if (pid_ <= 0) return -1;
+    int status = 0;
+    for (int i = 0; i < seconds * 100; ++i) {
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        exited_ = true;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return -1;
+  }
+  void signal(int sig) { kill(pid_, sig); }
+  std::string out() const { return slurp(out_); }
+  std::string err() const { return slurp(err_); }
+
+  // Waits (bounded) for `otlp receive` to say where it listens; the port, or -1.
+  int listening_port() const {
+    const std::string marker = "listening on http://127.0.0.1:";
+    for (int i = 0; i < 1000; ++i) {
+      const std::string e = err();
+      const auto at = e.find(marker);
+      if (at != std::string::npos) return std::atoi(e.c_str() + at + marker.size());
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return -1;
+  }
+
+ private:
+  static inline int serial_ = 0;
+  std::string out_, err_;
+  pid_t pid_ = -1;
+  bool exited_ = false;
+};
+
+// The last non-empty line of `text`.
+std::string last_line(const std::string& text) {
+  std::string line;
+  std::istringstream in(text);
+  for (std::string l; std::getline(in, l);)
+    if (!l.empty()) line = l;
+  return line;
+}
+
+// A number field of the flat JSON object `line`, or -1 when absent.
+double number(const std::string& line, const std::string& key) {
+  const auto at = line.find("\"" + key + "\":");
+  if (at == std::string::npos) return -1;
+  return std::strtod(line.c_str() + at + key.size() + 3, nullptr);
+}
+
+struct Local {
+  explicit Local(ReceiverOptions options = {}) {
+    options.host = "127.0.0.1";
+    options.port = 0;
+    receiver = std::make_unique<Receiver>(options, [](const TraceRequest&) {});
+    std::string err;
+    EXPECT_TRUE(receiver->start(&err)) << err;
+  }
+  std::string endpoint() const { return "http://127.0.0.1:" + std::to_string(receiver->port()); }
+  std::unique_ptr<Receiver> receiver;
+};
+
+TEST(SendCli, EverySpanArrivesFromSeveralWorkers) {
+  Local local;
+  Child send({"send", "--endpoint", local.endpoint(), "--protocol", "http/protobuf", "--spans", "3000", "--workers",
+              "3"});
+  ASSERT_EQ(send.wait(), 0) << send.err();
+  const std::string line = last_line(send.out());
+  EXPECT_EQ(line.front(), '{');
+  EXPECT_EQ(number(line, "sent"), 3000);
+  EXPECT_EQ(number(line, "exported"), 3000);
+  EXPECT_EQ(number(line, "dropped"), 0);
+  EXPECT_EQ(number(line, "rejected"), 0);
+  EXPECT_EQ(number(line, "failed"), 0);
+  EXPECT_GT(number(line, "bytes"), 3000 * 400);  // ~520 bytes per standard span
+  EXPECT_GT(number(line, "elapsed_s"), 0);
+  EXPECT_GT(number(line, "spans_per_s"), 0);
+  EXPECT_GE(number(line, "cpu_s"), 0);
+  EXPECT_GT(number(line, "max_rss_kb"), 0);
+  EXPECT_EQ(local.receiver->stats().spans, 3000u);
+  EXPECT_EQ(send.err(), "");  // no progress when stderr is not a terminal
+}
+
+TEST(SendCli, JsonGzipAndHeaders) {
+  ReceiverOptions ro;
+  ro.bearer_token = "tok en";
+  Local local(ro);
+  Child send({"send", "--endpoint", local.endpoint() + "/v1/traces", "--protocol", "http/json", "--compression", "gzip",
+              "--headers", "authorization=Bearer tok en,x-extra=1", "--spans", "700", "--timeout", "5"});
+  ASSERT_EQ(send.wait(), 0) << send.err();
+  EXPECT_EQ(number(last_line(send.out()), "exported"), 700);
+  EXPECT_EQ(local.receiver->stats().spans, 700u);
+  EXPECT_EQ(local.receiver->stats().unauthorized, 0u);
+}
+
+TEST(SendCli, RateLimitsTheSender) {
+  Local local;
+  Child send({"send", "--endpoint", local.endpoint(), "--spans", "400", "--rate", "2000"});
+  ASSERT_EQ(send.wait(), 0) << send.err();
+  // The 400th span is not recorded before 399/2000 s have passed.
+  EXPECT_GE(number(last_line(send.out()), "elapsed_s"), 0.199);
+  EXPECT_EQ(local.receiver->stats().spans, 400u);
+}
+
+TEST(SendCli, RejectedSpansMakeItFail) {
+  ReceiverOptions ro;
+  ro.reject_first_spans = 100;
+  Local local(ro);
+  Child send({"send", "--endpoint", local.endpoint(), "--spans", "1000"});
+  EXPECT_EQ(send.wait(), 1);
+  const std::string line = last_line(send.out());
+  EXPECT_EQ(number(line, "rejected"), 100);
+  EXPECT_EQ(number(line, "exported"), 900);
+  EXPECT_EQ(local.receiver->stats().spans, 900u);
+}
+
+TEST(SendCli, NoServerMeansFailedSpansAndExitOne) {
+  int port = 0;
+  {
+    Local gone;
+    port = gone.receiver->port();
+    gone.receiver->stop();
+  }
+  Child send({"send", "--endpoint", "http://127.0.0.1:" + std::to_string(port), "--spans", "50", "--timeout", "1"},
+             {"OTEL_BSP_EXPORT_TIMEOUT=300"});
+  EXPECT_EQ(send.wait(), 1);
+  const std::string line = last_line(send.out());
+  EXPECT_EQ(number(line, "exported"), 0);
+  EXPECT_EQ(number(line, "failed"), 50);
+  EXPECT_NE(line.find("\"last_error\""), std::string::npos) << line;
+}
+
+TEST(SendCli, BadFlagsAreUsageErrorsNamingTheFlag) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string names;
+  };
+  const std::vector<Case> cases = {
+      {{"send", "--spans", "lots"}, "--spans"},
+      {{"send", "--spans", "0"}, "--spans"},
+      {{"send", "--protocol", "pigeon"}, "--protocol"},
+      {{"send", "--compression", "brotli"}, "--compression"},
+      {{"send", "--headers", "novalue"}, "--headers"},
+      {{"send", "--timeout", "-1"}, "--timeout"},
+      {{"send", "--workers", "0"}, "--workers"},
+      {{"send", "--bogus"}, "--bogus"},
+      {{"send", "--endpoint", "ftp://x"}, "endpoint"},
+  };
+  for (const auto& c : cases) {
+    Child send(c.args);
+    EXPECT_EQ(send.wait(), 2) << c.names;
+    EXPECT_NE(send.err().find(c.names), std::string::npos) << send.err();
+    EXPECT_EQ(send.out(), "");
+  }
+  Child env_error({"send", "--spans", "1"}, {"OTEL_BSP_MAX_QUEUE_SIZE=lots"});
+  EXPECT_EQ(env_error.wait(), 2);
+  EXPECT_NE(env_error.err().find("OTEL_BSP_MAX_QUEUE_SIZE"), std::string::npos) << env_error.err();
+}
+
+int count_lines(const std::string& text, const std::string& containing) {
+  int n = 0;
+  std::istringstream in(text);
+  for (std::string l; std::getline(in, l);)
+    if (l.find(containing) != std::string::npos) ++n;
+  return n;
+}
+
+TEST(ReceiveCli, PrintsItsPortWritesJsonLinesAndStopsOnSigterm) {
+  const std::string out = temp_path("spans.jsonl");
+  std::remove(out.c_str());
+  Child receive({"receive", "--http", "127.0.0.1:0", "--out", out});
+  const int port = receive.listening_port();
+  ASSERT_GT(port, 0) << receive.err();
+
+  httplib::Client client("127.0.0.1", port);
+  std::string body;
+  encode_trace_request(workload::standard_request(3, 1), body);
+  auto res = client.Post("/v1/traces", body, "application/x-protobuf");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  res = client.Post("/v1/traces", "not protobuf", "text/plain");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 415);
+
+  receive.signal(SIGTERM);
+  EXPECT_EQ(receive.wait(30), 0) << receive.err();
+  const std::string lines = slurp(out);
+  EXPECT_EQ(count_lines(lines, "\"name\":\"GET /api/orders/{id}\""), 3) << lines;
+  EXPECT_EQ(count_lines(lines, "checkout"), 3);
+  EXPECT_NE(receive.err().find("stopped by SIGTERM after 2 requests (1 accepted), 3 spans"), std::string::npos)
+      << receive.err();
+  std::remove(out.c_str());
+}
+
+TEST(ReceiveCli, BadFlagsAreUsageErrors) {
+  Child bad_address({"receive", "--http", "nowhere"});
+  EXPECT_EQ(bad_address.wait(), 2);
+  EXPECT_NE(bad_address.err().find("--http"), std::string::npos);
+  Child bad_size({"receive", "--max-body-mib", "0"});
+  EXPECT_EQ(bad_size.wait(), 2);
+}
+
+TEST(SendCli, ToOtlpReceiveEndToEnd) {
+  const std::string out = temp_path("e2e.jsonl");
+  std::remove(out.c_str());
+  Child receive({"receive", "--http", "127.0.0.1:0", "--out", out});
+  const int port = receive.listening_port();
+  ASSERT_GT(port, 0) << receive.err();
+  Child send({"send", "--endpoint", "http://127.0.0.1:" + std::to_string(port), "--spans", "1024", "--workers", "2"});
+  EXPECT_EQ(send.wait(), 0) << send.err();
+  EXPECT_EQ(number(last_line(send.out()), "exported"), 1024);
+  receive.signal(SIGINT);
+  EXPECT_EQ(receive.wait(30), 0);
+  const std::string lines = slurp(out);
+  EXPECT_EQ(count_lines(lines, "\"name\":\"GET /api/orders/{id}\""), 1024);
+  EXPECT_EQ(count_lines(lines, "upstream timeout"), 102);  // indices 9, 19, ... 1019
+  std::remove(out.c_str());
+}
+
+}  // namespace
+}  // namespace otlp::native
+
+namespace otlp::native {
+namespace {
+
+TEST(DemoCli, EveryTransportOfTheBuildDeliversEverySpan) {
+  Child demo({"demo", "--spans", "1024"});
+  ASSERT_EQ(demo.wait(), 0) << demo.err() << demo.out();
+  const std::string out = demo.out();
+  for (const char* row : {"HTTP/protobuf ", "HTTP/protobuf+gzip ", "HTTP/JSON "}) {
+    std::istringstream in(out);
+    bool found = false;
+    for (std::string l; std::getline(in, l);)
+      if (l.rfind(row, 0) == 0) {
+        found = true;
+        EXPECT_NE(l.find("yes (1024/1024)"), std::string::npos) << l;
+      }
+    EXPECT_TRUE(found) << row << " missing in\n" << out;
+  }
+  // Rows a build cannot run say why instead of failing the demo.
+  EXPECT_EQ(count_lines(out, "NO ("), 0) << out;
+}
+
+TEST(DemoCli, BadFlagsAreUsageErrors) {
+  Child demo({"demo", "--spans", "none"});
+  EXPECT_EQ(demo.wait(), 2);
+  EXPECT_NE(demo.err().find("--spans"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace otlp::native
