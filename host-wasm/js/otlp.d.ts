@@ -63,7 +63,7 @@ export interface TracerOptions {
   /** Default http://localhost:4318/v1/traces */
   endpoint?: string;
   protocol?: 'http/protobuf' | 'http/json';
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | Headers;
   /** gzip where the runtime has CompressionStream. Default 'none'. */
   compression?: 'gzip' | 'none';
   serviceName?: string;

@@ -46,13 +46,20 @@ function count(o, name, fallback, min) {
   return v;
 }
 
-// Milliseconds since the epoch from a number (ms), a Date or an HrTime [seconds, nanos]; 0: now.
+// A time as whole milliseconds since the epoch (returned) plus nanoseconds (left in `ns`), from a
+// number (ms), a Date or an HrTime [seconds, nanos]; 0: now. Two parts, so nanoseconds survive.
+let ns = 0;
 function toMs(t) {
+  ns = 0;
   if (t === undefined) return 0;
-  if (typeof t === 'number') return t;
-  if (t instanceof Date) return t.getTime();
-  if (Array.isArray(t)) return t[0] * 1e3 + t[1] / 1e6;
-  throw new TypeError(`otlp: a time must be a number of ms, a Date or [seconds, nanos], got ${t}`);
+  let ms;
+  if (typeof t === 'number') ms = t;
+  else if (t instanceof Date) ms = t.getTime();
+  else if (Array.isArray(t)) { ms = t[0] * 1e3 + Math.floor(t[1] / 1e6); ns = t[1] % 1e6; return ms; }
+  else throw new TypeError(`otlp: a time must be a number of ms, a Date or [seconds, nanos], got ${t}`);
+  const whole = Math.floor(ms);
+  ns = Math.round((ms - whole) * 1e6);
+  return whole;
 }
 const hex = (n) => (n >>> 0).toString(16).padStart(8, '0');
 // Ids travel as six big-endian 32-bit words (w0-w3 trace id, w4-w5 span id), kept as plain
@@ -81,13 +88,19 @@ export async function createTracer(options = {}) {
   if (compression !== 'gzip' && compression !== 'none') throw bad('compression', "'gzip' or 'none'", compression);
   const mode = o.mode ?? 'timer';
   if (mode !== 'timer' && mode !== 'manual') throw bad('mode', "'timer' or 'manual'", mode);
-  const headers = o.headers ?? {};
-  if (typeof headers !== 'object' || Object.values(headers).some((v) => typeof v !== 'string'))
+  const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const headers = typeof Headers === 'function' && o.headers instanceof Headers ? Object.fromEntries(o.headers) : o.headers ?? {};
+  if (!isObject(headers) || Object.values(headers).some((v) => typeof v !== 'string'))
     throw bad('headers', 'an object of strings', headers);
+  if (o.resourceAttributes !== undefined && !isObject(o.resourceAttributes))
+    throw bad('resourceAttributes', 'an object', o.resourceAttributes);
+  for (const k of ['scopeName', 'scopeVersion'])
+    if (o[k] !== undefined && typeof o[k] !== 'string') throw bad(k, 'a string', o[k]);
   const sampler = o.sampler ?? 'parentbased_always_on';
   if (!SAMPLERS.includes(sampler)) throw bad('sampler', `one of ${SAMPLERS.join(', ')}`, sampler);
   const samplerArg = o.samplerArg === undefined ? '' : String(o.samplerArg);
   const b = o.batch ?? {};
+  if (!isObject(b)) throw bad('batch', 'an object', b);
   for (const k of Object.keys(b)) if (!(k in BATCH)) throw new Error(`createTracer: unknown option 'batch.${k}'`);
   const queue = count(b, 'maxQueueSize', BATCH.maxQueueSize, 1);
   const batch = count(b, 'maxExportBatchSize', BATCH.maxExportBatchSize, 1);
@@ -214,6 +227,7 @@ export async function createTracer(options = {}) {
 
   // ---- the host loop ---------------------------------------------------------------------
   const gzip = compression === 'gzip' && typeof CompressionStream === 'function';
+  const page = typeof document !== 'undefined';
   const json = protocol === 'http/json';
   let timer = null, timerAt = Infinity, pumpQueued = false, closed = false, unloading = false;
   let inFlight = 0, kaBytes = 0, kaCount = 0;
@@ -223,7 +237,7 @@ export async function createTracer(options = {}) {
     if (mode !== 'timer' || closed) return;
     const d = x.otlp_next_deadline();
     if (d === Infinity) { if (timer) { clearTimeout(timer); timer = null; timerAt = Infinity; } return; }
-    if (timer && d >= timerAt) return;
+    if (timer && d >= timerAt) { if (waiters.length) timer.ref?.(); return; }
     if (timer) clearTimeout(timer);
     timerAt = d;
     timer = setTimeout(() => { timer = null; timerAt = Infinity; pump(); }, Math.max(1, d - nowMs()));
@@ -248,9 +262,11 @@ export async function createTracer(options = {}) {
     inFlight++;
     const h = { 'content-type': json ? 'application/json' : 'application/x-protobuf', ...headers };
     const go = (payload) => {
-      const keepalive = kaBytes + payload.length <= KEEPALIVE_BYTES && kaCount < KEEPALIVE_REQUESTS;
+      // keepalive only in pages (it is what survives unload); some edge runtimes refuse the field.
+      const keepalive = page && kaBytes + payload.length <= KEEPALIVE_BYTES && kaCount < KEEPALIVE_REQUESTS;
       if (keepalive) { kaBytes += payload.length; kaCount++; }
-      const init = { method: 'POST', headers: h, body: payload, keepalive };
+      const init = { method: 'POST', headers: h, body: payload };
+      if (keepalive) init.keepalive = true;
       const wait = deadline - nowMs();
       if (AbortSignal.timeout) init.signal = AbortSignal.timeout(Math.max(1, Math.ceil(wait)));
       return doFetch(endpoint, init).then(async (res) => {
@@ -259,8 +275,8 @@ export async function createTracer(options = {}) {
         let partial = -1, message = '', raw = null;
         if (status >= 200 && status < 300) {
           if (json) {
-            const text = await res.text();
-            const ps = text ? JSON.parse(text).partialSuccess : undefined;
+            let ps;
+            try { ps = JSON.parse(await res.text()).partialSuccess; } catch { /* a body that is not JSON: success */ }
             if (ps && typeof ps === 'object') { partial = Number(ps.rejectedSpans ?? 0); message = String(ps.errorMessage ?? ''); }
           } else {
             raw = new Uint8Array(await res.arrayBuffer());
@@ -275,7 +291,8 @@ export async function createTracer(options = {}) {
     // Compression is asynchronous; a page being unloaded has no time for it.
     const sent = gzip && !unloading
       ? new Response(new Blob([body]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer()
-        .then((z) => { h['content-encoding'] = 'gzip'; return go(new Uint8Array(z)); })
+        .then((z) => { h['content-encoding'] = 'gzip'; return go(new Uint8Array(z)); },
+          (e) => [0, '', null, -1, `gzip failed: ${e && e.message}`])
       : go(body);
     sent.then(([status, retryAfter, raw, partial, message]) => {
       inFlight--;
@@ -301,10 +318,10 @@ export async function createTracer(options = {}) {
   function settle() {
     for (let i = 0; i < waiters.length; i++) {
       const w = waiters[i];
-      let state = ['pending', 'done', 'timed_out'][x.otlp_flush_state(w.ticket)];
-      // Without timers a retry waiting for its backoff cannot be awaited: say so.
-      if (state === 'pending' && mode === 'manual' && inFlight === 0 && !pumpQueued) state = 'pending';
-      else if (state === 'pending') continue;
+      const state = ['pending', 'done', 'timed_out'][x.otlp_flush_state(w.ticket)];
+      // Without timers a retry waiting for its backoff cannot be awaited: a manual-mode flush
+      // with nothing left in flight resolves as 'pending'.
+      if (state === 'pending' && !(mode === 'manual' && inFlight === 0 && !pumpQueued)) continue;
       waiters.splice(i--, 1);
       const s = readStats(), d = (k) => s[k] - w.before[k];
       const out = { state, exported: d('exported'), rejected: d('rejected'), failed: d('failed'), dropped: d('dropped') };
@@ -330,7 +347,7 @@ export async function createTracer(options = {}) {
     const a = block(opts.attributes);
     const k = opts.kind;
     const kind = typeof k === 'number' ? k : k === undefined ? 1 : KINDS[k] ?? 1;
-    const h = x.otlp_start(base + n[0], n[1], kind, parent, toMs(opts.startTime), base + st[0], st[1], base + a[0], a[1]);
+    const h = x.otlp_start(base + n[0], n[1], kind, parent, toMs(opts.startTime), ns, base + st[0], st[1], base + a[0], a[1]);
     fresh();
     const s = new Span(ops, h, dv, io, pc ? pc.traceState : '');
     if (h && opts.links) for (const l of opts.links) s.addLink(l.context, l.attributes);
@@ -342,7 +359,7 @@ export async function createTracer(options = {}) {
     event(h, name, a, time) {
       pos = 0;
       const n = str(name), bl = block(a);
-      x.otlp_add_event(h, base + n[0], n[1], toMs(time), base + bl[0], bl[1]);
+      x.otlp_add_event(h, base + n[0], n[1], toMs(time), ns, base + bl[0], bl[1]);
     },
     link(h, context, a) {
       const ctx = asContext(context);
@@ -359,10 +376,10 @@ export async function createTracer(options = {}) {
       const msg = typeof e === 'string' ? e : e?.message ?? String(e), stack = typeof e === 'string' ? '' : e?.stack ?? '';
       pos = 0;
       const ts = str(t), ms = str(msg), ss = str(stack);
-      x.otlp_record_exception(h, base + ts[0], ts[1], base + ms[0], ms[1], base + ss[0], ss[1], toMs(time));
+      x.otlp_record_exception(h, base + ts[0], ts[1], base + ms[0], ms[1], base + ss[0], ss[1], toMs(time), ns);
     },
     end(h, time) {
-      if (x.otlp_end(h, toMs(time))) schedule();
+      if (x.otlp_end(h, toMs(time), ns)) schedule();
       else if (mode === 'timer' && !timer && !closed) arm();
     },
   };
@@ -377,8 +394,8 @@ export async function createTracer(options = {}) {
     flushTicket(x.otlp_flush(nowMs(), timeout)).then(done, done);
   };
   const onVisibility = () => { if (globalThis.document?.visibilityState === 'hidden') onHidden(); };
-  const lifecycle = o.pageLifecycle ?? (typeof globalThis.document !== 'undefined' && typeof addEventListener === 'function');
-  if (lifecycle) { addEventListener('visibilitychange', onVisibility); addEventListener('pagehide', onHidden); }
+  const lifecycle = (o.pageLifecycle ?? true) && typeof document !== 'undefined' && typeof addEventListener === 'function';
+  if (lifecycle) { document.addEventListener('visibilitychange', onVisibility); addEventListener('pagehide', onHidden); }
 
   const tracer = {
     startSpan: (name, opts) => { if (typeof name !== 'string') throw new TypeError('startSpan: name must be a string'); return start(name, opts); },
@@ -408,7 +425,7 @@ export async function createTracer(options = {}) {
       const out = await flushTicket(x.otlp_shutdown(nowMs(), timeoutMs));
       closed = true;
       if (timer) clearTimeout(timer);
-      if (lifecycle) { removeEventListener('visibilitychange', onVisibility); removeEventListener('pagehide', onHidden); }
+      if (lifecycle) { document.removeEventListener('visibilitychange', onVisibility); removeEventListener('pagehide', onHidden); }
       return out;
     },
     stats: readStats,

@@ -28,6 +28,7 @@ int snprintf(char* out, std::size_t capacity, const char* format, ...) {
     length = otlp_host_format_double(va_arg(args, double), 0, 1, out, static_cast<int>(capacity));
   }
   va_end(args);
+  if (length >= 0 && static_cast<std::size_t>(length) < capacity) out[length] = '\0';
   return length;
 }
 

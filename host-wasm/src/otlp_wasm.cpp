@@ -4,7 +4,8 @@
 //
 // Conventions, chosen to keep the boundary cheap and the binary small:
 // - strings arrive as pointer + length into a scratch buffer JS writes with TextEncoder;
-// - times are milliseconds since the epoch as doubles (JS's own unit), 0 meaning "now";
+// - times are milliseconds since the epoch as doubles (JS's own unit), 0 meaning "now"; times
+//   the app gives come as whole ms plus ns, so an OpenTelemetry HrTime keeps its nanoseconds;
 // - ids and small results travel through a fixed 256-byte exchange area (otlp_io);
 // - text going back (errors) is left in one buffer (otlp_text) and its length returned.
 #include <emscripten/emscripten.h>
@@ -41,6 +42,11 @@ constexpr uint32_t kIoStats = 128;    // out: 14 f64
 alignas(8) unsigned char io[256];
 
 uint64_t ms_to_ns(double ms) { return ms > 0 ? static_cast<uint64_t>(ms * 1e6) : 0; }
+// A time given by the app, exactly: whole milliseconds plus nanoseconds (a double holds neither
+// a Unix time in ns nor ms with ns precision). 0 ms means "now".
+uint64_t app_time(double ms, double ns) {
+  return ms > 0 ? static_cast<uint64_t>(ms) * 1'000'000 + static_cast<uint64_t>(ns > 0 ? ns : 0) : 0;
+}
 double ns_to_ms(uint64_t ns) { return static_cast<double>(ns) / 1e6; }
 
 void put_u32(uint32_t at, uint32_t v) { std::memcpy(io + at, &v, 4); }
@@ -319,7 +325,7 @@ OTLP_API uint32_t otlp_create(double max_queue_size, double max_export_batch_siz
 
 // Starts a span. parent: 0 none, 1 the context in io[kIoParent] (with `trace_state`).
 // Writes the new span's context to io[kIoContext]; returns its handle, 0 when not recording.
-OTLP_API uint32_t otlp_start(const char* name, uint32_t name_len, int kind, int parent, double start_ms,
+OTLP_API uint32_t otlp_start(const char* name, uint32_t name_len, int kind, int parent, double start_ms, double start_ns,
                              const char* trace_state, uint32_t trace_state_len, const char* block,
                              uint32_t block_len) {
   if (!host) return 0;
@@ -330,7 +336,7 @@ OTLP_API uint32_t otlp_start(const char* name, uint32_t name_len, int kind, int 
     options.parent = &parent_context;
   }
   options.kind = static_cast<otlp::SpanKind>(kind >= 0 && kind <= 5 ? kind : 1);
-  options.start_time_unix_nano = ms_to_ns(start_ms);
+  options.start_time_unix_nano = app_time(start_ms, start_ns);
   otlp::Span span = host->tracer.start_span(view(name, name_len), options);
   write_context(span.context());
   if (!span.is_recording()) return 0;
@@ -356,12 +362,12 @@ OTLP_API int otlp_set_attributes(uint32_t handle, const char* block, uint32_t le
   return 0;
 }
 
-OTLP_API int otlp_add_event(uint32_t handle, const char* name, uint32_t name_len, double time_ms, const char* block,
-                            uint32_t len) {
+OTLP_API int otlp_add_event(uint32_t handle, const char* name, uint32_t name_len, double time_ms, double time_ns,
+                            const char* block, uint32_t len) {
   otlp::Span* s = span_of(handle);
   if (!s) return 0;
   if (!read_attributes(block, len)) return 1;
-  s->add_event(view(name, name_len), attrs.data(), attrs.size(), ms_to_ns(time_ms));
+  s->add_event(view(name, name_len), attrs.data(), attrs.size(), app_time(time_ms, time_ns));
   return 0;
 }
 
@@ -376,9 +382,11 @@ OTLP_API int otlp_add_link(uint32_t handle, const char* trace_state, uint32_t tr
 }
 
 OTLP_API void otlp_record_exception(uint32_t handle, const char* type, uint32_t type_len, const char* message,
-                                    uint32_t message_len, const char* stack, uint32_t stack_len, double time_ms) {
+                                    uint32_t message_len, const char* stack, uint32_t stack_len, double time_ms,
+                                    double time_ns) {
   if (otlp::Span* s = span_of(handle))
-    s->record_exception(view(type, type_len), view(message, message_len), view(stack, stack_len), ms_to_ns(time_ms));
+    s->record_exception(view(type, type_len), view(message, message_len), view(stack, stack_len),
+                        app_time(time_ms, time_ns));
 }
 
 OTLP_API void otlp_set_status(uint32_t handle, int code, const char* message, uint32_t len) {
@@ -391,10 +399,10 @@ OTLP_API void otlp_update_name(uint32_t handle, const char* name, uint32_t len) 
 }
 
 // Ends a span and frees its handle. Returns 1 when a full batch is waiting to be sent.
-OTLP_API int otlp_end(uint32_t handle, double end_ms) {
+OTLP_API int otlp_end(uint32_t handle, double end_ms, double end_ns) {
   otlp::Span* s = span_of(handle);
   if (!s) return 0;
-  s->end(ms_to_ns(end_ms));
+  s->end(app_time(end_ms, end_ns));
   *s = otlp::Span();
   host->free_handles.push_back(handle);
   const bool ready = host->batch_ready;

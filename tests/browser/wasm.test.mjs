@@ -86,6 +86,9 @@ for (const [protocol, compression] of [['http/protobuf', 'none'], ['http/protobu
       const root = spans.find((s) => s.name === 'page load');
       assert.equal(spans.filter((s) => s.parentSpanId === root.spanId).length, n - 1);
       assert.match(spans.find((s) => s.name === 'work 1').attributes['user_agent.original'], /HeadlessChrome/);
+      const sends = await page.evaluate(() => window.__sends);
+      assert.ok(sends.length >= 1);
+      for (const s of sends) assert.equal(s.encoding, compression); // CompressionStream in the page
       if (protocol === 'http/protobuf' && compression === 'none') await page.screenshot({ path: join(OUT, 'browser-test.png') });
       await page.close();
     } finally {
@@ -135,6 +138,35 @@ test('with pageLifecycle off, the same queued spans are lost on navigation (the 
     assert.equal((await page.evaluate(() => window.__result)).stats.queued, 10);
     await page.goto(`${site.origin}/other.html`);
     assert.equal((await rx.waitFor(10, 1000)).length, 0); // the batch delay is 10 minutes away
+    await page.close();
+  } finally {
+    await rx.stop();
+  }
+});
+
+test('a page turning hidden (visibilitychange) sends the queue at once in keepalive-sized requests', async () => {
+  const rx = await startReceiver({ corsOrigins: [site.origin] });
+  site.allow(rx.url);
+  try {
+    const n = 100; // ~25 KB of protobuf
+    const { page } = await openPage({ endpoint: rx.url, spans: n, flush: 'no', delay: 600000 });
+    assert.equal((await page.evaluate(() => window.__result)).stats.queued, n);
+    const sends = await page.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+      return window.__sends.slice(); // the requests started synchronously by the handler
+    });
+    assert.ok(sends.length >= 2, `${sends.length} requests`);
+    for (const s of sends) {
+      assert.equal(s.keepalive, true);
+      assert.ok(s.bytes <= 15000, `${s.bytes} bytes`);
+    }
+    assert.ok(sends.reduce((a, s) => a + s.bytes, 0) <= 60000);
+    assert.equal((await rx.waitFor(n)).length, n);
+    // The receiver may have written the spans before the page read the answers: let it settle.
+    const stats = await page.evaluate(async () => { await window.__tracer.flush(); return window.__tracer.stats(); });
+    assert.equal(stats.exported, n);
+    assert.equal(stats.queued, 0);
     await page.close();
   } finally {
     await rx.stop();

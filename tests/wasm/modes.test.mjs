@@ -79,6 +79,9 @@ test('bad options throw an Error naming the option', async () => {
     [{ maxRequestBytes: 10 }, /'maxRequestBytes'/],
     [{ serviceName: 7 }, /'serviceName'/],
     [{ colour: 'red' }, /unknown option 'colour'/],
+    [{ resourceAttributes: 'env=prod' }, /'resourceAttributes'/],
+    [{ batch: 512 }, /'batch'/],
+    [{ scopeName: 3 }, /'scopeName'/],
   ];
   for (const [options, message] of cases)
     await assert.rejects(createTracer({ wasmBinary: binary, ...options }), message, JSON.stringify(options));
@@ -131,4 +134,34 @@ test('loads from a compiled WebAssembly.Module as well as from bytes', async () 
   const s = a.startSpan('x');
   assert.notEqual(s.spanContext().traceId, b.startSpan('y').spanContext().traceId);
   assert.notEqual(a.memory, b.memory, 'each tracer has an instance of its own');
+});
+
+test('what a span records reaches the request: links, events, exceptions, status, times (OTLP/JSON body)', async () => {
+  const fetch = fakeFetch();
+  const tracer = await createTracer({ protocol: 'http/json', mode: 'manual', fetch, wasmBinary: binary, serviceName: 'fields' });
+  const link = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 1 };
+  const s = tracer.startSpan('op', { kind: 'producer', startTime: [1_700_000_000, 250], links: [{ context: link, attributes: { why: 'retry' } }] });
+  s.addEvent('tick', { n: 1 }, new Date(1_700_000_000_500));
+  s.addEvent('no-attrs', 1_700_000_000_600);
+  s.recordException(new TypeError('bad input'), 1_700_000_000_700);
+  s.setStatus({ code: 'ok' });
+  s.setStatus({ code: 'error', message: 'ignored: OK is final' });
+  s.end(1_700_000_001_000);
+  s.setAttribute('after.end', true); // ignored
+  assert.equal((await tracer.flush()).ok, true);
+  const body = JSON.parse(new TextDecoder().decode(fetch.calls[0].body));
+  const span = body.resourceSpans[0].scopeSpans[0].spans[0];
+  assert.equal(span.kind, 4);
+  assert.equal(span.startTimeUnixNano, '1700000000000000250');
+  assert.equal(span.endTimeUnixNano, '1700000001000000000');
+  assert.deepEqual(span.links.map((l) => [l.traceId, l.spanId, l.attributes[0].key]), [[link.traceId, link.spanId, 'why']]);
+  assert.deepEqual(span.events.map((e) => e.name), ['tick', 'no-attrs', 'exception']);
+  assert.equal(span.events[0].timeUnixNano, '1700000000500000000');
+  const ex = Object.fromEntries(span.events[2].attributes.map((a) => [a.key, a.value.stringValue]));
+  assert.equal(ex['exception.type'], 'TypeError');
+  assert.equal(ex['exception.message'], 'bad input');
+  assert.match(ex['exception.stacktrace'], /TypeError: bad input/);
+  assert.deepEqual(span.status, { code: 1 });
+  assert.equal(span.attributes, undefined);
+  assert.equal(body.resourceSpans[0].resource.attributes.find((a) => a.key === 'service.name').value.stringValue, 'fields');
 });

@@ -97,6 +97,22 @@ test('partial success (protobuf and JSON bodies) counts rejected spans and is no
   }
 });
 
+test('a 200 whose body is not OTLP counts as success, in both protocols', async () => {
+  for (const protocol of ['http/protobuf', 'http/json']) {
+    const srv = await scripted([{ status: 200, body: 'OK, thanks' }]);
+    try {
+      const tracer = await createTracer({ endpoint: srv.url, protocol, wasmBinary: binary, batch: fastRetry });
+      tracer.startSpan('x').end();
+      const out = await tracer.flush();
+      assert.equal(out.ok, true, protocol);
+      assert.equal(out.exported, 1);
+      assert.equal(srv.got.length, 1);
+    } finally {
+      await srv.close();
+    }
+  }
+});
+
 test('headers and gzip reach the server', async () => {
   const srv = await scripted([{ status: 200 }]);
   try {
@@ -104,6 +120,10 @@ test('headers and gzip reach the server', async () => {
     tracer.startSpan('x').end();
     assert.equal((await tracer.flush()).ok, true);
     assert.equal(srv.got[0].headers.authorization, 'Bearer t0k');
+    const viaHeaders = await createTracer({ endpoint: srv.url, wasmBinary: binary, headers: new Headers({ 'x-team': 'web' }) });
+    viaHeaders.startSpan('y').end();
+    assert.equal((await viaHeaders.flush()).ok, true);
+    assert.equal(srv.got[1].headers['x-team'], 'web');
     assert.equal(srv.got[0].headers['content-encoding'], 'gzip');
     assert.deepEqual([...srv.got[0].body.subarray(0, 2)], [0x1f, 0x8b]);
   } finally {

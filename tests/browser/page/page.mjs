@@ -4,6 +4,8 @@ import { createTracer } from '/otlp.mjs';
 
 const q = new URLSearchParams(location.search);
 const violations = [];
+const sends = []; // every request the tracer made: body size and whether it was keepalive
+window.__sends = sends;
 addEventListener('securitypolicyviolation', (e) => violations.push(`${e.violatedDirective} ${e.blockedURI}`));
 
 function show(rows) {
@@ -23,6 +25,7 @@ async function run() {
     compression: q.get('compression') ?? 'none',
     serviceName: 'browser-test',
     pageLifecycle: q.get('lifecycle') !== 'off',
+    fetch: (url, init) => { sends.push({ bytes: init.body.length, keepalive: !!init.keepalive, encoding: init.headers['content-encoding'] ?? 'none' }); return fetch(url, init); },
     headers: q.get('token') ? { authorization: `Bearer ${q.get('token')}` } : {},
     batch: { scheduledDelayMillis: Number(q.get('delay') ?? 200), exportTimeoutMillis: Number(q.get('timeout') ?? 10000) },
   });
