@@ -35,7 +35,7 @@ figure('encode_protobuf_wasm_spans_per_s', loopWasm.spans_per_second, 'spans/s',
 figure('span_sampled_app_thread_ns', nsPerItem('BM_SpanSampled'), 'ns');
 figure('span_sampled_app_thread_tsc_clock_ns', nsPerItem('BM_SpanSampledTscClock'), 'ns');
 figure('span_sampled_2_threads_app_thread_ns',
-  2 * nsPerItem('BM_SpanSampled/real_time/threads:2'), 'ns');  // per span, per thread
+  2 * nsPerItem('BM_SpanSampledShared/real_time/threads:2'), 'ns');  // per span, per thread
 figure('span_sampled_app_thread_free_clock_ns', nsPerItem('BM_SpanSampledFreeClock'), 'ns');
 figure('span_unsampled_app_thread_ns', nsPerItem('BM_SpanUnsampled'), 'ns');
 figure('sampler_always_on_ns', median('BM_SamplerDecision/always_on', 'real_time'), 'ns');

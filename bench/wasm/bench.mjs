@@ -5,16 +5,17 @@
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { execFileSync } from 'node:child_process';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, dirname, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { BasicTracerProvider, SimpleSpanProcessor, InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const DIST = process.argv[2] ?? join(here, '..', '..', 'build', 'wasm', 'dist');
-const { createTracer } = await import(join(DIST, 'otlp.mjs'));
+// An absolute file URL: a relative path such as build/wasm/dist would read as a package name.
+const DIST = resolve(process.argv[2] ?? join(here, '..', '..', 'build', 'wasm', 'dist'));
+const { createTracer } = await import(pathToFileURL(join(DIST, 'otlp.mjs')).href);
 const wasmBinary = readFileSync(join(DIST, 'otlp.wasm'));
 
 const RESOURCE = { 'service.name': 'checkout', 'service.version': '1.4.2', 'host.name': 'web-7f9c',
