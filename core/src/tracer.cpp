@@ -228,31 +228,31 @@ inline std::uint64_t key_bit(std::string_view key) {
 struct Entry {
   std::size_t at = 0, size = 0;
 };
+// A length the recorder wrote itself (so well formed) at base[p]; p moves past it.
+std::size_t read_length(const char* base, std::size_t& p) {
+  std::size_t len = 0;
+  for (unsigned shift = 0;; shift += 7) {
+    const auto byte = static_cast<unsigned char>(base[p++]);
+    len |= static_cast<std::size_t>(byte & 0x7f) << shift;
+    if (byte < 0x80) return len;
+  }
+}
+
 Entry find_attribute(const SpanRecord& r, std::string_view key) {
   const char* const base = r.buf.data();
   std::size_t at = r.head_end;
   while (at < r.len) {
     // Every entry here is length-delimited: a one-byte tag (fields 9, 11, 13), then a length.
     std::size_t p = at + 1;
-    std::uint64_t len = 0;
-    for (unsigned shift = 0;; shift += 7) {
-      const auto byte = static_cast<unsigned char>(base[p++]);
-      len |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
-      if (byte < 0x80) break;
-    }
-    const std::size_t end = p + static_cast<std::size_t>(len);
+    const std::size_t len = read_length(base, p);
+    const std::size_t end = p + len;
     if (base[at] == static_cast<char>(tag(9, kLen))) {
       // KeyValue: tag(1) keylen key ..., or no key field at all for an empty key.
       std::string_view found;
       if (len > 0 && base[p] == static_cast<char>(tag(1, kLen))) {
         std::size_t q = p + 1;
-        std::uint64_t klen = 0;
-        for (unsigned shift = 0;; shift += 7) {
-          const auto byte = static_cast<unsigned char>(base[q++]);
-          klen |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
-          if (byte < 0x80) break;
-        }
-        found = std::string_view(base + q, static_cast<std::size_t>(klen));
+        const std::size_t klen = read_length(base, q);
+        found = std::string_view(base + q, klen);
       }
       if (found == key) return {at, end - at};
     }

@@ -39,15 +39,7 @@ void record_standard_span(Tracer& tracer, Random& rng, std::uint64_t index) {
                                                           .kind = SpanKind::server,
                                                           .start_time_unix_nano = start,
                                                           .links = {{linked}}});
-  span.set_attribute("http.request.method", "GET")
-      .set_attribute("url.path", "/api/orders/12345")
-      .set_attribute("http.response.status_code", 200)
-      .set_attribute("server.address", "shop.example.com")
-      .set_attribute("network.protocol.version", "1.1")
-      .set_attribute("user_agent.original",
-                     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36")
-      .set_attribute("app.duration_ms", 1.5)
-      .set_attribute("app.cache_hit", false);
+  workload::set_standard_attributes(span);
   span.add_event("cache.miss", {{"cache.key", "orders:12345"}}, start + 500'000);
   if (index % 10 == 9) span.set_status(StatusCode::error, "upstream timeout");
   span.end(start + 1'500'000);

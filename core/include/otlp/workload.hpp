@@ -4,6 +4,7 @@
 
 #include "otlp/random.hpp"
 #include "otlp/span.hpp"
+#include "otlp/tracer.hpp"
 
 namespace otlp::workload {
 
@@ -15,6 +16,10 @@ InstrumentationScope standard_scope();
 // The index-th standard span: ids drawn from `rng` (never all-zero); times are fixed offsets
 // from kBaseTimeUnixNano; every 10th span (index % 10 == 9) has status ERROR "upstream timeout".
 SpanData standard_span(Random& rng, std::uint64_t index);
+
+// Records the standard span's 8 attributes on a live span (the tracer-API side of
+// standard_span, for the span benchmarks and the load generator).
+Span& set_standard_attributes(Span& span);
 
 // One request of `count` standard spans under the standard resource and scope.
 TraceRequest standard_request(std::uint64_t count, std::uint64_t seed);
