@@ -1,7 +1,8 @@
 #include "otlp/pipeline.hpp"
 
 #include <algorithm>
-#include <mutex>
+#include <cstring>
+#include <string_view>
 
 #include "otlp/json.hpp"
 #include "otlp/proto_reader.hpp"
@@ -142,6 +143,101 @@ std::optional<Error> validate(const PipelineConfig& c) {
   return std::nullopt;
 }
 
+// The instrumentation scopes, each encoded once. Any thread may add one (a tracer is made);
+// the host loop reads them. A lock-free stack of immutable nodes, newest first, whose indices are
+// dense: a node takes the index after the head it is pushed onto, and a push that loses the race
+// looks again (the winner may have added the same scope). The host loop keeps a table by index,
+// extended from the stack when it meets an index it has not seen.
+class ScopeRegistry {
+  struct Node {
+    std::string part;
+    std::uint16_t index;
+    const Node* next;
+  };
+
+ public:
+  ScopeRegistry() = default;
+  ScopeRegistry(const ScopeRegistry&) = delete;
+  ScopeRegistry& operator=(const ScopeRegistry&) = delete;
+  ~ScopeRegistry() {
+    for (const Node* n = head_.load(std::memory_order_acquire); n != nullptr;) {
+      const Node* next = n->next;
+      delete n;
+      n = next;
+    }
+  }
+
+  // Any thread.
+  std::uint16_t add(std::string part) {
+    auto node = std::make_unique<Node>(Node{std::move(part), 0, nullptr});
+    const Node* head = head_.load(std::memory_order_acquire);
+    for (;;) {
+      for (const Node* n = head; n != nullptr; n = n->next)
+        if (n->part == node->part) return n->index;
+      if (head != nullptr && head->index >= kLastScope) return kLastScope;  // absurdly many share the last
+      node->index = head == nullptr ? 0 : static_cast<std::uint16_t>(head->index + 1);
+      node->next = head;
+      if (head_.compare_exchange_weak(head, node.get(), std::memory_order_release, std::memory_order_acquire)) {
+        return node.release()->index;
+      }
+    }
+  }
+
+  // Host loop only. `index` came from add(), which published it before any span carried it.
+  const std::string& part(std::uint16_t index) {
+    if (index >= table_.size()) {
+      const Node* head = head_.load(std::memory_order_acquire);
+      const std::size_t known = table_.size();
+      table_.resize(static_cast<std::size_t>(head->index) + 1);
+      for (const Node* n = head; n != nullptr && n->index >= known; n = n->next) table_[n->index] = &n->part;
+    }
+    return *table_[index];
+  }
+
+ private:
+  static constexpr std::uint16_t kLastScope = 0xffff - 1;
+  std::atomic<const Node*> head_{nullptr};
+  std::vector<const std::string*> table_;
+};
+
+// The latest failure message, written by the host loop and read by stats() on any thread: a
+// sequence lock over words that are themselves atomic, so a reader that races the writer sees
+// a changed sequence and reads again, never a torn string. Messages keep their first 1 KiB.
+class ErrorText {
+ public:
+  void set(std::string_view text) {  // host loop only
+    const std::size_t n = std::min(text.size(), kBytes);
+    const std::uint32_t s = seq_.load(std::memory_order_relaxed);
+    seq_.store(s + 1, std::memory_order_relaxed);
+    for (std::size_t w = 0; w < (n + 7) / 8; ++w) {
+      std::uint64_t word = 0;
+      std::memcpy(&word, text.data() + w * 8, std::min<std::size_t>(8, n - w * 8));
+      words_[w].store(word, std::memory_order_release);
+    }
+    size_.store(static_cast<std::uint32_t>(n), std::memory_order_release);
+    seq_.store(s + 2, std::memory_order_release);
+  }
+  std::string get() const {  // any thread
+    std::string out;
+    for (;;) {
+      const std::uint32_t s = seq_.load(std::memory_order_acquire);
+      if (s & 1u) continue;
+      const std::uint32_t n = size_.load(std::memory_order_acquire);
+      out.resize(n);
+      for (std::size_t w = 0; w < (n + 7) / 8; ++w) {
+        const std::uint64_t word = words_[w].load(std::memory_order_acquire);
+        std::memcpy(out.data() + w * 8, &word, std::min<std::size_t>(8, n - w * 8));
+      }
+      if (seq_.load(std::memory_order_relaxed) == s) return out;
+    }
+  }
+
+ private:
+  static constexpr std::size_t kBytes = 1024;
+  std::atomic<std::uint32_t> seq_{0}, size_{0};
+  std::atomic<std::uint64_t> words_[kBytes / 8] = {};
+};
+
 struct Pipeline::Impl {
   enum class State : std::uint8_t { ready, in_flight, waiting };
   struct Batch {
@@ -171,8 +267,7 @@ struct Pipeline::Impl {
   Random rng;
   std::string resource_part;  // ResourceSpans.resource, encoded once
 
-  std::mutex scopes_mutex;  // add_scope may run on any thread
-  std::vector<std::string> scope_parts;
+  ScopeRegistry scope_registry;
 
   std::deque<Batch> batches;
   std::vector<Flush> flushes;
@@ -196,14 +291,11 @@ struct Pipeline::Impl {
   }
 
   std::atomic<std::uint64_t> exported{0}, rejected{0}, failed{0}, in_batches{0}, requests{0}, retries{0}, bytes_sent{0};
-  mutable std::mutex stats_mutex;
-  LatencyHistogram latency;
-  std::string last_error;
+  // Written by the host loop, read by stats() from any thread.
+  std::atomic<std::uint64_t> latency_counts[LatencyHistogram::kBuckets] = {}, latency_total{0};
+  ErrorText last_error;
 
-  void note_error(std::string message) {
-    std::lock_guard<std::mutex> lock(stats_mutex);
-    last_error = std::move(message);
-  }
+  void note_error(const std::string& message) { last_error.set(message); }
 
   std::uint32_t active() const {
     std::uint32_t n = 0;
@@ -230,11 +322,10 @@ struct Pipeline::Impl {
     std::vector<std::uint16_t> scopes;
     for (std::size_t i = first; i < last; ++i)
       if (std::find(scopes.begin(), scopes.end(), items[i].scope) == scopes.end()) scopes.push_back(items[i].scope);
-    std::lock_guard<std::mutex> lock(scopes_mutex);
     std::vector<std::size_t> scope_len(scopes.size());
     std::size_t rs_len = resource_part.size();
     for (std::size_t s = 0; s < scopes.size(); ++s) {
-      std::size_t len = scope_parts[scopes[s]].size();
+      std::size_t len = scope_registry.part(scopes[s]).size();
       for (std::size_t i = first; i < last; ++i)
         if (items[i].scope == scopes[s]) len += items[i].bytes.size();
       scope_len[s] = len;
@@ -248,7 +339,7 @@ struct Pipeline::Impl {
     for (std::size_t s = 0; s < scopes.size(); ++s) {
       body += static_cast<char>(detail::tag(2, detail::kLen));
       append_varint(body, scope_len[s]);
-      body += scope_parts[scopes[s]];
+      body += scope_registry.part(scopes[s]);
       for (std::size_t i = first; i < last; ++i)
         if (items[i].scope == scopes[s]) body += items[i].bytes;
     }
@@ -293,10 +384,7 @@ struct Pipeline::Impl {
       const std::uint16_t scope = queue.front_scope();
       std::size_t need = queue.front_bytes();
       const bool new_scope = std::find(scopes.begin(), scopes.end(), scope) == scopes.end();
-      if (new_scope) {
-        std::lock_guard<std::mutex> lock(scopes_mutex);
-        need += kEnvelopeBytes + scope_parts[scope].size();
-      }
+      if (new_scope) need += kEnvelopeBytes + scope_registry.part(scope).size();
       if (n > 0 && total + need > c.max_request_bytes) break;
       if (n == items.size()) items.emplace_back();
       SpanQueue::Item& item = items[n];
@@ -340,12 +428,11 @@ struct Pipeline::Impl {
 
   void finish(std::deque<Batch>::iterator it, std::uint64_t now) {
     {
-      std::lock_guard<std::mutex> lock(stats_mutex);
       const std::uint64_t ms = (now > it->first_sent ? now - it->first_sent : 0) / 1'000'000;
       std::size_t bucket = 0;
       while (bucket + 1 < LatencyHistogram::kBuckets && ms >= LatencyHistogram::bounds_ms[bucket]) ++bucket;
-      ++latency.counts[bucket];
-      ++latency.total;
+      add(latency_counts[bucket], 1);
+      add(latency_total, 1);
     }
     sub(in_batches, it->spans);
     batches.erase(it);
@@ -391,13 +478,7 @@ std::uint16_t Pipeline::add_scope(InstrumentationScope scope) {
     detail::Writer w(part);
     detail::write_scope(w, 1, scope);
   }
-  std::lock_guard<std::mutex> lock(impl_->scopes_mutex);
-  auto& parts = impl_->scope_parts;
-  for (std::size_t i = 0; i < parts.size(); ++i)
-    if (parts[i] == part) return static_cast<std::uint16_t>(i);
-  if (parts.size() >= 0xffff) return 0xffff - 1;  // absurdly many scopes share the last
-  parts.push_back(std::move(part));
-  return static_cast<std::uint16_t>(parts.size() - 1);
+  return impl_->scope_registry.add(std::move(part));
 }
 
 Pipeline::Enqueue Pipeline::enqueue(std::uint16_t scope, std::string& encoded_span) {
@@ -428,9 +509,9 @@ Stats Pipeline::stats() const {
   s.requests = get(m.requests);
   s.retries = get(m.retries);
   s.bytes_sent = get(m.bytes_sent);
-  std::lock_guard<std::mutex> lock(m.stats_mutex);
-  s.export_latency = m.latency;
-  s.last_error = m.last_error;
+  for (std::size_t b = 0; b < LatencyHistogram::kBuckets; ++b) s.export_latency.counts[b] = get(m.latency_counts[b]);
+  s.export_latency.total = get(m.latency_total);
+  s.last_error = m.last_error.get();
   return s;
 }
 

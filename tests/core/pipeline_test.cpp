@@ -2,6 +2,8 @@
 // scenario: ended == exported + rejected + failed + dropped + queued.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "otlp/retry.hpp"
 #include "otlp/workload.hpp"
 #include "support/fake_host.hpp"
@@ -244,6 +246,50 @@ TEST(Pipeline, PartialSuccessCountsRejectedAndIsNotRetried) {
   EXPECT_EQ(s.requests, 1u);
   EXPECT_NE(s.last_error.find("3 spans had no name"), std::string::npos);
   EXPECT_TRUE(balanced(s));
+}
+
+// last_error keeps a message's first 1 KiB, and a shorter message replaces a longer one whole.
+TEST(Pipeline, LastErrorKeepsTheFirstKibibyte) {
+  Rig rig(small(64, 4));
+  rig.host.poll();
+  rig.spans(4);
+  rig.host.poll();
+  const std::string long_message = "start:" + std::string(3000, 'x') + ":end";
+  rig.host.answer(Outcome::partial_ok(1, long_message));
+  const std::string kept = rig.stats().last_error;
+  ASSERT_EQ(kept.size(), 1024u);
+  EXPECT_EQ(kept.substr(0, 17), "partial success: ");
+  EXPECT_NE(kept.find("start:xxx"), std::string::npos);
+  rig.spans(4);
+  rig.host.poll();
+  rig.host.answer(Outcome::partial_ok(2, "short"));
+  const std::string replaced = rig.stats().last_error;
+  EXPECT_LT(replaced.size(), 100u);
+  EXPECT_NE(replaced.find("short"), std::string::npos);
+}
+
+// Tracers of one scope share its index; each scope's spans are exported under their own scope.
+TEST(Pipeline, ScopesAreDedupedAndGroupSpans) {
+  Rig rig(small(64, 8));
+  Tracer a = rig.provider.tracer("a", "1");
+  Tracer b = rig.provider.tracer("b", "1");
+  Tracer a_again = rig.provider.tracer("a", "1");
+  Tracer a2 = rig.provider.tracer("a", "2");  // another version: another scope
+  a.start_span("a1").end();
+  b.start_span("b1").end();
+  a_again.start_span("a2").end();
+  a2.start_span("a3").end();
+  rig.pipeline.force_flush(rig.clock.now, kSec);
+  rig.host.poll();
+  ASSERT_EQ(rig.host.in_flight.size(), 1u);
+  TraceRequest req;
+  ASSERT_TRUE(decode_trace_request(rig.host.in_flight.front().body, req).ok());
+  std::map<std::string, std::vector<std::string>> by_scope;
+  for (const auto& ss : req.resource_spans.at(0).scope_spans)
+    for (const auto& span : ss.spans) by_scope[ss.scope.name + "@" + ss.scope.version].push_back(span.name);
+  EXPECT_EQ(by_scope["a@1"], (std::vector<std::string>{"a1", "a2"}));
+  EXPECT_EQ(by_scope["b@1"], (std::vector<std::string>{"b1"}));
+  EXPECT_EQ(by_scope["a@2"], (std::vector<std::string>{"a3"}));
 }
 
 TEST(Pipeline, PartialSuccessRejectedCountIsClamped) {

@@ -2,6 +2,7 @@
 // Native only (WASM has no threads here); runs under ASan+UBSan in the native-asan build.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <thread>
 #include <vector>
@@ -184,6 +185,64 @@ TEST(Concurrency, CountersStayExactBeyondThePerThreadSets) {
   EXPECT_EQ(s.ended, kThreads * kEach);
   EXPECT_EQ(s.dropped, 0u);
   EXPECT_EQ(s.queued, kThreads * kEach);
+}
+
+}  // namespace
+}  // namespace otlp
+
+namespace otlp {
+namespace {
+
+// Tracers made on many threads at once (scopes added concurrently, some the same), spans ended
+// under each, while another thread reads stats() as the host loop writes errors and latencies:
+// every span is exported under its own scope, each scope once per request.
+TEST(Concurrency, ScopesAddedAndStatsReadFromManyThreads) {
+  AtomicClock clock;
+  PipelineConfig config;
+  config.max_queue_size = 1 << 14;
+  config.max_export_batch_size = 1 << 14;
+  Pipeline pipeline(config, Resource{});
+  TracerProvider provider(pipeline, clock);
+  constexpr int kThreads = 8, kScopes = 12, kRounds = 20;
+  std::atomic<bool> reading{true};
+  std::thread reader([&] {
+    while (reading.load()) {
+      const Stats s = pipeline.stats();
+      ASSERT_LE(s.last_error.size(), 1024u);
+    }
+  });
+  std::vector<std::thread> workers;
+  for (int t = 0; t < kThreads; ++t)
+    workers.emplace_back([&, t] {
+      for (int r = 0; r < kRounds; ++r)
+        for (int k = 0; k < kScopes; ++k) {
+          const std::string name = "scope" + std::to_string((k + t) % kScopes);
+          provider.tracer(name).start_span(name).end();
+        }
+    });
+  for (auto& w : workers) w.join();
+  // The host loop: exports (with partial successes, so last_error is written) while the reader reads.
+  pipeline.force_flush(clock.now, 1'000'000'000);
+  std::size_t spans = 0;
+  while (auto r = pipeline.poll_export(clock.now)) {
+    TraceRequest req;
+    ASSERT_TRUE(decode_trace_request(r->body, req).ok());
+    std::vector<std::string> seen_scopes;
+    for (const auto& ss : req.resource_spans.at(0).scope_spans) {
+      EXPECT_EQ(std::count(seen_scopes.begin(), seen_scopes.end(), ss.scope.name), 0);
+      seen_scopes.push_back(ss.scope.name);
+      for (const auto& s : ss.spans) {
+        EXPECT_EQ(s.name, ss.scope.name);
+        ++spans;
+      }
+    }
+    EXPECT_EQ(seen_scopes.size(), static_cast<std::size_t>(kScopes));
+    pipeline.on_result(clock.now, r->id, Outcome::partial_ok(1, std::string(2000, 'e')));
+  }
+  reading = false;
+  reader.join();
+  EXPECT_EQ(spans, static_cast<std::size_t>(kThreads * kScopes * kRounds));
+  EXPECT_EQ(pipeline.stats().export_latency.total, 1u);
 }
 
 }  // namespace

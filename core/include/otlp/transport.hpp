@@ -3,8 +3,8 @@
 // they are applied to the pipeline on the next poll(), on the host loop's thread.
 #pragma once
 #include <cstdint>
+#include <atomic>
 #include <functional>
-#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -40,6 +40,7 @@ class Exporter {
  public:
   Exporter(Pipeline& pipeline, Transport& transport, ExporterOptions options = {})
       : pipeline_(pipeline), transport_(transport), options_(std::move(options)) {}
+  ~Exporter();
   Exporter(const Exporter&) = delete;
   Exporter& operator=(const Exporter&) = delete;
 
@@ -50,16 +51,17 @@ class Exporter {
   bool has_completions() const;
 
  private:
+  // Outcomes that came back, newest first: a lock-free stack that completions on any thread
+  // push onto and poll() takes whole.
   struct Done {
     std::uint64_t id;
     Outcome outcome;
+    Done* next;
   };
   Pipeline& pipeline_;
   Transport& transport_;
   ExporterOptions options_;
-  mutable std::mutex mutex_;
-  std::vector<Done> done_;
-  std::vector<Done> applying_;
+  std::atomic<Done*> done_{nullptr};
 };
 
 }  // namespace otlp
