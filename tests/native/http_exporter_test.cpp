@@ -9,6 +9,7 @@
 #include <mutex>
 #include <thread>
 
+#include "exporter_rig.hpp"
 #include "http_transport.hpp"
 #include "otlp/json.hpp"
 #include "otlp/proto_reader.hpp"
@@ -18,7 +19,7 @@
 namespace otlp::native {
 namespace {
 
-constexpr std::uint64_t kSec = 1'000'000'000;
+using rig::kSec;
 
 // A scripted OTLP/HTTP server: answers `script` in order, then 200.
 class Server {
@@ -91,39 +92,12 @@ class Server {
   std::size_t next_ = 0;
 };
 
-struct Exporter {
+// The shared rig (exporter_rig.hpp) over the HTTP transport, pointed at a URL.
+struct Exporter : rig::Exporter<HttpTransport> {
   Exporter(const std::string& url, PipelineConfig config, ExporterOptions options = {})
-      : pipeline(config, Resource{{{"service.name", "test"}}}),
-        transport(HttpOptions{url, 2000, {}, {}, {}}),
-        worker(pipeline, transport, clock, std::move(options)),
-        provider(pipeline, clock, tracer_config()),
-        tracer(provider.tracer("http-test")) {}
-  TracerConfig tracer_config() {
-    TracerConfig c;
-    c.on_batch_ready = [this] { worker.notify(); };
-    return c;
-  }
-  void spans(int n) {
-    for (int i = 0; i < n; ++i)
-      tracer.start_span("GET /", {.kind = SpanKind::server}).set_attribute("i", static_cast<long long>(i)).end();
-  }
-  SystemClock clock;
-  Pipeline pipeline;
-  HttpTransport transport;
-  Worker worker;
-  TracerProvider provider;
-  Tracer tracer;
+      : rig::Exporter<HttpTransport>(HttpOptions{url, 2000, {}, {}, {}}, config, std::move(options)) {}
 };
-
-PipelineConfig fast() {
-  PipelineConfig c;
-  c.max_export_batch_size = 100;
-  c.schedule_delay_ns = 50'000'000;
-  c.export_timeout_ns = 10 * kSec;
-  c.retry.initial_backoff_ns = 100'000'000;
-  c.retry.max_backoff_ns = 200'000'000;
-  return c;
-}
+using rig::fast;
 
 TEST(HttpExporter, ProtobufSpansArriveExactly) {
   Server server;
