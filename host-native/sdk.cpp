@@ -108,20 +108,6 @@ struct Sdk::Impl {
     if (worker) worker->notify();
   }
 
-  // The pipeline says "batch ready" on every span ended while a full batch waits, which is most
-  // spans when the sender outpaces the exporter; a wake-up is a syscall (curl_multi_wakeup),
-  // so at most one per 200 us goes out. A worker busy with a transfer polls when it finishes
-  // anyway, and an idle one sleeps at most 100 ms (worker.cpp), so a skipped wake-up only
-  // delays, never loses, a batch.
-  void batch_ready() {
-    const auto now = Steady::now().time_since_epoch().count();
-    auto last = last_wake.load(std::memory_order_relaxed);
-    if (now - last < kWakeInterval) return;
-    if (last_wake.compare_exchange_strong(last, now, std::memory_order_relaxed)) notify();
-  }
-  static constexpr Steady::rep kWakeInterval =
-      std::chrono::duration_cast<Steady::duration>(std::chrono::microseconds(200)).count();
-  std::atomic<Steady::rep> last_wake{0};
 
   bool disabled = false;
   TscClock clock;  // ~10 ns a read against ~24 for clock_gettime; three reads a span
@@ -211,7 +197,7 @@ Result<Sdk> start(Options o) {
     exporter.headers = o.headers;
     exporter.compression = o.gzip ? Compression::gzip : Compression::none;
     m->worker = std::make_unique<Worker>(m->pipeline, *m->transport, m->clock, std::move(exporter));
-    tc.on_batch_ready = [m] { m->batch_ready(); };
+    tc.on_batch_ready = [m] { m->notify(); };  // once per batch (Pipeline::enqueue)
     if (o.pipeline.queue_policy == QueuePolicy::wait)
       tc.wait_for_room = [m](std::uint64_t left) { return m->wait_for_room(left); };
   }

@@ -277,6 +277,9 @@ struct Pipeline::Impl {
   std::uint64_t last_export = 0;
   bool timer_started = false;
   std::atomic<bool> closed{false};
+  // Set by the enqueue that finds a full batch waiting (it alone reports batch_ready), cleared
+  // when the host loop cuts a batch: one wake-up per batch, not one per span while it waits.
+  std::atomic<bool> batch_signaled{false};
   bool shutdown_requested = false;
   std::uint64_t shutdown_deadline = 0;
 
@@ -377,6 +380,7 @@ struct Pipeline::Impl {
 
   void build(std::uint64_t now, const PipelineConfig& c) {
     last_export = now;
+    batch_signaled.store(false, std::memory_order_relaxed);
     std::vector<std::uint16_t> scopes;
     std::size_t total = kEnvelopeBytes + resource_part.size();
     std::size_t n = 0;
@@ -484,7 +488,11 @@ std::uint16_t Pipeline::add_scope(InstrumentationScope scope) {
 Pipeline::Enqueue Pipeline::enqueue(std::uint16_t scope, std::string& encoded_span) {
   if (impl_->closed.load(std::memory_order_acquire)) return Enqueue::closed;
   if (!impl_->queue.push(scope, encoded_span)) return Enqueue::full;
-  return impl_->queue.size() >= config_.max_export_batch_size ? Enqueue::batch_ready : Enqueue::accepted;
+  if (impl_->queue.size() < config_.max_export_batch_size ||
+      impl_->batch_signaled.load(std::memory_order_relaxed) ||
+      impl_->batch_signaled.exchange(true, std::memory_order_relaxed))
+    return Enqueue::accepted;
+  return Enqueue::batch_ready;
 }
 
 Pipeline::SpanCounters& Pipeline::claim_counters() noexcept {

@@ -248,6 +248,27 @@ TEST(Pipeline, PartialSuccessCountsRejectedAndIsNotRetried) {
   EXPECT_TRUE(balanced(s));
 }
 
+// The host is told once that a full batch waits, not on every span ended after it; once it has
+// cut a batch, the next span that finds a full batch tells it again.
+TEST(Pipeline, BatchReadyOncePerBatch) {
+  int ready = 0;
+  TracerConfig tc;
+  tc.on_batch_ready = [&ready] { ++ready; };
+  PipelineConfig c = small(64, 4);
+  c.max_concurrent_exports = 1;
+  Rig rig(c, std::move(tc));
+  rig.host.poll();
+  rig.spans(3);
+  EXPECT_EQ(ready, 0);
+  rig.spans(7);  // 10 queued: two full batches, one signal
+  EXPECT_EQ(ready, 1);
+  EXPECT_EQ(rig.host.poll(), 1u);  // cuts one batch (one export at a time)
+  rig.spans(1);  // 7 queued: a full batch still waits
+  EXPECT_EQ(ready, 2);
+  rig.spans(5);
+  EXPECT_EQ(ready, 2);
+}
+
 // last_error keeps a message's first 1 KiB, and a shorter message replaces a longer one whole.
 TEST(Pipeline, LastErrorKeepsTheFirstKibibyte) {
   Rig rig(small(64, 4));

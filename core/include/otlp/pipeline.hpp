@@ -100,7 +100,8 @@ class Pipeline {
   // --- any thread -------------------------------------------------------------------------
   enum class Enqueue : std::uint8_t { accepted, batch_ready, full, closed };
   // Takes one span already encoded as a ScopeSpans.spans field (encode_span_field). Never
-  // blocks; `batch_ready` means a full batch is waiting, so the host should poll soon. When
+  // blocks; `batch_ready` means a full batch is waiting, so the host should poll soon: it is
+  // reported once per batch (until the host loop cuts one), not for every span after. When
   // taken, `encoded_span` is handed back as a spare buffer to reuse (its contents are garbage),
   // so steady-state recording allocates nothing; when refused it is left as it was.
   Enqueue enqueue(std::uint16_t scope, std::string& encoded_span);
