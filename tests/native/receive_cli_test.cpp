@@ -2,7 +2,6 @@
 // the JSON lines file, the summary per transport on SIGTERM, and option errors.
 #include <fcntl.h>
 #include <gtest/gtest.h>
-#include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -15,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "child_process.hpp"
 #include "exporter_rig.hpp"
 #include "grpc_transport.hpp"
 #include "http_transport.hpp"
@@ -24,74 +24,7 @@ namespace {
 
 using rig::kSec;
 
-// The `otlp` binary with its stderr on a pipe.
-class Child {
- public:
-  explicit Child(const std::vector<std::string>& args) {
-    int fds[2];
-    if (::pipe(fds) != 0) return;
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::dup2(fds[1], 2);
-      ::close(fds[0]);
-      ::close(fds[1]);
-      std::vector<char*> argv;
-      argv.push_back(const_cast<char*>(OTLP_CLI_PATH));
-      for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-      argv.push_back(nullptr);
-      ::execv(OTLP_CLI_PATH, argv.data());
-      ::_exit(127);
-    }
-    ::close(fds[1]);
-    fd_ = fds[0];
-  }
-  ~Child() {
-    if (pid_ > 0 && status_ < 0) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-    }
-    if (fd_ >= 0) ::close(fd_);
-  }
-  // Reads stderr until `pattern` matches what was read so far, EOF, or 10 s.
-  bool read_until(const std::regex& pattern, std::smatch& match) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (std::regex_search(err_, match, pattern)) return true;
-      pollfd p{fd_, POLLIN, 0};
-      if (::poll(&p, 1, 100) <= 0) continue;
-      char buf[4096];
-      const ssize_t n = ::read(fd_, buf, sizeof buf);
-      if (n <= 0) return std::regex_search(err_, match, pattern);
-      err_.append(buf, static_cast<std::size_t>(n));
-    }
-    return false;
-  }
-  // Sends `sig`, reads stderr to EOF (bounded) and returns the exit code (-1 if killed).
-  int stop(int sig) {
-    ::kill(pid_, sig);
-    std::smatch ignored;
-    read_until(std::regex("$^never"), ignored);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-    status_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return status_;
-  }
-  int wait_exit() {
-    std::smatch ignored;
-    read_until(std::regex("$^never"), ignored);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-    status_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return status_;
-  }
-  const std::string& err() const { return err_; }
-
- private:
-  pid_t pid_ = -1;
-  int fd_ = -1;
-  int status_ = -1;
-  std::string err_;
-};
+using testing_cli::Child;
 
 TEST(ReceiveCli, GrpcAndHttpSpansLandInTheFileAndTheSummary) {
   char dir[] = "/tmp/otlp-receive-XXXXXX";
@@ -155,12 +88,12 @@ TEST(ReceiveCli, OptionErrors) {
        {std::vector<std::string>{"receive", "--grpc", "nope"}, {"receive", "--tls-cert", "a.pem"},
         {"receive", "--client-ca", "ca.pem"}, {"receive", "--grpc", "off", "--http", "off"}}) {
     Child child(args);
-    EXPECT_EQ(child.wait_exit(), 2) << child.err();
+    EXPECT_EQ(child.wait(), 2) << child.err();
     EXPECT_NE(child.err().find("otlp receive: "), std::string::npos) << child.err();
   }
   Child tls({"receive", "--grpc", "127.0.0.1:0", "--http", "off", "--tls-cert", "/nonexistent/s.pem", "--tls-key",
              "/nonexistent/s.key"});
-  EXPECT_EQ(tls.wait_exit(), 1);
+  EXPECT_EQ(tls.wait(), 1);
   EXPECT_NE(tls.err().find("/nonexistent/s.pem"), std::string::npos) << tls.err();
 }
 
