@@ -90,10 +90,10 @@ struct Harness {
     return clock;
   }
 
-  std::atomic<bool> ready{false};
+  alignas(64) std::atomic<bool> ready{false};  // written by the drain thread: its own line
   std::mutex mutex;
   std::condition_variable wake;
-  SystemClock clock;
+  alignas(64) SystemClock clock;
   otlp::native::TscClock tsc;  // the native host's clock
   FreeClock free;
   otlp::Pipeline pipeline;

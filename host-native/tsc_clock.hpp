@@ -38,10 +38,12 @@ class TscClock final : public Clock {
   std::uint64_t start_tsc_ = 0, start_ns_ = 0;  // the first anchor: the rate's baseline
   std::uint64_t ticks_per_second_ = 0;
   // Seqlock: odd while a writer updates the anchor; readers retry when it changed under them.
-  std::atomic<std::uint32_t> seq_{0};
+  // Every read touches these: a cache line of their own, so nothing written next to the clock
+  // makes readers miss.
+  alignas(64) std::atomic<std::uint32_t> seq_{0};
   std::atomic<std::uint64_t> tsc_at_{0}, ns_at_{0}, rate_{0};
   std::atomic<std::uint64_t> next_calibration_{0};  // tsc value after which a read re-anchors
-  std::atomic<bool> calibrating_{false};
+  alignas(64) std::atomic<bool> calibrating_{false};
 };
 
 }  // namespace otlp::native

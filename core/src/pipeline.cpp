@@ -278,7 +278,8 @@ struct Pipeline::Impl {
   bool timer_started = false;
   std::atomic<bool> closed{false};
   // Set by the enqueue that finds a full batch waiting (it alone reports batch_ready), cleared
-  // when the host loop cuts a batch: one wake-up per batch, not one per span while it waits.
+  // when the host loop has taken a batch off the queue: one wake-up per batch, not one per span
+  // while it waits.
   std::atomic<bool> batch_signaled{false};
   bool shutdown_requested = false;
   std::uint64_t shutdown_deadline = 0;
@@ -380,7 +381,6 @@ struct Pipeline::Impl {
 
   void build(std::uint64_t now, const PipelineConfig& c) {
     last_export = now;
-    batch_signaled.store(false, std::memory_order_relaxed);
     std::vector<std::uint16_t> scopes;
     std::size_t total = kEnvelopeBytes + resource_part.size();
     std::size_t n = 0;
@@ -404,6 +404,9 @@ struct Pipeline::Impl {
       total += need;
       ++n;
     }
+    // Cleared once the batch is out of the queue: a span that found a full batch before then
+    // (this one) must not have used up the signal for the next.
+    batch_signaled.store(false, std::memory_order_release);
     if (n == 0) return;
     add(in_batches, n);
     make_batches(0, n, c);

@@ -78,16 +78,4 @@ TraceRequest standard_request(std::uint64_t count, std::uint64_t seed) {
   return req;
 }
 
-Span& set_standard_attributes(Span& span) {
-  return span.set_attribute("http.request.method", "GET")
-      .set_attribute("url.path", "/api/orders/12345")
-      .set_attribute("http.response.status_code", 200)
-      .set_attribute("server.address", "shop.example.com")
-      .set_attribute("network.protocol.version", "1.1")
-      .set_attribute("user_agent.original",
-                     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36")
-      .set_attribute("app.duration_ms", 1.5)
-      .set_attribute("app.cache_hit", false);
-}
-
 }  // namespace otlp::workload
