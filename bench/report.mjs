@@ -38,6 +38,8 @@ figure('span_sampled_2_threads_app_thread_ns',
   2 * nsPerItem('BM_SpanSampledShared/real_time/threads:2'), 'ns');  // per span, per thread
 figure('span_sampled_app_thread_free_clock_ns', nsPerItem('BM_SpanSampledFreeClock'), 'ns');
 figure('span_unsampled_app_thread_ns', nsPerItem('BM_SpanUnsampled'), 'ns');
+figure('clock_read_system_ns', median('BM_ClockRead/system_clock', 'cpu_time'), 'ns');
+figure('clock_read_tsc_ns', median('BM_ClockRead/tsc_clock', 'cpu_time'), 'ns');
 figure('sampler_always_on_ns', median('BM_SamplerDecision/always_on', 'real_time'), 'ns');
 figure('sampler_parentbased_traceidratio_ns',
   median('BM_SamplerDecision/parentbased_traceidratio', 'real_time'), 'ns');

@@ -177,6 +177,16 @@ void BM_SpanUnsampled(benchmark::State& state) {
 }
 BENCHMARK(BM_SpanUnsampled);
 
+// One clock read: the standard span reads the clock three times (start, event, end).
+void BM_ClockRead(benchmark::State& state, bool tsc) {
+  SystemClock system;
+  otlp::native::TscClock tsc_clock;
+  otlp::Clock& clock = tsc ? static_cast<otlp::Clock&>(tsc_clock) : system;
+  for (auto _ : state) benchmark::DoNotOptimize(clock.now_unix_nano());
+}
+BENCHMARK_CAPTURE(BM_ClockRead, system_clock, false);
+BENCHMARK_CAPTURE(BM_ClockRead, tsc_clock, true);
+
 void BM_SamplerDecision(benchmark::State& state, const char* name, const char* arg) {
   auto sampler = otlp::make_sampler(name, arg);
   if (!sampler) {
