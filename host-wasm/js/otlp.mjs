@@ -110,6 +110,10 @@ export async function createTracer(options = {}) {
   const maxRequestBytes = o.maxRequestBytes ?? KEEPALIVE_BYTES;
   if (!Number.isInteger(maxRequestBytes) || maxRequestBytes < 1024) throw bad('maxRequestBytes', 'an integer >= 1024', maxRequestBytes);
   const doFetch = o.fetch ?? globalThis.fetch;
+  // The platform's fetch copies a body before it returns (the Fetch standard's "extract a
+  // body"), so it is handed a view of the module's memory; a fetch of the app's own may keep
+  // the body for later, so it gets a copy.
+  const ownFetch = doFetch !== globalThis.fetch;
   if (typeof doFetch !== 'function') throw bad('fetch', 'a function (this runtime has no fetch)', doFetch);
   const resource = { 'service.name': 'unknown_service:web', ...o.resourceAttributes,
     'telemetry.sdk.language': 'webjs', 'telemetry.sdk.name': 'otlp-portable' };
@@ -131,68 +135,95 @@ export async function createTracer(options = {}) {
   let base = 0, cap = 0, pos = 0; // the scratch buffer and the write position in it
   // Views go stale when memory grows (the old buffer is detached: length 0).
   const fresh = () => { if (u8.length === 0) { u8 = new Uint8Array(memory.buffer); dv = new DataView(memory.buffer); } };
-  const room = (n) => { if (pos + n > cap) { cap = Math.max(2 * cap, pos + n, 4096); base = x.otlp_scratch(cap); } fresh(); };
+  // Room for n more bytes. Growing moves the buffer, so tapes are written at offsets (pos) and
+  // turned into addresses (base + offset) only when a call is made.
+  const room = (n) => { if (pos + n > cap) { cap = Math.max(2 * cap, pos + n, 4096); base = x.otlp_scratch(cap); fresh(); } };
   function formatDouble(v, precision, fixed, out, capacity) {
     const s = fixed ? v.toFixed(precision) : formatG(v, precision);
     fresh();
     return enc.encodeInto(s, u8.subarray(out, out + capacity - 1)).written;
   }
 
-  // Writes a u32 length then the UTF-8 bytes. Returns [offset of the bytes, length]: offsets,
-  // since the scratch buffer may move while a call's arguments are written (add `base` last).
+  // ---- tapes: what a call needs, written in one pass (the format is in host.hpp) ---------------
+  // A str: u32 length, UTF-8. Short ASCII is copied by hand: cheaper than encodeInto and its view.
   function str(s) {
-    s = typeof s === 'string' ? s : String(s);
-    room(4 + 3 * s.length);
-    const off = pos + 4, at = base + off;
+    if (typeof s !== 'string') s = String(s);
+    const len = s.length;
+    room(4 + 3 * len);
+    const at = base + pos + 4;
     let n = 0;
-    if (s.length < 64) {
-      for (; n < s.length; n++) { const c = s.charCodeAt(n); if (c > 127) break; u8[at + n] = c; }
-    }
-    if (n < s.length) n = enc.encodeInto(s, u8.subarray(at, at + 3 * s.length)).written;
+    if (len <= 24) for (; n < len; n++) { const c = s.charCodeAt(n); if (c > 127) break; u8[at + n] = c; }
+    if (n < len) n = enc.encodeInto(s, u8.subarray(at, at + 3 * len)).written;
     dv.setUint32(at - 4, n, true);
     pos += 4 + n;
-    return [off, n];
+  }
+  // A str as (address, length) arguments, once the whole tape is written: at(o), len(o).
+  const at = (o) => base + o + 4, len = (o) => dv.getUint32(base + o, true);
+  // Keys are interned: the first use registers the key, later ones send its number.
+  const keyIds = new Map();
+  function key(k) {
+    let id = keyIds.get(k);
+    if (id === undefined) {
+      const o = pos;
+      str(k);
+      if (keyIds.size >= 4096 || len(o) > 1024) return; // past that, keys travel inline
+      id = (x.otlp_key(at(o), len(o)) | 0x80000000) >>> 0;
+      keyIds.set(k, id);
+      pos = o;
+      fresh();
+    }
+    room(4);
+    dv.setUint32(base + pos, id, true);
+    pos += 4;
   }
   function scalar(v, type) {
     if (type === 1) return str(v);
     room(8);
-    const at = base + pos;
-    if (type === 2) { u8[at] = v ? 1 : 0; pos += 1; return; }
-    if (type === 4) dv.setFloat64(at, v, true);
-    else if (typeof v === 'bigint') dv.setBigInt64(at, v, true);
-    else { const hi = Math.floor(v / 4294967296); dv.setUint32(at, v - hi * 4294967296, true); dv.setInt32(at + 4, hi, true); }
+    const a = base + pos;
+    if (type === 2) { u8[a] = v ? 1 : 0; pos += 1; return; }
+    if (type === 4) dv.setFloat64(a, v, true);
+    else if (typeof v === 'bigint') dv.setBigInt64(a, v, true);
+    else { const hi = Math.floor(v / 4294967296); dv.setUint32(a, v - hi * 4294967296, true); dv.setInt32(a + 4, hi, true); }
     pos += 8;
   }
   const typeOf = (v) => typeof v === 'string' ? 1 : typeof v === 'boolean' ? 2 : typeof v === 'bigint' ? 3
     : typeof v === 'number' ? (Number.isSafeInteger(v) ? 3 : 4) : 0;
-  // An attribute block (see otlp_wasm.cpp). Values of other types are skipped, as in the OTel
-  // API. Returns [offset, length].
-  function block(attrs) {
-    const start = pos;
+  // A list of attributes. Values of other types are skipped, as in the OTel API.
+  function list(attrs) {
+    room(8);
+    const head = pos;
+    let n = 0, arrays = 0;
+    pos += 8;
     if (attrs) {
       for (const k in attrs) {
         const v = attrs[k];
         let t = typeOf(v);
         if (t) {
-          room(1); u8[base + pos++] = t; str(k); scalar(v, t);
+          room(1); u8[base + pos++] = t; key(k); scalar(v, t);
         } else if (Array.isArray(v)) {
           t = v.length ? typeOf(v[0]) : 1;
           if (t === 3 && v.some((e) => !Number.isSafeInteger(e) && typeof e !== 'bigint')) t = 4;
           if (!t || v.some((e) => (typeOf(e) === 3 && t === 4 ? 4 : typeOf(e)) !== t)) continue;
-          room(1); u8[base + pos++] = 5; str(k);
+          room(1); u8[base + pos++] = 5; key(k);
           room(5); u8[base + pos] = t; dv.setUint32(base + pos + 1, v.length, true); pos += 5;
           for (const e of v) scalar(e, t);
-        }
+          arrays++;
+        } else continue;
+        n++;
       }
     }
-    return [start, pos - start];
+    dv.setUint32(base + head, n, true);
+    dv.setUint32(base + head + 4, arrays, true);
   }
-  // A parent or link context (a Span or a Context: both carry w0-w5) into io[0..26).
-  function putContext(c) {
-    fresh();
-    dv.setUint32(io, c.w0, false); dv.setUint32(io + 4, c.w1, false); dv.setUint32(io + 8, c.w2, false);
-    dv.setUint32(io + 12, c.w3, false); dv.setUint32(io + 16, c.w4, false); dv.setUint32(io + 20, c.w5, false);
-    u8[io + 24] = c.traceFlags; u8[io + 25] = c.isRemote ? 1 : 0;
+  // A parent or link context (a Span or a Context: both carry w0-w5).
+  function context(c) {
+    room(26);
+    const a = base + pos;
+    dv.setUint32(a, c.w0, false); dv.setUint32(a + 4, c.w1, false); dv.setUint32(a + 8, c.w2, false);
+    dv.setUint32(a + 12, c.w3, false); dv.setUint32(a + 16, c.w4, false); dv.setUint32(a + 20, c.w5, false);
+    u8[a + 24] = c.traceFlags; u8[a + 25] = c.isRemote ? 1 : 0;
+    pos += 26;
+    str(c.traceState);
   }
   // A plain {traceId, spanId, ...} object is parsed once (apps pass the same one repeatedly).
   const parsed = new WeakMap();
@@ -219,8 +250,9 @@ export async function createTracer(options = {}) {
   const lower = (m) => m.replace('OTEL_TRACES_SAMPLER_ARG', "option 'samplerArg'").replace('OTEL_TRACES_SAMPLER', "option 'sampler'");
   const seeds = crypto.getRandomValues(new Uint32Array(4));
   pos = 0;
+  fresh();
   for (const s of [sampler, samplerArg, o.scopeName ?? 'otlp-portable', o.scopeVersion ?? '0.1.0']) str(s);
-  block(resource);
+  list(resource);
   const err = x.otlp_create(queue, batch, delay, timeout, maxRequestBytes, protocol === 'http/json' ? 1 : 0,
     seeds[0], seeds[1], seeds[2], seeds[3], base, pos);
   if (err) { fresh(); throw new Error(`createTracer: ${lower(dec.decode(u8.subarray(x.otlp_text(), x.otlp_text() + err)))}`); }
@@ -251,7 +283,8 @@ export async function createTracer(options = {}) {
     while ((id = x.otlp_next_request(now))) {
       fresh();
       const p = dv.getUint32(io + 64, true), n = dv.getUint32(io + 68, true);
-      send(id, u8.slice(p, p + n), dv.getFloat64(io + 96, true));
+      const body = u8.subarray(p, p + n);
+      send(id, ownFetch ? body.slice() : body, dv.getFloat64(io + 96, true));
     }
     settle();
     arm();
@@ -262,9 +295,10 @@ export async function createTracer(options = {}) {
     inFlight++;
     const h = { 'content-type': json ? 'application/json' : 'application/x-protobuf', ...headers };
     const go = (payload) => {
+      const size = payload.length; // a view of the module's memory reads 0 once memory grows
       // keepalive only in pages (it is what survives unload); some edge runtimes refuse the field.
-      const keepalive = page && kaBytes + payload.length <= KEEPALIVE_BYTES && kaCount < KEEPALIVE_REQUESTS;
-      if (keepalive) { kaBytes += payload.length; kaCount++; }
+      const keepalive = page && kaBytes + size <= KEEPALIVE_BYTES && kaCount < KEEPALIVE_REQUESTS;
+      if (keepalive) { kaBytes += size; kaCount++; }
       const init = { method: 'POST', headers: h, body: payload };
       if (keepalive) init.keepalive = true;
       const wait = deadline - nowMs();
@@ -286,7 +320,7 @@ export async function createTracer(options = {}) {
         }
         return [status, retryAfter, raw, partial, message];
       }).catch((e) => [0, '', null, -1, e && e.name === 'TimeoutError' ? 'timeout' : String(e && e.message || e)])
-        .finally(() => { if (keepalive) { kaBytes -= payload.length; kaCount--; } });
+        .finally(() => { if (keepalive) { kaBytes -= size; kaCount--; } });
     };
     // Compression is asynchronous; a page being unloaded has no time for it.
     const sent = gzip && !unloading
@@ -297,11 +331,15 @@ export async function createTracer(options = {}) {
     sent.then(([status, retryAfter, raw, partial, message]) => {
       inFlight--;
       pos = 0;
-      const ra = str(retryAfter), m = str(message), rawAt = pos, rawLen = raw ? raw.length : 0;
+      fresh();
+      str(retryAfter);
+      const m = pos;
+      str(message);
+      const rawAt = pos, rawLen = raw ? raw.length : 0;
       room(rawLen);
       if (rawLen) u8.set(raw, base + rawAt);
       pos += rawLen;
-      x.otlp_result(id, nowMs(), status, base + ra[0], ra[1], base + rawAt, rawLen, partial, base + m[0], m[1]);
+      x.otlp_result(id, nowMs(), status, at(0), len(0), base + rawAt, rawLen, partial, at(m), len(m));
       pump();
     });
   }
@@ -337,46 +375,46 @@ export async function createTracer(options = {}) {
   // ---- spans -----------------------------------------------------------------------------
   function start(name, opts = {}) {
     pos = 0;
-    const n = str(name);
-    let parent = 0, st = [0, 0], pc;
-    if (opts.parent !== undefined && (pc = asContext(opts.parent))) {
-      parent = 1;
-      st = str(pc.traceState);
-      putContext(pc);
-    }
-    const a = block(opts.attributes);
+    fresh();
+    str(name);
+    let parent = 0, pc;
+    if (opts.parent !== undefined && (pc = asContext(opts.parent))) { parent = 1; context(pc); }
+    list(opts.attributes);
+    room(4);
+    const linksAt = pos;
+    let links = 0;
+    pos += 4;
+    if (opts.links) for (const l of opts.links) { const c = asContext(l?.context); if (c) { context(c); list(l.attributes); links++; } }
+    dv.setUint32(base + linksAt, links, true);
     const k = opts.kind;
     const kind = typeof k === 'number' ? k : k === undefined ? 1 : KINDS[k] ?? 1;
-    const h = x.otlp_start(base + n[0], n[1], kind, parent, toMs(opts.startTime), ns, base + st[0], st[1], base + a[0], a[1]);
+    const h = x.otlp_start(kind, parent, toMs(opts.startTime), ns, base, pos);
     fresh();
-    const s = new Span(ops, h, dv, io, pc ? pc.traceState : '');
-    if (h && opts.links) for (const l of opts.links) s.addLink(l.context, l.attributes);
-    return s;
+    return new Span(ops, h, dv, io, pc ? pc.traceState : '');
   }
+  // A str alone, for the calls that take (address, length) pairs.
+  const one = (s) => { pos = 0; fresh(); str(s); };
   // What a recording span (handle h) calls.
   const ops = {
-    attrs(h, a) { pos = 0; const bl = block(a); x.otlp_set_attributes(h, base + bl[0], bl[1]); },
-    event(h, name, a, time) {
-      pos = 0;
-      const n = str(name), bl = block(a);
-      x.otlp_add_event(h, base + n[0], n[1], toMs(time), ns, base + bl[0], bl[1]);
-    },
-    link(h, context, a) {
-      const ctx = asContext(context);
+    attrs(h, a) { pos = 0; fresh(); list(a); x.otlp_set_attributes(h, base, pos); },
+    event(h, name, a, time) { pos = 0; fresh(); str(name); list(a); x.otlp_add_event(h, toMs(time), ns, base, pos); },
+    link(h, c, a) {
+      const ctx = asContext(c);
       if (!ctx) return;
-      pos = 0;
-      const st = str(ctx.traceState), bl = block(a);
-      putContext(ctx);
-      x.otlp_add_link(h, base + st[0], st[1], base + bl[0], bl[1]);
+      pos = 0; fresh(); context(ctx); list(a);
+      x.otlp_add_link(h, base, pos);
     },
-    status(h, code, message) { pos = 0; const m = str(message ?? ''); x.otlp_set_status(h, code, base + m[0], m[1]); },
-    name(h, name) { pos = 0; const n = str(name); x.otlp_update_name(h, base + n[0], n[1]); },
+    status(h, code, message) { one(message ?? ''); x.otlp_set_status(h, code, at(0), len(0)); },
+    name(h, name) { one(name); x.otlp_update_name(h, at(0), len(0)); },
     exception(h, e, time) {
       const t = typeof e === 'string' ? '' : e?.name ?? e?.constructor?.name ?? '';
       const msg = typeof e === 'string' ? e : e?.message ?? String(e), stack = typeof e === 'string' ? '' : e?.stack ?? '';
-      pos = 0;
-      const ts = str(t), ms = str(msg), ss = str(stack);
-      x.otlp_record_exception(h, base + ts[0], ts[1], base + ms[0], ms[1], base + ss[0], ss[1], toMs(time), ns);
+      one(t);
+      const m = pos;
+      str(msg);
+      const st = pos;
+      str(stack);
+      x.otlp_record_exception(h, at(0), len(0), at(m), len(m), at(st), len(st), toMs(time), ns);
     },
     end(h, time) {
       if (x.otlp_end(h, toMs(time), ns)) schedule();
@@ -414,9 +452,10 @@ export async function createTracer(options = {}) {
       const tp = get('traceparent');
       if (typeof tp !== 'string') return undefined;
       const ts = get('tracestate');
-      pos = 0;
-      const a = str(tp), b2 = str(typeof ts === 'string' ? ts : '');
-      const r = x.otlp_extract(base + a[0], a[1], base + b2[0], b2[1]);
+      one(tp);
+      const t2 = pos;
+      str(typeof ts === 'string' ? ts : '');
+      const r = x.otlp_extract(at(0), len(0), at(t2), len(t2));
       return r ? readContext(r & 2 ? ts.trim() : '', true) : undefined;
     },
     flush(timeoutMs = timeout) { return closed ? Promise.resolve({ state: 'done', ok: true, exported: 0, rejected: 0, failed: 0, dropped: 0 }) : flushTicket(x.otlp_flush(nowMs(), timeoutMs)); },

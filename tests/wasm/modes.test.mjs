@@ -165,3 +165,39 @@ test('what a span records reaches the request: links, events, exceptions, status
   assert.equal(span.attributes, undefined);
   assert.equal(body.resourceSpans[0].resource.attributes.find((a) => a.key === 'service.name').value.stringValue, 'fields');
 });
+
+test('attribute values cross into the module intact: interned and inline keys, UTF-8, arrays everywhere', async () => {
+  const fetch = fakeFetch();
+  const tracer = await createTracer({ protocol: 'http/json', mode: 'manual', fetch, wasmBinary: binary,
+    batch: { maxExportBatchSize: 512, maxQueueSize: 8192 }, maxRequestBytes: 8 << 20 });
+  const long = 'ü'.repeat(40) + 'x'.repeat(100);
+  const parent = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 1, traceState: 'k=v' };
+  const s = tracer.startSpan('名前', {
+    parent,
+    attributes: { 'schlüssel': 'wert €', long, ints: [1, -2, 2 ** 40], mixed: [1, 2.5], flags: [true, false], big: -(2n ** 62n) },
+    links: [{ context: parent, attributes: { tags: ['a', 'é'] } }],
+  });
+  s.addEvent('e', { list: [1.5], 'k€y': 'v' });
+  s.end();
+  // Past 4096 distinct keys the tracer stops interning: keys then travel inline.
+  for (let i = 0; i < 5000; i++) tracer.startSpan('k').setAttribute(`key.${i}`, i).end();
+  assert.equal((await tracer.flush()).ok, true);
+  const spans = fetch.calls.flatMap((c) => JSON.parse(new TextDecoder().decode(c.body)).resourceSpans[0].scopeSpans[0].spans);
+  const first = spans.find((x) => x.name === '名前');
+  const attr = (list, k) => list.find((a) => a.key === k)?.value;
+  assert.equal(first.parentSpanId, parent.spanId);
+  assert.equal(first.traceState, 'k=v');
+  assert.equal(attr(first.attributes, 'schlüssel').stringValue, 'wert €');
+  assert.equal(attr(first.attributes, 'long').stringValue, long);
+  assert.deepEqual(attr(first.attributes, 'ints').arrayValue.values.map((v) => v.intValue), ['1', '-2', String(2 ** 40)]);
+  assert.deepEqual(attr(first.attributes, 'mixed').arrayValue.values.map((v) => v.doubleValue), [1, 2.5]);
+  assert.deepEqual(attr(first.attributes, 'flags').arrayValue.values.map((v) => v.boolValue), [true, false]);
+  assert.equal(attr(first.attributes, 'big').intValue, String(-(2n ** 62n)));
+  assert.deepEqual(attr(first.links[0].attributes, 'tags').arrayValue.values.map((v) => v.stringValue), ['a', 'é']);
+  assert.deepEqual(attr(first.events[0].attributes, 'list').arrayValue.values.map((v) => v.doubleValue), [1.5]);
+  assert.equal(attr(first.events[0].attributes, 'k€y').stringValue, 'v');
+  const keyed = spans.filter((x) => x.name === 'k');
+  assert.equal(keyed.length, 5000);
+  for (const i of [0, 4095, 4096, 4999])
+    assert.deepEqual(keyed[i].attributes, [{ key: `key.${i}`, value: { intValue: String(i) } }]);
+});
