@@ -17,13 +17,12 @@ void recycle(std::string& buffer);
 // position with one CAS and publishes it with a release store; nobody waits on a lock. The
 // one consumer is the host loop.
 class SpanQueue {
+ public:
   struct Slot {
     std::atomic<std::uint64_t> seq{0};
     std::uint16_t scope = 0;
     std::string bytes;
   };
-
- public:
   struct Item {
     std::uint64_t pos = 0;
     std::uint16_t scope = 0;
@@ -62,8 +61,6 @@ class SpanQueue {
     const Slot* slot = &slots_[static_cast<std::size_t>(pos % capacity_)];
     return slot->seq.load(std::memory_order_acquire) == pos + 1 ? slot : nullptr;
   }
-  std::size_t front_bytes() const { return front()->bytes.size(); }
-  std::uint16_t front_scope() const { return front()->scope; }
 
   // Swaps the head item into `out`, leaving `out`'s old buffer (emptied) in the slot for the
   // next producer to reuse; oversized buffers are released instead of kept.
@@ -325,7 +322,9 @@ struct Pipeline::Impl {
   std::string encode(std::size_t first, std::size_t last) {
     std::vector<std::uint16_t> scopes;
     for (std::size_t i = first; i < last; ++i)
-      if (std::find(scopes.begin(), scopes.end(), items[i].scope) == scopes.end()) scopes.push_back(items[i].scope);
+      if ((scopes.empty() || scopes.back() != items[i].scope) &&
+          std::find(scopes.begin(), scopes.end(), items[i].scope) == scopes.end())
+        scopes.push_back(items[i].scope);
     std::vector<std::size_t> scope_len(scopes.size());
     std::size_t rs_len = resource_part.size();
     for (std::size_t s = 0; s < scopes.size(); ++s) {
@@ -384,10 +383,12 @@ struct Pipeline::Impl {
     std::vector<std::uint16_t> scopes;
     std::size_t total = kEnvelopeBytes + resource_part.size();
     std::size_t n = 0;
-    while (n < c.max_export_batch_size && queue.front()) {
-      const std::uint16_t scope = queue.front_scope();
-      std::size_t need = queue.front_bytes();
-      const bool new_scope = std::find(scopes.begin(), scopes.end(), scope) == scopes.end();
+    const SpanQueue::Slot* front;
+    while (n < c.max_export_batch_size && (front = queue.front())) {
+      const std::uint16_t scope = front->scope;
+      std::size_t need = front->bytes.size();
+      const bool new_scope = (scopes.empty() || scopes.back() != scope) &&
+                             std::find(scopes.begin(), scopes.end(), scope) == scopes.end();
       if (new_scope) need += kEnvelopeBytes + scope_registry.part(scope).size();
       if (n > 0 && total + need > c.max_request_bytes) break;
       if (n == items.size()) items.emplace_back();

@@ -18,15 +18,16 @@ otlp::AnyValue any_of(const otlp::AttributeValue& v) {
 
 namespace {
 
+otlp::AnyValue array_value;  // an array attribute's value while it is set
+
 // Sets a list's attributes on `span` one by one, as they are read.
 void set_list(Tape& tape, otlp::Span& span) {
   const uint32_t n = tape.u32();
   tape.u32();
-  otlp::AnyValue array;
   for (uint32_t i = 0; i < n && tape.ok(); ++i) {
     const uint32_t type = tape.u8();
     const std::string_view key = tape.key();
-    const otlp::AttributeValue value = tape.value(type, array);
+    const otlp::AttributeValue value = tape.value(type, array_value);
     if (tape.ok()) span.set_attribute(key, value);
   }
 }
@@ -74,8 +75,7 @@ void read_list(Tape& tape, std::vector<otlp::Attribute>& out, std::vector<otlp::
     const uint32_t type = tape.u8();
     const std::string_view key = tape.key();
     if (type == 5 && used == n_arrays) return tape.fail();
-    otlp::AnyValue none;
-    const otlp::AttributeValue value = tape.value(type, type == 5 ? arrays_out[used++] : none);
+    const otlp::AttributeValue value = tape.value(type, type == 5 ? arrays_out[used++] : array_value);
     if (tape.ok()) out.push_back({key, value});
   }
 }
