@@ -79,7 +79,11 @@ export interface TracerOptions {
   maxRequestBytes?: number;
   scopeName?: string;
   scopeVersion?: string;
-  /** The fetch to send with. Default globalThis.fetch. */
+  /**
+   * The fetch to send with. Default globalThis.fetch, which is handed a view of the module's
+   * memory as the body (fetch copies a body before it returns); any other function gets a copy,
+   * so it may keep the body.
+   */
   fetch?: typeof fetch;
   /** Flush on visibilitychange/pagehide. Default: true where there is a document. */
   pageLifecycle?: boolean;
