@@ -21,11 +21,13 @@ class SpanQueue {
   struct Slot {
     std::atomic<std::uint64_t> seq{0};
     std::uint16_t scope = 0;
+    std::size_t len = 0;  // the span is bytes' first len bytes
     std::string bytes;
   };
   struct Item {
     std::uint64_t pos = 0;
     std::uint16_t scope = 0;
+    std::size_t len = 0;
     std::string bytes;
   };
 
@@ -34,7 +36,7 @@ class SpanQueue {
   }
 
   // Swaps `bytes` in only when there is room; the caller gets the slot's spare buffer.
-  bool push(std::uint16_t scope, std::string& bytes) {
+  bool push(std::uint16_t scope, std::string& bytes, std::size_t len) {
     std::uint64_t pos = tail_.load(std::memory_order_relaxed);
     Slot* slot;
     for (;;) {
@@ -50,6 +52,7 @@ class SpanQueue {
       }
     }
     slot->scope = scope;
+    slot->len = len;
     slot->bytes.swap(bytes);
     slot->seq.store(pos + 1, std::memory_order_release);
     return true;
@@ -70,6 +73,7 @@ class SpanQueue {
     if (slot.seq.load(std::memory_order_acquire) != pos + 1) return false;
     out.pos = pos;
     out.scope = slot.scope;
+    out.len = slot.len;
     out.bytes.swap(slot.bytes);
     recycle(slot.bytes);
     slot.seq.store(pos + capacity_, std::memory_order_release);
@@ -330,7 +334,7 @@ struct Pipeline::Impl {
     for (std::size_t s = 0; s < scopes.size(); ++s) {
       std::size_t len = scope_registry.part(scopes[s]).size();
       for (std::size_t i = first; i < last; ++i)
-        if (items[i].scope == scopes[s]) len += items[i].bytes.size();
+        if (items[i].scope == scopes[s]) len += items[i].len;
       scope_len[s] = len;
       rs_len += 1 + detail::varint_size(len) + len;
     }
@@ -344,7 +348,7 @@ struct Pipeline::Impl {
       append_varint(body, scope_len[s]);
       body += scope_registry.part(scopes[s]);
       for (std::size_t i = first; i < last; ++i)
-        if (items[i].scope == scopes[s]) body += items[i].bytes;
+        if (items[i].scope == scopes[s]) body.append(items[i].bytes.data(), items[i].len);
     }
     return body;
   }
@@ -386,7 +390,7 @@ struct Pipeline::Impl {
     const SpanQueue::Slot* front;
     while (n < c.max_export_batch_size && (front = queue.front())) {
       const std::uint16_t scope = front->scope;
-      std::size_t need = front->bytes.size();
+      std::size_t need = front->len;
       const bool new_scope = (scopes.empty() || scopes.back() != scope) &&
                              std::find(scopes.begin(), scopes.end(), scope) == scopes.end();
       if (new_scope) need += kEnvelopeBytes + scope_registry.part(scope).size();
@@ -396,7 +400,7 @@ struct Pipeline::Impl {
       queue.pop(item);
       if (total + need > c.max_request_bytes) {  // one span alone is over the limit
         add(failed, 1);
-        note_error("a span of " + std::to_string(item.bytes.size()) + " bytes exceeds the request limit of " +
+        note_error("a span of " + std::to_string(item.len) + " bytes exceeds the request limit of " +
                    std::to_string(c.max_request_bytes) + " bytes");
         recycle(item.bytes);
         continue;
@@ -489,9 +493,9 @@ std::uint16_t Pipeline::add_scope(InstrumentationScope scope) {
   return impl_->scope_registry.add(std::move(part));
 }
 
-Pipeline::Enqueue Pipeline::enqueue(std::uint16_t scope, std::string& encoded_span) {
+Pipeline::Enqueue Pipeline::enqueue(std::uint16_t scope, std::string& buffer, std::size_t length) {
   if (impl_->closed.load(std::memory_order_acquire)) return Enqueue::closed;
-  if (!impl_->queue.push(scope, encoded_span)) return Enqueue::full;
+  if (!impl_->queue.push(scope, buffer, length)) return Enqueue::full;
   if (impl_->queue.size() < config_.max_export_batch_size ||
       impl_->batch_signaled.load(std::memory_order_relaxed) ||
       impl_->batch_signaled.exchange(true, std::memory_order_relaxed))

@@ -432,7 +432,7 @@ void seal(SpanRecord& r, std::uint64_t end_time) {
   std::size_t room = kLengthRoom;
   if (varint_size(body) > room) {  // 2 MiB or more: shift the body to make room
     const std::size_t extra = varint_size(body) - room;
-    r.buf.resize(len + extra);
+    if (r.buf.size() < len + extra) r.buf.resize(len + extra);
     std::memmove(r.buf.data() + 1 + room + extra, r.buf.data() + 1 + room, body);
     room += extra;
     len += extra;
@@ -441,7 +441,7 @@ void seal(SpanRecord& r, std::uint64_t end_time) {
   std::uint64_t v = body;
   for (std::size_t i = 0; i + 1 < room; ++i, v >>= 7) *q++ = static_cast<char>((v & 0x7f) | 0x80);
   *q = static_cast<char>(v);
-  r.buf.resize(len);  // from here on the string's size is the span's
+  r.len = len;  // the span is the buffer's first len bytes; the rest stays as room for the next
 }
 
 // One spare record per thread: a span's record (its name, attribute index and the buffer the
@@ -541,13 +541,13 @@ void TracerProvider::finish(SpanRecord& r, std::uint64_t end_time) {
   Pipeline::SpanCounters& counters = *local().counters;
   counters.bump(counters.ended);
   seal(r, end_time ? end_time : clock_.now_unix_nano());
-  auto result = pipeline_.enqueue(r.scope, r.buf);
+  auto result = pipeline_.enqueue(r.scope, r.buf, r.len);
   if (result == Pipeline::Enqueue::full && pipeline_.config().queue_policy == QueuePolicy::wait &&
       config_.wait_for_room) {
     // The budget is counted in calls to the host's wait, which measures the time itself.
     std::uint64_t left = pipeline_.config().max_wait_ns;
     while (result == Pipeline::Enqueue::full && config_.wait_for_room(left)) {
-      result = pipeline_.enqueue(r.scope, r.buf);
+      result = pipeline_.enqueue(r.scope, r.buf, r.len);
       left = left > 1'000'000 ? left / 2 : left;
     }
   }

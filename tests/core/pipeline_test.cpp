@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "otlp/proto_writer.hpp"
 #include "otlp/retry.hpp"
 #include "otlp/workload.hpp"
 #include "support/fake_host.hpp"
@@ -267,6 +268,32 @@ TEST(Pipeline, BatchReadyOncePerBatch) {
   EXPECT_EQ(ready, 2);
   rig.spans(5);
   EXPECT_EQ(ready, 2);
+}
+
+// A span is the first `length` bytes of the buffer it arrives in; the rest is room that travels
+// with the buffer and never reaches a request.
+TEST(Pipeline, EnqueueTakesTheSpansLengthOfItsBuffer) {
+  Pipeline pipeline(small(8, 2), workload::standard_resource());
+  FakeClock clock;
+  FakeHost host(pipeline, clock);
+  host.poll();
+  const std::uint16_t scope = pipeline.add_scope({"test", "1.0", {}});
+  std::string expected;
+  for (const char* name : {"first", "second"}) {
+    Random rng(1);
+    SpanData span = workload::standard_span(rng, 0);
+    span.name = name;
+    std::string encoded;
+    encode_span_field(span, encoded);
+    expected += encoded;
+    std::string buffer = encoded + std::string(300, '\xff');
+    ASSERT_NE(pipeline.enqueue(scope, buffer, encoded.size()), Pipeline::Enqueue::full);
+  }
+  ASSERT_EQ(host.poll(), 1u);
+  const std::string& body = host.in_flight.front().body;
+  EXPECT_EQ(spans_in(body), 2u);
+  EXPECT_NE(body.find(expected), std::string::npos);
+  EXPECT_EQ(body.find('\xff'), std::string::npos);
 }
 
 // last_error keeps a message's first 1 KiB, and a shorter message replaces a longer one whole.

@@ -99,12 +99,17 @@ class Pipeline {
 
   // --- any thread -------------------------------------------------------------------------
   enum class Enqueue : std::uint8_t { accepted, batch_ready, full, closed };
-  // Takes one span already encoded as a ScopeSpans.spans field (encode_span_field). Never
-  // blocks; `batch_ready` means a full batch is waiting, so the host should poll soon: it is
-  // reported once per batch (until the host loop cuts one), not for every span after. When
-  // taken, `encoded_span` is handed back as a spare buffer to reuse (its contents are garbage),
-  // so steady-state recording allocates nothing; when refused it is left as it was.
-  Enqueue enqueue(std::uint16_t scope, std::string& encoded_span);
+  // Takes one span already encoded as a ScopeSpans.spans field (encode_span_field): the first
+  // `length` bytes of `buffer` (the rest is room the recorder keeps, so that buffers go round
+  // without being zero-filled again). Never blocks; `batch_ready` means a full batch is
+  // waiting, so the host should poll soon: it is reported once per batch (until the host loop
+  // cuts one), not for every span after. When taken, `buffer` is handed back as a spare buffer
+  // to reuse (its contents are garbage), so steady-state recording allocates nothing; when
+  // refused it is left as it was.
+  Enqueue enqueue(std::uint16_t scope, std::string& buffer, std::size_t length);
+  Enqueue enqueue(std::uint16_t scope, std::string& encoded_span) {
+    return enqueue(scope, encoded_span, encoded_span.size());
+  }
   // The span path's counters, one set per application thread: a locked add costs as much
   // as the rest of an unsampled span, so a thread that owns its set bumps it with a plain
   // load and store, and stats() sums the sets. Threads beyond the owned sets share one
