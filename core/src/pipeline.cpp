@@ -4,8 +4,10 @@
 #include <cstring>
 #include <string_view>
 
+#ifndef OTLP_NO_JSON
 #include "otlp/json.hpp"
 #include "otlp/proto_reader.hpp"
+#endif
 #include "proto_wire.hpp"
 
 namespace otlp {
@@ -138,6 +140,10 @@ std::optional<Error> validate(const PipelineConfig& c) {
   if (c.max_concurrent_exports == 0) return err("max_concurrent_exports: must be at least 1, got 0");
   if (c.retry.max_attempts == 0) return err("retry.max_attempts: must be at least 1, got 0");
   if (!(c.retry.multiplier >= 1.0)) return err("retry.multiplier: must be at least 1");
+#ifdef OTLP_NO_JSON
+  if (c.protocol == Protocol::json)
+    return err("protocol: OTLP/JSON is not in this build (OTLP_NO_JSON), which encodes OTLP/protobuf only");
+#endif
   if (c.retry.initial_backoff_ns > c.retry.max_backoff_ns)
     return err("retry.initial_backoff_ns: must not exceed retry.max_backoff_ns");
   return std::nullopt;
@@ -351,8 +357,9 @@ struct Pipeline::Impl {
   }
 
   // Turns items [first, last) into ready batches, halving JSON bodies that outgrow the limit.
-  void make_batches(std::size_t first, std::size_t last, const PipelineConfig& c) {
+  void make_batches(std::size_t first, std::size_t last, [[maybe_unused]] const PipelineConfig& c) {
     std::string body = encode(first, last);
+#ifndef OTLP_NO_JSON  // a protobuf-only build (the smaller WASM module) leaves the JSON code out
     if (c.protocol == Protocol::json) {
       TraceRequest request;
       if (!decode_trace_request(body, request).ok()) {  // cannot happen for bytes we wrote
@@ -370,6 +377,7 @@ struct Pipeline::Impl {
         return;
       }
     }
+#endif
     Batch b;
     b.id = next_id++;
     b.body = std::move(body);
@@ -474,6 +482,9 @@ Pipeline::Pipeline(PipelineConfig config, Resource resource) : config_(std::move
   config_.max_export_batch_size = std::clamp<std::uint32_t>(config_.max_export_batch_size, 1, config_.max_queue_size);
   config_.max_concurrent_exports = std::max<std::uint32_t>(config_.max_concurrent_exports, 1);
   config_.retry.max_attempts = std::max<std::uint32_t>(config_.retry.max_attempts, 1);
+#ifdef OTLP_NO_JSON
+  config_.protocol = Protocol::protobuf;  // the only one this build encodes
+#endif
   impl_ = std::make_unique<Impl>(config_, std::move(resource));
 }
 
