@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <list>
 #include <string_view>
 
 #ifndef OTLP_NO_JSON
@@ -275,7 +276,9 @@ struct Pipeline::Impl {
 
   ScopeRegistry scope_registry;
 
-  std::deque<Batch> batches;
+  // A list: a batch's body stays where it is until the batch is final (hosts send from it), and
+  // in the WASM module a list is ~1.7 KB gzipped smaller than a deque. There are only a few.
+  std::list<Batch> batches;
   std::vector<Flush> flushes;
   std::vector<SpanQueue::Item> items;  // reused between batches, buffers and all
   std::uint64_t next_id = 1;
@@ -441,7 +444,7 @@ struct Pipeline::Impl {
     return r;
   }
 
-  void finish(std::deque<Batch>::iterator it, std::uint64_t now) {
+  void finish(std::list<Batch>::iterator it, std::uint64_t now) {
     {
       const std::uint64_t ms = (now > it->first_sent ? now - it->first_sent : 0) / 1'000'000;
       std::size_t bucket = 0;
@@ -453,7 +456,7 @@ struct Pipeline::Impl {
     batches.erase(it);
   }
 
-  void fail(std::deque<Batch>::iterator it, std::uint64_t now, std::string why) {
+  void fail(std::list<Batch>::iterator it, std::uint64_t now, std::string why) {
     add(failed, it->spans);
     note_error(std::move(why));
     finish(it, now);
