@@ -234,20 +234,34 @@ std::string format_traceparent(const SpanContext& context) {
 
 // ---- tracestate --------------------------------------------------------------------------
 
-std::optional<TraceState> TraceState::parse(std::string_view header) {
-  TraceState ts;
-  const bool ok = for_each_split(header, ',', [&ts](std::string_view member) {
+bool TraceState::valid(std::string_view header) {
+  std::size_t members = 0;
+  return for_each_split(header, ',', [header, &members](std::string_view member) {
     member = trim_ows(member);
     if (member.empty()) return true;  // empty list members are allowed
     const std::size_t eq = member.find('=');
     if (eq == std::string_view::npos) return false;
-    const std::string_view key = member.substr(0, eq), value = member.substr(eq + 1);
-    if (!valid_tracestate_key(key) || !valid_tracestate_value(value)) return false;
-    if (ts.members_.size() == kMaxTraceStateMembers || ts.get(key)) return false;
-    ts.members_.emplace_back(std::string(key), std::string(value));
+    const std::string_view key = member.substr(0, eq);
+    if (!valid_tracestate_key(key) || !valid_tracestate_value(member.substr(eq + 1))) return false;
+    if (++members > kMaxTraceStateMembers) return false;
+    // No duplicate among the members before this one (all valid, so each has its '=').
+    const std::string_view before = header.substr(0, static_cast<std::size_t>(member.data() - header.data()));
+    return for_each_split(before, ',', [key](std::string_view m) {
+      m = trim_ows(m);
+      return m.substr(0, m.find('=')) != key;
+    });
+  });
+}
+
+std::optional<TraceState> TraceState::parse(std::string_view header) {
+  if (!valid(header)) return std::nullopt;
+  TraceState ts;
+  for_each_split(header, ',', [&ts](std::string_view member) {
+    member = trim_ows(member);
+    const std::size_t eq = member.find('=');
+    if (!member.empty()) ts.members_.emplace_back(std::string(member.substr(0, eq)), std::string(member.substr(eq + 1)));
     return true;
   });
-  if (!ok) return std::nullopt;
   return ts;
 }
 

@@ -83,7 +83,7 @@ OTLP_API int otlp_extract(const char* traceparent, uint32_t tp_len, const char* 
   auto context = otlp::parse_traceparent(view(traceparent, tp_len));
   if (!context) return 0;
   write_context(*context);
-  return 1 | (ts_len && otlp::TraceState::parse(view(tracestate, ts_len)) ? 2 : 0);
+  return 1 | (ts_len && otlp::TraceState::valid(view(tracestate, ts_len)) ? 2 : 0);
 }
 
 // The next request to send at `now_ms`, described in io[kIoRequest]; returns its id, 0 when
