@@ -1,7 +1,7 @@
 // otlp-portable for browsers, web workers, edge workers and node: a thin JS layer over the C++
 // core compiled to otlp.wasm. The core records spans, batches them and decides retries; this
 // file passes strings in, runs the host loop (timers, or none in 'manual' mode) and sends
-// request bodies with fetch(). No eval: the .wasm is instantiated with five small imports.
+// request bodies with fetch(). No eval: the .wasm is instantiated with a few small imports.
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 const KEEPALIVE_BYTES = 60000; // browsers cap in-flight keepalive bodies at ~64 KiB in total
