@@ -121,8 +121,9 @@ async function perSpanNs(make) {
 figure('span_start_end_wasm_js_ns', await perSpanNs(() => tracer.startSpan('op').end()), 'ns');
 figure('span_standard_wasm_js_ns', await perSpanNs(standardSpan), 'ns');
 
-// ---- size: what a page downloads, as `gzip -9 -c FILE | wc -c` counts it; the baseline is the
-// official minimal web setup bundled and minified by esbuild in this run
+// ---- size: what a page that sends OTLP/protobuf downloads (otlp.wasm + otlp.mjs), as
+// `gzip -9 -c FILE | wc -c` counts it; the baseline is the official minimal web setup (with the
+// OTLP/protobuf exporter) bundled and minified by esbuild in this run
 const gz = (f) => execFileSync('gzip', ['-9', '-c', f]).length;
 const otelBundle = join(mkdtempSync(join(tmpdir(), 'otlp-bench-')), 'otel-web.min.mjs');
 execFileSync('esbuild', [join(here, 'otel-web-entry.mjs'), '--bundle', '--minify', '--format=esm', '--platform=browser',
@@ -133,5 +134,7 @@ const ourWasm = gz(join(DIST, 'otlp.wasm')), ourJs = gz(join(DIST, 'otlp.mjs'));
 figure('wasm_module_gzip_bytes', ourWasm + ourJs, 'bytes', otelWeb);
 figure('wasm_module_wasm_gzip_bytes', ourWasm, 'bytes');
 figure('wasm_module_mjs_gzip_bytes', ourJs, 'bytes');
+// OTLP/JSON users load otlp-json.wasm instead of otlp.wasm (the baseline is a protobuf setup).
+figure('wasm_module_json_wasm_gzip_bytes', gz(join(DIST, 'otlp-json.wasm')), 'bytes');
 
 for (const f of figures) console.log(JSON.stringify(f));

@@ -21,10 +21,6 @@ constexpr bool is_lcalpha(char c) noexcept { return c >= 'a' && c <= 'z'; }
 constexpr bool is_alpha(char c) noexcept { return is_lcalpha(c) || (c >= 'A' && c <= 'Z'); }
 constexpr bool is_lower_hex(char c) noexcept { return is_digit(c) || (c >= 'a' && c <= 'f'); }
 
-bool all_lower_hex(std::string_view s) noexcept {
-  return std::all_of(s.begin(), s.end(), [](char c) { return is_lower_hex(c); });
-}
-
 // Calls f for each piece of s between separators (pieces may be empty); stops early if f
 // returns false. Returns false if stopped.
 template <typename F>
@@ -200,21 +196,19 @@ void percent_encode(std::string_view in, std::string& out) {
 std::optional<SpanContext> parse_traceparent(std::string_view header) {
   const std::string_view s = trim_ows(header);
   if (s.size() < kTraceparentSize) return std::nullopt;
-  const std::string_view version = s.substr(0, 2), trace = s.substr(3, 32), parent = s.substr(36, 16),
-                         flags = s.substr(53, 2);
-  if (s[2] != '-' || s[35] != '-' || s[52] != '-') return std::nullopt;
-  if (!all_lower_hex(version) || !all_lower_hex(trace) || !all_lower_hex(parent) || !all_lower_hex(flags))
-    return std::nullopt;
-  if (version == "ff") return std::nullopt;
-  const bool v00 = version == "00";
+  // version "-" trace-id "-" parent-id "-" flags: dashes at 2, 35 and 52, lowercase hex elsewhere.
+  for (std::size_t i = 0; i < kTraceparentSize; ++i)
+    if (i == 2 || i == 35 || i == 52 ? s[i] != '-' : !is_lower_hex(s[i])) return std::nullopt;
+  if (s[0] == 'f' && s[1] == 'f') return std::nullopt;
+  const bool v00 = s[0] == '0' && s[1] == '0';
   if (v00 && s.size() != kTraceparentSize) return std::nullopt;
   if (!v00 && s.size() > kTraceparentSize && s[kTraceparentSize] != '-') return std::nullopt;
 
   SpanContext ctx;
-  ctx.trace_id = *TraceId::from_hex(trace);  // lengths and digits checked above
-  ctx.span_id = *SpanId::from_hex(parent);
+  for (std::size_t i = 0; i < 16; ++i) ctx.trace_id.bytes[i] = hex_byte(s[3 + 2 * i], s[4 + 2 * i]);
+  for (std::size_t i = 0; i < 8; ++i) ctx.span_id.bytes[i] = hex_byte(s[36 + 2 * i], s[37 + 2 * i]);
   if (!ctx.valid()) return std::nullopt;
-  ctx.trace_flags = hex_byte(flags[0], flags[1]);
+  ctx.trace_flags = hex_byte(s[53], s[54]);
   if (!v00) ctx.trace_flags &= kKnownFlags;
   ctx.remote = true;
   return ctx;
@@ -234,20 +228,34 @@ std::string format_traceparent(const SpanContext& context) {
 
 // ---- tracestate --------------------------------------------------------------------------
 
-std::optional<TraceState> TraceState::parse(std::string_view header) {
-  TraceState ts;
-  const bool ok = for_each_split(header, ',', [&ts](std::string_view member) {
+bool TraceState::valid(std::string_view header) {
+  std::size_t members = 0;
+  return for_each_split(header, ',', [header, &members](std::string_view member) {
     member = trim_ows(member);
     if (member.empty()) return true;  // empty list members are allowed
     const std::size_t eq = member.find('=');
     if (eq == std::string_view::npos) return false;
-    const std::string_view key = member.substr(0, eq), value = member.substr(eq + 1);
-    if (!valid_tracestate_key(key) || !valid_tracestate_value(value)) return false;
-    if (ts.members_.size() == kMaxTraceStateMembers || ts.get(key)) return false;
-    ts.members_.emplace_back(std::string(key), std::string(value));
+    const std::string_view key = member.substr(0, eq);
+    if (!valid_tracestate_key(key) || !valid_tracestate_value(member.substr(eq + 1))) return false;
+    if (++members > kMaxTraceStateMembers) return false;
+    // No duplicate among the members before this one (all valid, so each has its '=').
+    const std::string_view before = header.substr(0, static_cast<std::size_t>(member.data() - header.data()));
+    return for_each_split(before, ',', [key](std::string_view m) {
+      m = trim_ows(m);
+      return m.substr(0, m.find('=')) != key;
+    });
+  });
+}
+
+std::optional<TraceState> TraceState::parse(std::string_view header) {
+  if (!valid(header)) return std::nullopt;
+  TraceState ts;
+  for_each_split(header, ',', [&ts](std::string_view member) {
+    member = trim_ows(member);
+    const std::size_t eq = member.find('=');
+    if (!member.empty()) ts.members_.emplace_back(std::string(member.substr(0, eq)), std::string(member.substr(eq + 1)));
     return true;
   });
-  if (!ok) return std::nullopt;
   return ts;
 }
 

@@ -76,6 +76,7 @@ using Action = RetryDecision::Action;
 
 constexpr std::uint64_t kNanosPerSecond = 1'000'000'000;
 
+#ifndef OTLP_NO_GRPC  // HTTP-only builds (the WASM modules) leave the gRPC texts out
 // Why a non-OK gRPC status ends the export; static text, one per code.
 const char* grpc_final_reason(int code) {
   switch (code) {
@@ -105,6 +106,7 @@ const char* grpc_retry_reason(int code, bool throttled) {
     default: return "gRPC status is retryable";
   }
 }
+#endif
 
 // Why a non-2xx HTTP status ends the export. Static text cannot carry every number, so the
 // common statuses are named and the rest are described by class; the caller has outcome.code.
@@ -206,12 +208,16 @@ RetryDecision decide_retry(const Outcome& outcome, std::uint32_t attempt, const 
     case Outcome::Kind::partial_success:
       return decide(Action::partial_success, "partial success is never retried");
     case Outcome::Kind::grpc_status: {
+#ifdef OTLP_NO_GRPC
+      return decide(Action::fail, "gRPC status in an HTTP-only build (OTLP_NO_GRPC)");
+#else
       if (outcome.code == 0) return decide(Action::success, "gRPC OK");
       if (outcome.code < 0 || outcome.code > 16) return decide(Action::fail, grpc_final_reason(outcome.code));
       const auto code = static_cast<GrpcCode>(outcome.code);
       if (!grpc_retryable(code, has_delay)) return decide(Action::fail, grpc_final_reason(outcome.code));
       retry_reason = grpc_retry_reason(outcome.code, has_delay);
       break;
+#endif
     }
     case Outcome::Kind::http_status:
       if (outcome.code >= 200 && outcome.code < 300) return decide(Action::success, "HTTP 2xx");

@@ -139,20 +139,20 @@ class TraceIdRatioSampler final : public Sampler {
     all_ = ratio >= 1;
     // 2^64 as a double is exact; the product is < 2^64 because ratio < 1 here.
     bound_ = all_ ? 0 : static_cast<std::uint64_t>(ratio * 18446744073709551616.0);
-    description_ = "TraceIdRatioBased{" + format_number(ratio_) + "}";
   }
 
   SamplingResult should_sample(const SamplingParams& params) override {
     if (all_) return kSample;
     return lower_half(params.trace_id) < bound_ ? kSample : kDrop;
   }
-  std::string description() const override { return description_; }
+  // Built when asked (rarely: logs, tests), so that a build that never asks (the WASM module,
+  // with virtual function elimination) links no number formatting for it.
+  std::string description() const override { return "TraceIdRatioBased{" + format_number(ratio_) + "}"; }
 
  private:
   double ratio_ = 0;
   bool all_ = false;
   std::uint64_t bound_ = 0;
-  std::string description_;
 };
 
 class ParentBasedSampler final : public Sampler {
@@ -233,7 +233,6 @@ class RateLimitingSampler final : public Sampler {
       const double slack = (capacity - 1) * static_cast<double>(period_);
       slack_ = slack > kMaxSpan ? kMaxSpan : static_cast<std::uint64_t>(slack);
     }
-    description_ = "RateLimitingSampler{" + format_number(per_second_) + "}";
   }
 
   bool uses_time() const noexcept override { return true; }
@@ -262,7 +261,7 @@ class RateLimitingSampler final : public Sampler {
     }
   }
 
-  std::string description() const override { return description_; }
+  std::string description() const override { return "RateLimitingSampler{" + format_number(per_second_) + "}"; }
 
  private:
   static constexpr std::uint64_t kMaxNow = std::uint64_t{1} << 63;
@@ -272,7 +271,6 @@ class RateLimitingSampler final : public Sampler {
   std::uint64_t period_ = 0;  // ns per token; 0: never sample roots
   std::uint64_t slack_ = 0;   // (capacity - 1) * period_, in ns
   std::atomic<std::uint64_t> due_{0};
-  std::string description_;
 };
 
 constexpr std::string_view kSamplerVar = "OTEL_TRACES_SAMPLER";

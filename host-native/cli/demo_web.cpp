@@ -157,9 +157,11 @@ int demo_web_command(const std::vector<std::string>& argv) {
                  o.assets.c_str());
     return 1;
   }
-  if (!file_exists(o.wasm_dist + "/otlp.mjs") || !file_exists(o.wasm_dist + "/otlp.wasm")) {
+  // The page sends OTLP/protobuf (otlp.wasm) and OTLP/JSON (otlp-json.wasm).
+  if (!file_exists(o.wasm_dist + "/otlp.mjs") || !file_exists(o.wasm_dist + "/otlp.wasm") ||
+      !file_exists(o.wasm_dist + "/otlp-json.wasm")) {
     std::fprintf(stderr,
-                 "otlp demo --web: the WASM module (otlp.mjs, otlp.wasm) is not in %s.\n"
+                 "otlp demo --web: the WASM module (otlp.mjs, otlp.wasm, otlp-json.wasm) is not in %s.\n"
                  "Build it with:  NODE_PATH=/usr/share/nodejs cmake --preset wasm && cmake --build --preset wasm "
                  "--target otlp_wasm_dist\n(bash scripts/demo does it for you), or pass --wasm-dist DIR.\n",
                  o.wasm_dist.c_str());
@@ -245,6 +247,7 @@ int demo_web_command(const std::vector<std::string>& argv) {
   web.Get("/", serve(o.assets + "/index.html", "text/html; charset=utf-8"));
   web.Get("/otlp.mjs", serve(o.wasm_dist + "/otlp.mjs", "text/javascript"));
   web.Get("/otlp.wasm", serve(o.wasm_dist + "/otlp.wasm", "application/wasm"));
+  web.Get("/otlp-json.wasm", serve(o.wasm_dist + "/otlp-json.wasm", "application/wasm"));
   for (const char* f : {"app.mjs", "charts.mjs", "workload.mjs"}) web.Get(std::string("/") + f, serve(o.assets + "/" + f, "text/javascript"));
   web.Get("/style.css", serve(o.assets + "/style.css", "text/css"));
   web.Get("/favicon.svg", serve(o.assets + "/favicon.svg", "image/svg+xml"));

@@ -62,6 +62,10 @@ export type SamplerName =
 export interface TracerOptions {
   /** Default http://localhost:4318/v1/traces */
   endpoint?: string;
+  /**
+   * Default 'http/protobuf', encoded by otlp.wasm. 'http/json' loads otlp-json.wasm, a larger
+   * module that encodes both.
+   */
   protocol?: 'http/protobuf' | 'http/json';
   headers?: Record<string, string> | Headers;
   /** gzip where the runtime has CompressionStream. Default 'none'. */
@@ -87,6 +91,10 @@ export interface TracerOptions {
   fetch?: typeof fetch;
   /** Flush on visibilitychange/pagehide. Default: true where there is a document. */
   pageLifecycle?: boolean;
+  /**
+   * The module's bytes or compiled module, for runtimes that cannot fetch files: otlp.wasm for
+   * 'http/protobuf', otlp-json.wasm for 'http/json' (otlp.wasm with 'http/json' is refused).
+   */
   wasmBinary?: BufferSource;
   wasmModule?: WebAssembly.Module;
 }

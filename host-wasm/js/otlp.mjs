@@ -1,7 +1,7 @@
 // otlp-portable for browsers, web workers, edge workers and node: a thin JS layer over the C++
 // core compiled to otlp.wasm. The core records spans, batches them and decides retries; this
 // file passes strings in, runs the host loop (timers, or none in 'manual' mode) and sends
-// request bodies with fetch(). No eval: the .wasm is instantiated with five small imports.
+// request bodies with fetch(). No eval: the .wasm is instantiated with a few small imports.
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 const KEEPALIVE_BYTES = 60000; // browsers cap in-flight keepalive bodies at ~64 KiB in total
@@ -20,12 +20,14 @@ const perf = globalThis.performance;
 const origin = perf && perf.timeOrigin; // read once: the getter is not free
 const nowMs = origin ? () => origin + perf.now() : () => Date.now();
 
-let defaultModule;
-function compile(o) {
+// The module for the protocol: otlp.wasm encodes OTLP/protobuf only (smaller), otlp-json.wasm
+// both. Each is compiled once per page. The URLs stay literal so that bundlers find the files.
+const defaultModules = {};
+function compile(o, json) {
   if (o.wasmModule) return o.wasmModule;
   if (o.wasmBinary) return WebAssembly.compile(o.wasmBinary);
-  return (defaultModule ??= (async () => {
-    const url = new URL('./otlp.wasm', import.meta.url);
+  return (defaultModules[json] ??= (async () => {
+    const url = json ? new URL('./otlp-json.wasm', import.meta.url) : new URL('./otlp.wasm', import.meta.url);
     if (url.protocol === 'file:') {
       const fs = 'node:fs/promises'; // a runtime that reads files (node); bundlers leave it alone
       return WebAssembly.compile(await (await import(fs)).readFile(url));
@@ -122,7 +124,8 @@ export async function createTracer(options = {}) {
     resource['service.name'] = o.serviceName;
   }
 
-  const mod = await compile(o);
+  const json = protocol === 'http/json';
+  const mod = await compile(o, json);
   const inst = await WebAssembly.instantiate(mod, {
     env: { now_ms: nowMs, format_double: (...a) => formatDouble(...a), parse_double: (p, n) => { fresh(); return Number(dec.decode(u8.subarray(p, p + n))); }, emscripten_notify_memory_growth() {} },
     wasi_snapshot_preview1: { proc_exit(code) { throw new Error(`otlp: the module exited (${code})`); } },
@@ -247,20 +250,23 @@ export async function createTracer(options = {}) {
     return c;
   };
 
-  const lower = (m) => m.replace('OTEL_TRACES_SAMPLER_ARG', "option 'samplerArg'").replace('OTEL_TRACES_SAMPLER', "option 'sampler'");
+  // Core's messages name OTEL_* settings; here they are options. A protobuf-only module refuses
+  // OTLP/JSON ("protocol: ..."), which the default loading never gives it.
+  const lower = (m) => m.startsWith('protocol:')
+    ? "protocol 'http/json' needs otlp-json.wasm (wasmBinary/wasmModule is the protobuf-only otlp.wasm)"
+    : m.replace('OTEL_TRACES_SAMPLER_ARG', "option 'samplerArg'").replace('OTEL_TRACES_SAMPLER', "option 'sampler'");
   const seeds = crypto.getRandomValues(new Uint32Array(4));
   pos = 0;
   fresh();
   for (const s of [sampler, samplerArg, o.scopeName ?? 'otlp-portable', o.scopeVersion ?? '0.1.0']) str(s);
   list(resource);
-  const err = x.otlp_create(queue, batch, delay, timeout, maxRequestBytes, protocol === 'http/json' ? 1 : 0,
+  const err = x.otlp_create(queue, batch, delay, timeout, maxRequestBytes, json ? 1 : 0,
     seeds[0], seeds[1], seeds[2], seeds[3], base, pos);
   if (err) { fresh(); throw new Error(`createTracer: ${lower(dec.decode(u8.subarray(x.otlp_text(), x.otlp_text() + err)))}`); }
 
   // ---- the host loop ---------------------------------------------------------------------
   const gzip = compression === 'gzip' && typeof CompressionStream === 'function';
   const page = typeof document !== 'undefined';
-  const json = protocol === 'http/json';
   let timer = null, timerAt = Infinity, pumpQueued = false, closed = false, unloading = false;
   let inFlight = 0, kaBytes = 0, kaCount = 0;
   const waiters = [];

@@ -6,6 +6,8 @@
 // correctly rounded too, so the module links these two definitions instead of libc's (a
 // symbol defined here keeps the archive member out). Only the formats core uses are handled;
 // anything else yields -1, so a new use shows up in the tests rather than printing garbage.
+// otlp.wasm (protobuf only) never prints a double, so it links only strtod (sampler arguments);
+// otlp-json.wasm links both.
 #include <cstdarg>
 #include <cstddef>
 #include <cstdlib>

@@ -22,14 +22,17 @@ const TYPES = { '.html': 'text/html', '.mjs': 'text/javascript', '.wasm': 'appli
 const FILES = {
   '/index.html': join(here, 'page', 'index.html'), '/page.mjs': join(here, 'page', 'page.mjs'),
   '/other.html': join(here, 'page', 'other.html'), '/otlp.mjs': join(DIST, 'otlp.mjs'), '/otlp.wasm': join(DIST, 'otlp.wasm'),
+  '/otlp-json.wasm': join(DIST, 'otlp-json.wasm'),
 };
 
 // Serves the page and the package with a CSP that allows scripts from this origin only, plus
 // WebAssembly compilation, and connections to the receivers under test.
 function startSite() {
   let connect = "'self'";
+  const served = [];
   const server = createServer((req, res) => {
     const path = new URL(req.url, 'http://x').pathname;
+    served.push(path);
     const file = FILES[path === '/' ? '/index.html' : path];
     if (!file) { res.writeHead(404); return res.end(); }
     res.writeHead(200, {
@@ -42,6 +45,7 @@ function startSite() {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({
     origin: `http://127.0.0.1:${server.address().port}`,
     allow(url) { connect = new URL(url).origin; },
+    served, // paths asked for, in order
     close: () => { server.closeAllConnections(); return new Promise((r) => server.close(r)); },
   })));
 }
@@ -72,6 +76,7 @@ for (const [protocol, compression] of [['http/protobuf', 'none'], ['http/protobu
     site.allow(rx.url);
     try {
       const n = 250;
+      site.served.length = 0;
       const { page, errors } = await openPage({ endpoint: rx.url, protocol, compression, spans: n });
       const result = await page.evaluate(() => window.__result);
       assert.equal(result.error, undefined, result.error);
@@ -89,6 +94,9 @@ for (const [protocol, compression] of [['http/protobuf', 'none'], ['http/protobu
       const sends = await page.evaluate(() => window.__sends);
       assert.ok(sends.length >= 1);
       for (const s of sends) assert.equal(s.encoding, compression); // CompressionStream in the page
+      // The page fetched only the module for its protocol.
+      const json = protocol === 'http/json';
+      assert.deepEqual(site.served.filter((p) => p.endsWith('.wasm')), [json ? '/otlp-json.wasm' : '/otlp.wasm']);
       if (protocol === 'http/protobuf' && compression === 'none') await page.screenshot({ path: join(OUT, 'browser-test.png') });
       await page.close();
     } finally {

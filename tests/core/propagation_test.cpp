@@ -281,6 +281,20 @@ TEST(TraceState, OwsAndEmptyMembers) {
   EXPECT_EQ(blank->size(), 0u);
 }
 
+TEST(TraceState, ValidAgreesWithParse) {
+  // valid() is what a host that only forwards the header uses; it must judge as parse() does.
+  const std::string headers[] = {
+      "rojo=00f067aa0ba902b7,congo=t61rcWkgMzE", "", " , \t", " \t,a=1 ,\t, ,b=2\t,,  ", "k= a ", "k=a b",
+      "a=1,b=2,t@a=3", "t@s=1,t@s=1", "a=1,b=2,a=3", "a=1, a=2", "a=1,b=2,\ta=3 ", "ab=1,a=2", "a=1,ab=2",
+      "rojo=00f067aa0ba902b7,BAD=1,congo=t61rcWkgMzE", "novalue", "=x", "k =x", "k=", "k= ", "k=a=b", "k=a,b",
+      "k=a\tb", many_members(32), many_members(33), ",," + many_members(32) + ", ,\t,", many_members(32) + ",k0=again",
+      "k=" + std::string(256, 'v'), "k=" + std::string(257, 'v')};
+  for (const std::string& h : headers) EXPECT_EQ(TraceState::valid(h), TraceState::parse(h).has_value()) << h;
+  EXPECT_TRUE(TraceState::valid("a=1,b=2"));
+  EXPECT_FALSE(TraceState::valid("a=1,b=2,a=3"));
+  EXPECT_FALSE(TraceState::valid(many_members(33)));
+}
+
 TEST(TraceState, SetAddsUpdatesMovesToFrontAndEvicts) {
   auto ts = *TraceState::parse("a=1,b=2,c=3");
   EXPECT_TRUE(ts.set("d", "4"));  // new key goes first

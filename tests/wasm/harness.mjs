@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DIST = process.env.OTLP_DIST ?? join(root, 'build', 'wasm', 'dist');
 export const OTLP_BIN = process.env.OTLP_BIN ?? join(root, 'build', 'native', 'bin', 'otlp');
-export const wasmBinary = () => readFileSync(join(DIST, 'otlp.wasm'));
+// The module's bytes: otlp.wasm (OTLP/protobuf only), or otlp-json.wasm for wasmBinary('json').
+export const wasmBinary = (protocol) => readFileSync(join(DIST, protocol === 'json' ? 'otlp-json.wasm' : 'otlp.wasm'));
 export const loadModule = () => import(join(DIST, 'otlp.mjs'));
 
 // Starts `otlp receive --http 127.0.0.1:0 --out FILE [--cors-origin O]...` and reads the port

@@ -6,6 +6,7 @@ import { wasmBinary, loadModule } from './harness.mjs';
 
 const { createTracer } = await loadModule();
 const binary = wasmBinary();
+const jsonBinary = wasmBinary('json');
 
 // A fetch that answers 200 at once and records what it was given.
 function fakeFetch() {
@@ -136,9 +137,35 @@ test('loads from a compiled WebAssembly.Module as well as from bytes', async () 
   assert.notEqual(a.memory, b.memory, 'each tracer has an instance of its own');
 });
 
+test('http/json needs otlp-json.wasm: the protobuf-only otlp.wasm given as wasmBinary or wasmModule is refused by name', async () => {
+  const wasmModule = await WebAssembly.compile(binary);
+  for (const given of [{ wasmBinary: binary }, { wasmModule }])
+    await assert.rejects(createTracer({ protocol: 'http/json', mode: 'manual', fetch: fakeFetch(), ...given }),
+      { message: "createTracer: protocol 'http/json' needs otlp-json.wasm (wasmBinary/wasmModule is the protobuf-only otlp.wasm)" });
+  // otlp-json.wasm encodes protobuf too; otlp.wasm is the smaller one.
+  const fetch = fakeFetch();
+  const tracer = await createTracer({ mode: 'manual', fetch, wasmBinary: jsonBinary });
+  tracer.startSpan('x').end();
+  assert.equal((await tracer.flush()).ok, true);
+  assert.equal(fetch.calls[0].headers['content-type'], 'application/x-protobuf');
+  assert.ok(binary.length < jsonBinary.length, `${binary.length} < ${jsonBinary.length}`);
+});
+
+test('without wasmBinary the module next to otlp.mjs is loaded for the protocol: otlp.wasm or otlp-json.wasm', async () => {
+  for (const protocol of ['http/protobuf', 'http/json']) {
+    const fetch = fakeFetch();
+    const tracer = await createTracer({ protocol, mode: 'manual', fetch });
+    tracer.startSpan('loaded').end();
+    assert.equal((await tracer.flush()).ok, true, protocol);
+    const body = Buffer.from(fetch.calls[0].body);
+    if (protocol === 'http/json') assert.equal(JSON.parse(body).resourceSpans[0].scopeSpans[0].spans[0].name, 'loaded');
+    else assert.ok(body[0] === 0x0a && body.includes('loaded'), 'an ExportTraceServiceRequest');
+  }
+});
+
 test('what a span records reaches the request: links, events, exceptions, status, times (OTLP/JSON body)', async () => {
   const fetch = fakeFetch();
-  const tracer = await createTracer({ protocol: 'http/json', mode: 'manual', fetch, wasmBinary: binary, serviceName: 'fields' });
+  const tracer = await createTracer({ protocol: 'http/json', mode: 'manual', fetch, wasmBinary: jsonBinary, serviceName: 'fields' });
   const link = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 1 };
   const s = tracer.startSpan('op', { kind: 'producer', startTime: [1_700_000_000, 250], links: [{ context: link, attributes: { why: 'retry' } }] });
   s.addEvent('tick', { n: 1 }, new Date(1_700_000_000_500));
@@ -168,7 +195,7 @@ test('what a span records reaches the request: links, events, exceptions, status
 
 test('attribute values cross into the module intact: interned and inline keys, UTF-8, arrays everywhere', async () => {
   const fetch = fakeFetch();
-  const tracer = await createTracer({ protocol: 'http/json', mode: 'manual', fetch, wasmBinary: binary,
+  const tracer = await createTracer({ protocol: 'http/json', mode: 'manual', fetch, wasmBinary: jsonBinary,
     batch: { maxExportBatchSize: 512, maxQueueSize: 8192 }, maxRequestBytes: 8 << 20 });
   const long = 'ü'.repeat(40) + 'x'.repeat(100);
   const parent = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 1, traceState: 'k=v' };

@@ -7,6 +7,7 @@ import { wasmBinary, loadModule } from './harness.mjs';
 
 const { createTracer } = await loadModule();
 const binary = wasmBinary();
+const binaryFor = (protocol) => wasmBinary(protocol === 'http/json' ? 'json' : undefined);
 
 // Answers each POST with the next scripted reply ({status, headers, body} or 'drop'), the last
 // one repeating; records what it got.
@@ -83,7 +84,7 @@ test('partial success (protobuf and JSON bodies) counts rejected spans and is no
   for (const [protocol, body] of [['http/protobuf', pb], ['http/json', JSON.stringify({ partialSuccess: { rejectedSpans: '2', errorMessage: 'too old' } })]]) {
     const srv = await scripted([{ status: 200, body }]);
     try {
-      const tracer = await createTracer({ endpoint: srv.url, protocol, wasmBinary: binary, batch: fastRetry });
+      const tracer = await createTracer({ endpoint: srv.url, protocol, wasmBinary: binaryFor(protocol), batch: fastRetry });
       for (let i = 0; i < 4; i++) tracer.startSpan('x').end();
       const out = await tracer.flush();
       assert.equal(out.rejected, 2, protocol);
@@ -101,7 +102,7 @@ test('a 200 whose body is not OTLP counts as success, in both protocols', async 
   for (const protocol of ['http/protobuf', 'http/json']) {
     const srv = await scripted([{ status: 200, body: 'OK, thanks' }]);
     try {
-      const tracer = await createTracer({ endpoint: srv.url, protocol, wasmBinary: binary, batch: fastRetry });
+      const tracer = await createTracer({ endpoint: srv.url, protocol, wasmBinary: binaryFor(protocol), batch: fastRetry });
       tracer.startSpan('x').end();
       const out = await tracer.flush();
       assert.equal(out.ok, true, protocol);

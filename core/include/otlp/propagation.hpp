@@ -39,6 +39,9 @@ std::string format_traceparent(const SpanContext& context);
 class TraceState {
  public:
   static std::optional<TraceState> parse(std::string_view header);
+  // Whether parse() accepts the header, without building anything (a host that only needs to
+  // know whether to forward it, like the WASM module, links no member storage).
+  static bool valid(std::string_view header);
   std::optional<std::string_view> get(std::string_view key) const;
   // Adds or updates a key, moving it to the front; false (and unchanged) if key/value invalid.
   // Adding a 33rd key evicts the last (oldest) member.

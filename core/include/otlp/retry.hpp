@@ -64,6 +64,8 @@ struct RetryDecision {
 // [base/2, base] by one draw from `rng` (deterministic for a seed); a throttle delay from the
 // server replaces the backoff when longer; one above max_throttle_ns fails the export.
 // attempt >= max_attempts fails a retryable outcome; partial success is never retried.
+// A build for an HTTP-only host may define OTLP_NO_GRPC: gRPC statuses then fail, and their
+// texts stay out of the binary.
 RetryDecision decide_retry(const Outcome& outcome, std::uint32_t attempt, const RetryConfig& config, Random& rng);
 
 // True for the spec's retryable codes (RESOURCE_EXHAUSTED only when `has_retry_delay`).
