@@ -116,6 +116,12 @@ void append_varint(std::string& out, std::uint64_t v) {
 
 constexpr std::size_t kEnvelopeBytes = 1 + 5;  // a field tag and a length of at most 5 bytes
 
+// Whether a batch's scope list has `scope`; spans mostly come in runs of one scope, so the last
+// one is checked first.
+bool has_scope(const std::vector<std::uint16_t>& scopes, std::uint16_t scope) {
+  return (!scopes.empty() && scopes.back() == scope) || std::find(scopes.begin(), scopes.end(), scope) != scopes.end();
+}
+
 }  // namespace
 
 double LatencyHistogram::quantile_ms(double q) const {
@@ -142,10 +148,6 @@ std::optional<Error> validate(const PipelineConfig& c) {
   if (c.max_concurrent_exports == 0) return err("max_concurrent_exports: must be at least 1, got 0");
   if (c.retry.max_attempts == 0) return err("retry.max_attempts: must be at least 1, got 0");
   if (!(c.retry.multiplier >= 1.0)) return err("retry.multiplier: must be at least 1");
-#ifdef OTLP_NO_JSON
-  if (c.protocol == Protocol::json)
-    return err("protocol: OTLP/JSON is not in this build (OTLP_NO_JSON), which encodes OTLP/protobuf only");
-#endif
   if (c.retry.initial_backoff_ns > c.retry.max_backoff_ns)
     return err("retry.initial_backoff_ns: must not exceed retry.max_backoff_ns");
   return std::nullopt;
@@ -335,9 +337,7 @@ struct Pipeline::Impl {
   std::string encode(std::size_t first, std::size_t last) {
     std::vector<std::uint16_t> scopes;
     for (std::size_t i = first; i < last; ++i)
-      if ((scopes.empty() || scopes.back() != items[i].scope) &&
-          std::find(scopes.begin(), scopes.end(), items[i].scope) == scopes.end())
-        scopes.push_back(items[i].scope);
+      if (!has_scope(scopes, items[i].scope)) scopes.push_back(items[i].scope);
     std::vector<std::size_t> scope_len(scopes.size());
     std::size_t rs_len = resource_part.size();
     for (std::size_t s = 0; s < scopes.size(); ++s) {
@@ -402,8 +402,7 @@ struct Pipeline::Impl {
     while (n < c.max_export_batch_size && (front = queue.front())) {
       const std::uint16_t scope = front->scope;
       std::size_t need = front->len;
-      const bool new_scope = (scopes.empty() || scopes.back() != scope) &&
-                             std::find(scopes.begin(), scopes.end(), scope) == scopes.end();
+      const bool new_scope = !has_scope(scopes, scope);
       if (new_scope) need += kEnvelopeBytes + scope_registry.part(scope).size();
       if (n > 0 && total + need > c.max_request_bytes) break;
       if (n == items.size()) items.emplace_back();

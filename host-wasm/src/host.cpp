@@ -92,7 +92,8 @@ OTLP_API int otlp_extract(const char* traceparent, uint32_t tp_len, const char* 
 }
 
 // The next request to send at `now_ms`, described in io[kIoRequest]; returns its id, 0 when
-// nothing is due. The body stays valid until the request's final outcome; JS copies it at once.
+// nothing is due. The body stays valid until the request's final outcome (JS hands the
+// platform's fetch a view of it, which fetch copies, and copies it for any other fetch).
 OTLP_API double otlp_next_request(double now_ms) {
   if (!host) return 0;
   auto request = host->pipeline.poll_export(ms_to_ns(now_ms));
