@@ -138,6 +138,8 @@ export async function createTracer(options = {}) {
   let base = 0, cap = 0, pos = 0; // the scratch buffer and the write position in it
   // Views go stale when memory grows (the old buffer is detached: length 0).
   const fresh = () => { if (u8.length === 0) { u8 = new Uint8Array(memory.buffer); dv = new DataView(memory.buffer); } };
+  // A new tape at the start of the scratch buffer.
+  const begin = () => { pos = 0; fresh(); };
   // Room for n more bytes. Growing moves the buffer, so tapes are written at offsets (pos) and
   // turned into addresses (base + offset) only when a call is made.
   const room = (n) => { if (pos + n > cap) { cap = Math.max(2 * cap, pos + n, 4096); base = x.otlp_scratch(cap); fresh(); } };
@@ -256,8 +258,7 @@ export async function createTracer(options = {}) {
     ? "protocol 'http/json' needs otlp-json.wasm (wasmBinary/wasmModule is the protobuf-only otlp.wasm)"
     : m.replace('OTEL_TRACES_SAMPLER_ARG', "option 'samplerArg'").replace('OTEL_TRACES_SAMPLER', "option 'sampler'");
   const seeds = crypto.getRandomValues(new Uint32Array(4));
-  pos = 0;
-  fresh();
+  begin();
   for (const s of [sampler, samplerArg, o.scopeName ?? 'otlp-portable', o.scopeVersion ?? '0.1.0']) str(s);
   list(resource);
   const err = x.otlp_create(queue, batch, delay, timeout, maxRequestBytes, json ? 1 : 0,
@@ -336,8 +337,7 @@ export async function createTracer(options = {}) {
       : go(body);
     sent.then(([status, retryAfter, raw, partial, message]) => {
       inFlight--;
-      pos = 0;
-      fresh();
+      begin();
       str(retryAfter);
       const m = pos;
       str(message);
@@ -380,8 +380,7 @@ export async function createTracer(options = {}) {
 
   // ---- spans -----------------------------------------------------------------------------
   function start(name, opts = {}) {
-    pos = 0;
-    fresh();
+    begin();
     str(name);
     let parent = 0, pc;
     if (opts.parent !== undefined && (pc = asContext(opts.parent))) { parent = 1; context(pc); }
@@ -399,15 +398,15 @@ export async function createTracer(options = {}) {
     return new Span(ops, h, dv, io, pc ? pc.traceState : '');
   }
   // A str alone, for the calls that take (address, length) pairs.
-  const one = (s) => { pos = 0; fresh(); str(s); };
+  const one = (s) => { begin(); str(s); };
   // What a recording span (handle h) calls.
   const ops = {
-    attrs(h, a) { pos = 0; fresh(); list(a); x.otlp_set_attributes(h, base, pos); },
-    event(h, name, a, time) { pos = 0; fresh(); str(name); list(a); x.otlp_add_event(h, toMs(time), ns, base, pos); },
+    attrs(h, a) { begin(); list(a); x.otlp_set_attributes(h, base, pos); },
+    event(h, name, a, time) { begin(); str(name); list(a); x.otlp_add_event(h, toMs(time), ns, base, pos); },
     link(h, c, a) {
       const ctx = asContext(c);
       if (!ctx) return;
-      pos = 0; fresh(); context(ctx); list(a);
+      begin(); context(ctx); list(a);
       x.otlp_add_link(h, base, pos);
     },
     status(h, code, message) { one(message ?? ''); x.otlp_set_status(h, code, at(0), len(0)); },
