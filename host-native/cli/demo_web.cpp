@@ -25,6 +25,7 @@
 #include <thread>
 
 #include "cli/args.hpp"
+#include "cli/commands.hpp"
 #include "cli/demo_rows.hpp"
 #include "cli/demo_tally.hpp"
 #include "cli/demo_workload.hpp"
@@ -169,11 +170,7 @@ int demo_web_command(const std::vector<std::string>& argv) {
   }
 
   // Signals are taken by sigwait below; every thread started from here on inherits the mask.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  const sigset_t signals = block_stop_signals();
 
   httplib::Server web;
   const int web_port = o.port == 0 ? web.bind_to_any_port(o.host) : (web.bind_to_port(o.host, static_cast<int>(o.port)) ? static_cast<int>(o.port) : -1);

@@ -106,11 +106,7 @@ int receive_command(const std::vector<std::string>& argv_in) {
   }
 
   // Block the signals in every thread (the receiver's inherit the mask); sigtimedwait takes them.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  const sigset_t signals = block_stop_signals();
 
   bool write_failed = false;
   native::Receiver receiver(options, [&](const TraceRequest& request) {
