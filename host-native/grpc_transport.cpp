@@ -124,26 +124,25 @@ std::uint64_t wall_now() {
           .count());
 }
 
-}  // namespace
-
-struct GrpcTransport::Impl {
+// What completions touch, shared with each call's callback so that it outlives the last one.
+// It holds no gRPC object: whatever owns a Channel reference (the stub, a ClientContext) is
+// destroyed on the owner's thread, since dropping the last one on a gRPC thread makes grpc++
+// tear down the completion queue that thread is polling (a double free in grpc 1.51).
+struct Flight {
   struct Call {
     grpc::ClientContext context;
     grpc::ByteBuffer request, response;
     std::function<void(const Outcome&)> complete;
-    bool abandoned = false;  // guarded by Impl::mutex
+    bool abandoned = false;  // guarded by Flight::mutex
   };
 
-  GrpcOptions options;
-  std::string setup_error;
   bool tls_without_client_cert = false;
-  std::shared_ptr<grpc::Channel> channel;
-  std::unique_ptr<grpc::GenericStub> stub;
-
   mutable std::mutex mutex;
   std::condition_variable changed;
   // Calls in flight, owned here; abandon() holds extra references while it cancels unlocked.
   std::unordered_map<Call*, std::shared_ptr<Call>> calls;
+  // Completed calls, kept until the owner's thread destroys them (see above).
+  std::vector<std::shared_ptr<Call>> finished;
   bool signalled = false;  // a completion or wake() since run() last looked
 
   // On a gRPC thread, once per call.
@@ -155,21 +154,37 @@ struct GrpcTransport::Impl {
       deliver = !call->abandoned;
     }
     if (deliver) call->complete(outcome);
-    std::shared_ptr<Call> owned;
     {
       std::lock_guard<std::mutex> lock(mutex);
       const auto it = calls.find(call);
-      owned = std::move(it->second);
+      finished.push_back(std::move(it->second));
       calls.erase(it);
       signalled = true;
     }
     changed.notify_all();
-    // Usually the last reference: the context goes inside its callback, as gRPC allows.
-    owned.reset();
+  }
+
+  // On the owner's thread.
+  void release_finished() {
+    std::vector<std::shared_ptr<Call>> done;
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      done.swap(finished);
+    }
   }
 };
 
-GrpcTransport::GrpcTransport(GrpcOptions options) : impl_(std::make_shared<Impl>()) {
+}  // namespace
+
+struct GrpcTransport::Impl {
+  GrpcOptions options;
+  std::string setup_error;
+  std::shared_ptr<Flight> flight = std::make_shared<Flight>();
+  std::shared_ptr<grpc::Channel> channel;
+  std::unique_ptr<grpc::GenericStub> stub;
+};
+
+GrpcTransport::GrpcTransport(GrpcOptions options) : impl_(std::make_unique<Impl>()) {
   Impl& im = *impl_;
   im.options = std::move(options);
   const GrpcOptions& o = im.options;
@@ -179,7 +194,7 @@ GrpcTransport::GrpcTransport(GrpcOptions options) : impl_(std::make_shared<Impl>
   if (!target.tls) {
     credentials = grpc::InsecureChannelCredentials();
   } else {
-    im.tls_without_client_cert = o.client_certificate.empty();
+    im.flight->tls_without_client_cert = o.client_certificate.empty();
     grpc::SslCredentialsOptions ssl;
     std::string& err = im.setup_error;
     if (!o.ca_file.empty()) read_pem(o.ca_file, "CA certificate", ssl.pem_root_certs, err);
@@ -203,14 +218,19 @@ GrpcTransport::GrpcTransport(GrpcOptions options) : impl_(std::make_shared<Impl>
   im.stub = std::make_unique<grpc::GenericStub>(im.channel);
 }
 
-GrpcTransport::~GrpcTransport() { abandon(); }
+GrpcTransport::~GrpcTransport() {
+  abandon();
+  impl_->flight->release_finished();
+}
 
 const std::string& GrpcTransport::setup_error() const { return impl_->setup_error; }
 
 void GrpcTransport::send(const SendRequest& request, std::function<void(const Outcome&)> complete) {
   Impl& im = *impl_;
   if (!im.setup_error.empty()) return complete(Outcome::grpc(GrpcCode::failed_precondition, {}, im.setup_error));
-  auto call = std::make_shared<Impl::Call>();
+  Flight& f = *im.flight;
+  f.release_finished();
+  auto call = std::make_shared<Flight::Call>();
   for (const auto& [name, value] : request.headers) {
     std::string key = name;
     std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -230,50 +250,51 @@ void GrpcTransport::send(const SendRequest& request, std::function<void(const Ou
   call->complete = std::move(complete);
 
   {
-    std::lock_guard<std::mutex> lock(im.mutex);
-    im.calls.emplace(call.get(), call);
+    std::lock_guard<std::mutex> lock(f.mutex);
+    f.calls.emplace(call.get(), call);
   }
-  // The callback holds the Impl alive; abandon() (from the destructor) waits for it anyway.
-  std::shared_ptr<Impl> keep = impl_;
-  Impl::Call& c = *call;
+  Flight::Call& c = *call;
   im.stub->UnaryCall(&c.context, kGrpcExportMethod, grpc::StubOptions(), &c.request, &c.response,
-                     [keep, raw = call.get()](grpc::Status status) { keep->finish(raw, status); });
+                     [flight = im.flight, raw = call.get()](grpc::Status status) { flight->finish(raw, status); });
 }
 
 void GrpcTransport::run(int timeout_ms) {
-  Impl& im = *impl_;
-  std::unique_lock<std::mutex> lock(im.mutex);
-  im.changed.wait_for(lock, std::chrono::milliseconds(std::max(timeout_ms, 0)), [&] { return im.signalled; });
-  im.signalled = false;
+  Flight& f = *impl_->flight;
+  f.release_finished();
+  std::unique_lock<std::mutex> lock(f.mutex);
+  f.changed.wait_for(lock, std::chrono::milliseconds(std::max(timeout_ms, 0)), [&] { return f.signalled; });
+  f.signalled = false;
 }
 
 std::size_t GrpcTransport::in_flight() const {
-  std::lock_guard<std::mutex> lock(impl_->mutex);
-  return impl_->calls.size();
+  std::lock_guard<std::mutex> lock(impl_->flight->mutex);
+  return impl_->flight->calls.size();
 }
 
 void GrpcTransport::wake() {
+  Flight& f = *impl_->flight;
   {
-    std::lock_guard<std::mutex> lock(impl_->mutex);
-    impl_->signalled = true;
+    std::lock_guard<std::mutex> lock(f.mutex);
+    f.signalled = true;
   }
-  impl_->changed.notify_all();
+  f.changed.notify_all();
 }
 
 void GrpcTransport::abandon() {
-  Impl& im = *impl_;
-  std::vector<std::shared_ptr<Impl::Call>> cancel;
+  Flight& f = *impl_->flight;
+  std::vector<std::shared_ptr<Flight::Call>> cancel;
   {
-    std::lock_guard<std::mutex> lock(im.mutex);
-    for (auto& [raw, call] : im.calls) {
+    std::lock_guard<std::mutex> lock(f.mutex);
+    for (auto& [raw, call] : f.calls) {
       call->abandoned = true;
       cancel.push_back(call);
     }
   }
   // Unlocked: gRPC may run a callback (which takes the mutex) from inside TryCancel.
   for (auto& call : cancel) call->context.TryCancel();
-  std::unique_lock<std::mutex> lock(im.mutex);
-  im.changed.wait(lock, [&] { return im.calls.empty(); });
+  cancel.clear();
+  std::unique_lock<std::mutex> lock(f.mutex);
+  f.changed.wait(lock, [&] { return f.calls.empty(); });
 }
 
 }  // namespace otlp::native

@@ -47,7 +47,7 @@ class GrpcTransport final : public LoopTransport {
 
  private:
   struct Impl;
-  std::shared_ptr<Impl> impl_;
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace otlp::native
