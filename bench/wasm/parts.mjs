@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { NAME, ATTRS, EVENT, EVENT_ATTRS, LINK, BASE_MS, standardSpan } from './workload.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const DIST = resolve(process.argv[2] ?? join(here, '..', '..', 'build', 'wasm', 'dist'));
@@ -43,35 +44,21 @@ globalThis.fetch = async () => new Response(null, { status: 200 });
 const tracer = await createTracer({ wasmBinary, mode: 'manual', scopeName: 'bench', maxRequestBytes: 4 << 20,
   batch: { maxExportBatchSize: 512, maxQueueSize: 2048 } });
 
-const NAME = 'GET /api/orders/{id}';
-const ATTRS = {
-  'http.request.method': 'GET', 'url.path': '/api/orders/12345', 'http.response.status_code': 200,
-  'server.address': 'shop.example.com', 'network.protocol.version': '1.1',
-  'user_agent.original': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36',
-  'app.duration_ms': 1.5, 'app.cache_hit': false,
-};
-const LINK = { traceId: '5b8efff798038103d269b633813fc60c', spanId: 'eee19b7ec3c1b174', traceFlags: 1 };
-const BASE = 1_700_000_000_000;
 const variants = {
-  'bare span': (t, i) => t.startSpan(NAME, { startTime: BASE + i }).end(BASE + i + 1.5),
-  '+ 8 attributes': (t, i) => t.startSpan(NAME, { startTime: BASE + i, attributes: ATTRS }).end(BASE + i + 1.5),
-  '+ a link': (t, i) => t.startSpan(NAME, { startTime: BASE + i, links: [{ context: LINK }] }).end(BASE + i + 1.5),
+  'bare span': (t, i) => t.startSpan(NAME, { startTime: BASE_MS + i }).end(BASE_MS + i + 1.5),
+  '+ 8 attributes': (t, i) => t.startSpan(NAME, { startTime: BASE_MS + i, attributes: ATTRS }).end(BASE_MS + i + 1.5),
+  '+ a link': (t, i) => t.startSpan(NAME, { startTime: BASE_MS + i, links: [{ context: LINK }] }).end(BASE_MS + i + 1.5),
   '+ an event': (t, i) => {
-    const s = t.startSpan(NAME, { startTime: BASE + i });
-    s.addEvent('cache.miss', { 'cache.key': 'orders:12345' }, BASE + i + 0.5);
-    s.end(BASE + i + 1.5);
+    const s = t.startSpan(NAME, { startTime: BASE_MS + i });
+    s.addEvent(EVENT, EVENT_ATTRS, BASE_MS + i + 0.5);
+    s.end(BASE_MS + i + 1.5);
   },
   '+ an error status': (t, i) => {
-    const s = t.startSpan(NAME, { startTime: BASE + i });
+    const s = t.startSpan(NAME, { startTime: BASE_MS + i });
     s.setStatus({ code: 2, message: 'upstream timeout' });
-    s.end(BASE + i + 1.5);
+    s.end(BASE_MS + i + 1.5);
   },
-  'standard span': (t, i) => {
-    const s = t.startSpan(NAME, { kind: 'server', startTime: BASE + i, attributes: ATTRS, links: [{ context: LINK }] });
-    s.addEvent('cache.miss', { 'cache.key': 'orders:12345' }, BASE + i + 0.5);
-    if (i % 10 === 0) s.setStatus({ code: 2, message: 'upstream timeout' });
-    s.end(BASE + i + 1.5);
-  },
+  'standard span': standardSpan,
 };
 
 // Best of 8 rounds (after 2 of warm-up) of 20 batches of 512 spans per variant, the variants

@@ -1,0 +1,24 @@
+// The standard span of shared/WORKLOAD.md in JS, for bench.mjs and parts.mjs: its resource, name,
+// attributes, event and link, and the span itself recorded through otlp.mjs's API.
+export const RESOURCE = { 'service.name': 'checkout', 'service.version': '1.4.2', 'host.name': 'web-7f9c',
+  'telemetry.sdk.language': 'cpp', 'telemetry.sdk.name': 'otlp-portable' };
+export const NAME = 'GET /api/orders/{id}';
+export const ATTRS = {
+  'http.request.method': 'GET', 'url.path': '/api/orders/12345', 'http.response.status_code': 200,
+  'server.address': 'shop.example.com', 'network.protocol.version': '1.1',
+  'user_agent.original': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36',
+  'app.duration_ms': 1.5, 'app.cache_hit': false,
+};
+export const EVENT = 'cache.miss';
+export const EVENT_ATTRS = { 'cache.key': 'orders:12345' };
+export const LINK = { traceId: '5b8efff798038103d269b633813fc60c', spanId: 'eee19b7ec3c1b174', traceFlags: 1 };
+export const BASE_MS = 1_700_000_000_000;
+
+// Span i: starts i ms after BASE_MS, lasts 1.5 ms, ERROR on every 10th.
+export function standardSpan(tracer, i) {
+  const start = BASE_MS + i;
+  const s = tracer.startSpan(NAME, { kind: 'server', startTime: start, attributes: ATTRS, links: [{ context: LINK }] });
+  s.addEvent(EVENT, EVENT_ATTRS, start + 0.5);
+  if (i % 10 === 0) s.setStatus({ code: 2, message: 'upstream timeout' });
+  s.end(start + 1.5);
+}
