@@ -141,7 +141,8 @@ struct Flight {
   std::condition_variable changed;
   // Calls in flight, owned here; abandon() holds extra references while it cancels unlocked.
   std::unordered_map<Call*, std::shared_ptr<Call>> calls;
-  // Completed calls, kept until the owner's thread destroys them (see above).
+  // Completed calls, kept until the owner's thread destroys them (see above): in run(), the
+  // host loop's wait, and in the destructor.
   std::vector<std::shared_ptr<Call>> finished;
   bool signalled = false;  // a completion or wake() since run() last looked
 
@@ -229,7 +230,6 @@ void GrpcTransport::send(const SendRequest& request, std::function<void(const Ou
   Impl& im = *impl_;
   if (!im.setup_error.empty()) return complete(Outcome::grpc(GrpcCode::failed_precondition, {}, im.setup_error));
   Flight& f = *im.flight;
-  f.release_finished();
   auto call = std::make_shared<Flight::Call>();
   for (const auto& [name, value] : request.headers) {
     std::string key = name;
@@ -292,7 +292,6 @@ void GrpcTransport::abandon() {
   }
   // Unlocked: gRPC may run a callback (which takes the mutex) from inside TryCancel.
   for (auto& call : cancel) call->context.TryCancel();
-  cancel.clear();
   std::unique_lock<std::mutex> lock(f.mutex);
   f.changed.wait(lock, [&] { return f.calls.empty(); });
 }
