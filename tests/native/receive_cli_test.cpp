@@ -1,9 +1,7 @@
 // `otlp receive` as a user runs it: both listeners on port 0, spans sent over gRPC and HTTP,
 // the JSON lines file, the summary per transport on SIGTERM, and option errors.
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
