@@ -10,8 +10,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { BasicTracerProvider, SimpleSpanProcessor, InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { RESOURCE, NAME, ATTRS, EVENT, EVENT_ATTRS, LINK, BASE_MS, standardSpan } from './workload.mjs';
+import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
+import { RESOURCE, NAME, ATTRS, EVENT, EVENT_ATTRS, LINK, PARENT, BASE_MS, standardSpan } from './workload.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // An absolute file URL: a relative path such as build/wasm/dist would read as a package name.
@@ -62,11 +62,13 @@ await oursBatches(20); // warm-up
 const memory = new InMemorySpanExporter();
 const provider = new BasicTracerProvider({ resource: resourceFromAttributes(RESOURCE), spanProcessors: [new SimpleSpanProcessor(memory)] });
 const otel = provider.getTracer('bench', '1.0.0');
+const otelParent = trace.setSpanContext(context.active(), PARENT);
 function otelBatch() {
   memory.reset();
   for (let i = 0; i < BATCH; i++) {
     const start = BASE_MS + i;
-    const s = otel.startSpan(NAME, { kind: SpanKind.SERVER, startTime: start, attributes: ATTRS, links: [{ context: LINK }] });
+    const s = otel.startSpan(NAME, { kind: SpanKind.SERVER, startTime: start, attributes: ATTRS, links: [{ context: LINK }] },
+      otelParent);
     s.addEvent(EVENT, EVENT_ATTRS, start + 0.5);
     if (i % 10 === 0) s.setStatus({ code: SpanStatusCode.ERROR, message: 'upstream timeout' });
     s.end(start + 1.5);
@@ -74,6 +76,7 @@ function otelBatch() {
   return memory.getFinishedSpans();
 }
 const spans = otelBatch();
+if (spans[0].parentSpanContext?.spanId !== PARENT.spanId) throw new Error('bench: the otel-js spans lost their parent');
 let otelBytes = 0;
 const theirsBatches = (n) => { for (let b = 0; b < n; b++) otelBytes = ProtobufTraceSerializer.serializeRequest(spans).length; };
 theirsBatches(20);

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { NAME, ATTRS, EVENT, EVENT_ATTRS, LINK, BASE_MS, standardSpan } from './workload.mjs';
+import { NAME, ATTRS, EVENT, EVENT_ATTRS, LINK, PARENT, BASE_MS, standardSpan } from './workload.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const DIST = resolve(process.argv[2] ?? join(here, '..', '..', 'build', 'wasm', 'dist'));
@@ -46,6 +46,7 @@ const tracer = await createTracer({ wasmBinary, mode: 'manual', scopeName: 'benc
 
 const variants = {
   'bare span': (t, i) => t.startSpan(NAME, { startTime: BASE_MS + i }).end(BASE_MS + i + 1.5),
+  '+ a parent': (t, i) => t.startSpan(NAME, { parent: PARENT, startTime: BASE_MS + i }).end(BASE_MS + i + 1.5),
   '+ 8 attributes': (t, i) => t.startSpan(NAME, { startTime: BASE_MS + i, attributes: ATTRS }).end(BASE_MS + i + 1.5),
   '+ a link': (t, i) => t.startSpan(NAME, { startTime: BASE_MS + i, links: [{ context: LINK }] }).end(BASE_MS + i + 1.5),
   '+ an event': (t, i) => {

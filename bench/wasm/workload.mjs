@@ -12,12 +12,16 @@ export const ATTRS = {
 export const EVENT = 'cache.miss';
 export const EVENT_ATTRS = { 'cache.key': 'orders:12345' };
 export const LINK = { traceId: '5b8efff798038103d269b633813fc60c', spanId: 'eee19b7ec3c1b174', traceFlags: 1 };
+// The remote parent (sampled) that gives the span its trace id and parent span id, as an
+// incoming traceparent would.
+export const PARENT = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 1, isRemote: true };
 export const BASE_MS = 1_700_000_000_000;
 
-// Span i: starts i ms after BASE_MS, lasts 1.5 ms, ERROR on every 10th.
+// Span i: a child of PARENT, starts i ms after BASE_MS, lasts 1.5 ms, ERROR on every 10th.
 export function standardSpan(tracer, i) {
   const start = BASE_MS + i;
-  const s = tracer.startSpan(NAME, { kind: 'server', startTime: start, attributes: ATTRS, links: [{ context: LINK }] });
+  const s = tracer.startSpan(NAME, { kind: 'server', parent: PARENT, startTime: start, attributes: ATTRS,
+    links: [{ context: LINK }] });
   s.addEvent(EVENT, EVENT_ATTRS, start + 0.5);
   if (i % 10 === 0) s.setStatus({ code: 2, message: 'upstream timeout' });
   s.end(start + 1.5);
