@@ -88,7 +88,7 @@ if (MODE === 'real' && (st.failed || st.dropped || st.exported !== st.ended))
 console.log(JSON.stringify(best));
 
 function report(best) {
-  const names = ['bare span', '+ 8 attributes', '+ a link', '+ an event', '+ an error status', 'standard span'];
+  const names = [...new Set(Object.keys(best).map((k) => k.split('|')[0]))];  // the variants, in order
   const bare = { real: best['bare span|real'], stub: best['bare span|stub'] };
   const pad = (s, n) => String(s).padStart(n);
   console.log(`ns per span from JS, best of 2 processes x 8 rounds (${new Date().toISOString()}); 'added' is over the bare span`);
