@@ -1,6 +1,6 @@
-// Where otlp.wasm's bytes are: each function is assigned to the part of the C ABI that reaches it
-// (the span calls, setup, the export loop, responses and retries, propagation, stats), or to
-// "shared" when several parts reach it; each part's code is then gzipped on its own.
+// Where otlp.wasm's bytes are: each function goes to the first part of the C ABI (the span calls,
+// the export loop, responses and retries, setup, propagation, stats) whose exports reach it, and
+// each row prints the code of the parts so far, gzipped together.
 //   cmake --build --preset wasm --target otlp_wasm_names && node bench/wasm/size-parts.mjs [NAMED_WASM]
 // NAMED_WASM (default build/wasm/names/otlp.wasm) is dist/otlp.wasm with its function names kept:
 // the same code, byte for byte, once the names are stripped.
@@ -30,13 +30,11 @@ const PARTS = {
 let at = 8;
 const leb = () => { let r = 0, s = 0, b; do { b = wasm[at++]; r += (b & 0x7f) * 2 ** s; s += 7; } while (b & 0x80); return r; };
 const bodies = [];
-const sections = {};
 let data = new Uint8Array(0);
 const kept = [wasm.subarray(0, 8)];  // the file without its custom sections (names)
 while (at < wasm.length) {
   const from = at, id = wasm[at++], size = leb(), end = at + size;
   if (id !== 0) kept.push(wasm.subarray(from, end));
-  sections[id] = (sections[id] ?? 0) + size;
   if (id === 11) data = wasm.subarray(at, end);
   if (id === 10) for (let n = leb(); n > 0; n--) { const len = leb(); bodies.push(wasm.subarray(at, at + len)); at += len; }
   at = end;
@@ -46,7 +44,7 @@ while (at < wasm.length) {
 const wat = execFileSync('wasm-dis', [file], { maxBuffer: 1 << 28 }).toString();
 const names = [], index = new Map(), calls = [], exports = new Map();
 let current = -1;
-let indirect = [];  // functions that call through the table
+const indirect = new Set();  // functions that call through the table
 let table = [];
 for (const line of wat.split('\n')) {
   let m;
@@ -55,14 +53,14 @@ for (const line of wat.split('\n')) {
   else if (/^ \(elem /.test(line)) table = line.match(/\$\S+/g).map((s) => s.slice(1).replace(/\)$/, ''));
   else if (current >= 0) {
     for (const c of line.matchAll(/\(call \$(\S+)/g)) calls[current].add(c[1]);
-    if (line.includes('call_indirect')) indirect.push(current);
+    if (line.includes('call_indirect')) indirect.add(current);
   }
 }
 const dist = join(dirname(file), '..', 'dist', 'otlp.wasm');
 const same = existsSync(dist) && Buffer.concat(kept).equals(readFileSync(dist));
 if (names.length !== bodies.length) throw new Error(`size-parts: ${names.length} functions in the text, ${bodies.length} in the binary`);
 // A call through the table may reach any function in it.
-for (const f of new Set(indirect)) for (const t of table) calls[f].add(t);
+for (const f of indirect) for (const t of table) calls[f].add(t);
 
 const reachedBy = names.map(() => new Set());
 for (const [part, entries] of Object.entries(PARTS)) {
