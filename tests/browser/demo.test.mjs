@@ -18,7 +18,7 @@ let chromium;
 try {
   ({ chromium } = await import('playwright-core'));
 } catch {
-  throw new Error('playwright-core is missing: run `npm ci --no-audit --no-fund` in tests/browser (scripts/test does)');
+  throw new Error('playwright-core is missing: configure the wasm preset (`cmake --preset wasm` runs `npm ci` in tests/browser)');
 }
 
 // Starts `otlp demo --web --port 0 [extra]` and reads the URL it prints.

@@ -15,7 +15,7 @@ let chromium;
 try {
   ({ chromium } = await import('playwright-core'));
 } catch {
-  throw new Error('playwright-core is missing: run `npm ci --no-audit --no-fund` in tests/browser (scripts/test does)');
+  throw new Error('playwright-core is missing: configure the wasm preset (`cmake --preset wasm` runs `npm ci` in tests/browser)');
 }
 
 const TYPES = { '.html': 'text/html', '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
