@@ -8,19 +8,19 @@ include(CMakePackageConfigHelpers)
 # Public headers of the native host. A new transport adds its header here (and its package
 # dependency to cmake/otlp_portableConfig.cmake.in).
 set(OTLP_NATIVE_PUBLIC_HEADERS
-  ${CMAKE_CURRENT_SOURCE_DIR}/config.hpp
-  ${CMAKE_CURRENT_SOURCE_DIR}/grpc_transport.hpp
-  ${CMAKE_CURRENT_SOURCE_DIR}/http_transport.hpp
-  ${CMAKE_CURRENT_SOURCE_DIR}/loop_transport.hpp
-  ${CMAKE_CURRENT_SOURCE_DIR}/sdk.hpp
-  ${CMAKE_CURRENT_SOURCE_DIR}/tsc_clock.hpp
-  ${CMAKE_CURRENT_SOURCE_DIR}/worker.hpp)
+  ${CMAKE_CURRENT_SOURCE_DIR}/sdk/config.hpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/sdk/grpc_transport.hpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/sdk/http_transport.hpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/sdk/loop_transport.hpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/sdk/sdk.hpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/sdk/tsc_clock.hpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/sdk/worker.hpp)
 set(OTLP_NATIVE_PACKAGE_TARGETS otlp_native otlp_native_config otlp_native_clock otlp_native_sdk)
 
-# The native libraries name their source folder as include path; installed, it is
+# The native libraries name sdk/ as include path; installed, it is
 # include/otlp/native.
 set_property(TARGET ${OTLP_NATIVE_PACKAGE_TARGETS} PROPERTY INTERFACE_INCLUDE_DIRECTORIES
-  "$<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}>;$<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}/otlp/native>")
+  "$<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/sdk>;$<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}/otlp/native>")
 set_target_properties(otlp_core PROPERTIES EXPORT_NAME core)
 set_target_properties(otlp_native PROPERTIES EXPORT_NAME native_transport)
 set_target_properties(otlp_native_config PROPERTIES EXPORT_NAME native_config)
