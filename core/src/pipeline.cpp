@@ -7,7 +7,6 @@
 
 #ifndef OTLP_NO_JSON
 #include "otlp/json.hpp"
-#include "otlp/proto_reader.hpp"
 #endif
 #include "proto_wire.hpp"
 
@@ -367,15 +366,14 @@ struct Pipeline::Impl {
     std::string body = encode(first, last);
 #ifndef OTLP_NO_JSON  // a protobuf-only build (the smaller WASM module) leaves the JSON code out
     if (c.protocol == Protocol::json) {
-      TraceRequest request;
-      if (!decode_trace_request(body, request).ok()) {  // cannot happen for bytes we wrote
+      std::string json;
+      if (!transcode_request_json(Signal::traces, body, json).ok()) {  // cannot happen for bytes we wrote
         add(failed, last - first);
         sub(in_batches, last - first);
-        note_error("internal error: a batch could not be re-read for JSON");
+        note_error("internal error: a batch could not be transcoded to JSON");
         return;
       }
-      body.clear();
-      encode_trace_request_json(request, body);
+      body = std::move(json);
       if (body.size() > c.max_request_bytes && last - first > 1) {
         const std::size_t mid = first + (last - first) / 2;
         make_batches(first, mid, c);

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "otlp/decode.hpp"
+#include "otlp/signal.hpp"
 #include "otlp/span.hpp"
 
 namespace otlp {
@@ -13,6 +14,13 @@ namespace otlp {
 // Appends an ExportTraceServiceRequest as OTLP/JSON to `out`. Invalid UTF-8 in strings is
 // written as U+FFFD so the output is always valid JSON.
 void encode_trace_request_json(const TraceRequest& request, std::string& out);
+
+// Appends the OTLP protobuf request of `signal` (ExportTraceServiceRequest or
+// ExportLogsServiceRequest) as OTLP/JSON to `out`, written as encode_trace_request_json writes
+// the same request. On an error `out` ends in a partial document; the status says where the
+// protobuf was malformed, as the protobuf reader would.
+DecodeStatus transcode_request_json(Signal signal, std::string_view protobuf, std::string& out,
+                                    const DecodeOptions& options = {});
 
 // Appends `s` as a JSON string literal, quotes included, with the same escaping and U+FFFD
 // replacement as the request writer (for hosts that write JSON of their own).
