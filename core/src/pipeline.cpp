@@ -136,12 +136,13 @@ double LatencyHistogram::quantile_ms(double q) const {
 
 std::optional<Error> validate(const PipelineConfig& c) {
   auto err = [](std::string m) { return std::optional<Error>(Error{std::move(m)}); };
-  if (c.max_queue_size == 0) return err("OTEL_BSP_MAX_QUEUE_SIZE: must be at least 1, got 0");
-  if (c.max_export_batch_size == 0) return err("OTEL_BSP_MAX_EXPORT_BATCH_SIZE: must be at least 1, got 0");
+  const std::string var = "OTEL_" + std::string(signal_info(c.signal).batch_env) + "_";
+  if (c.max_queue_size == 0) return err(var + "MAX_QUEUE_SIZE: must be at least 1, got 0");
+  if (c.max_export_batch_size == 0) return err(var + "MAX_EXPORT_BATCH_SIZE: must be at least 1, got 0");
   if (c.max_export_batch_size > c.max_queue_size)
-    return err("OTEL_BSP_MAX_EXPORT_BATCH_SIZE: " + std::to_string(c.max_export_batch_size) +
-               " must not exceed OTEL_BSP_MAX_QUEUE_SIZE " + std::to_string(c.max_queue_size));
-  if (c.export_timeout_ns == 0) return err("OTEL_BSP_EXPORT_TIMEOUT: must be greater than 0, got 0");
+    return err(var + "MAX_EXPORT_BATCH_SIZE: " + std::to_string(c.max_export_batch_size) + " must not exceed " +
+               var + "MAX_QUEUE_SIZE " + std::to_string(c.max_queue_size));
+  if (c.export_timeout_ns == 0) return err(var + "EXPORT_TIMEOUT: must be greater than 0, got 0");
   if (c.max_request_bytes < 1024)
     return err("max_request_bytes: must be at least 1024, got " + std::to_string(c.max_request_bytes));
   if (c.max_concurrent_exports == 0) return err("max_concurrent_exports: must be at least 1, got 0");
@@ -367,7 +368,7 @@ struct Pipeline::Impl {
 #ifndef OTLP_NO_JSON  // a protobuf-only build (the smaller WASM module) leaves the JSON code out
     if (c.protocol == Protocol::json) {
       std::string json;
-      if (!transcode_request_json(Signal::traces, body, json).ok()) {  // cannot happen for bytes we wrote
+      if (!transcode_request_json(c.signal, body, json).ok()) {  // cannot happen for bytes we wrote
         add(failed, last - first);
         sub(in_batches, last - first);
         note_error("internal error: a batch could not be transcoded to JSON");

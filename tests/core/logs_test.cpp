@@ -18,7 +18,7 @@ using testing::FakeHost;
 using testing::kMs;
 
 struct Rig {
-  explicit Rig(PipelineConfig config = {}, LoggerConfig logger_config = {})
+  explicit Rig(PipelineConfig config = PipelineConfig::for_signal(Signal::logs), LoggerConfig logger_config = {})
       : pipeline(config, resource()), provider(pipeline, clock, std::move(logger_config)),
         logger(provider.logger("bench", "1.0.0")), host(pipeline, clock) {}
 
@@ -131,7 +131,7 @@ TEST(Logs, BodyOfEveryKindAndAKeyValueList) {
 TEST(Logs, EnabledAnswersBeforeAnyRecordIsBuilt) {
   LoggerConfig config;
   config.min_severity = static_cast<std::uint8_t>(Severity::warn);
-  Rig rig({}, std::move(config));
+  Rig rig(PipelineConfig::for_signal(Signal::logs), std::move(config));
   EXPECT_FALSE(rig.logger.enabled(Severity::info));
   EXPECT_TRUE(rig.logger.enabled(Severity::warn));
   EXPECT_TRUE(rig.logger.enabled(Severity::fatal, "app.crash"));
@@ -162,7 +162,7 @@ TEST(Logs, LimitsDropAndCountAttributesAndCutValues) {
   LoggerConfig config;
   config.limits.attribute_count = 2;
   config.limits.attribute_value_length = 3;
-  Rig rig({}, std::move(config));
+  Rig rig(PipelineConfig::for_signal(Signal::logs), std::move(config));
   const Attribute attrs[] = {{"a", "abcdef"}, {"b", "é€xyz"}, {"c", 1}, {"a", "xy"}, {"d", true}};
   LogRecord r;
   r.observed_time_unix_nano = 1;
@@ -187,7 +187,7 @@ TEST(Logs, InvalidSpanContextIsLeftOut) {
 }
 
 TEST(Logs, QueueOverflowIsCountedAndTheInvariantHolds) {
-  PipelineConfig config;
+  PipelineConfig config = PipelineConfig::for_signal(Signal::logs);
   config.max_queue_size = 4;
   config.max_export_batch_size = 2;
   Rig rig(config);
@@ -227,6 +227,34 @@ TEST(Logs, PartialSuccessRejectsAndRetriesAreCountedAsForSpans) {
   EXPECT_EQ(s.rejected, 1u);
   EXPECT_EQ(s.retries, 1u);
   EXPECT_TRUE(testing::balanced(s));
+}
+
+TEST(Logs, BatchDefaultsAndChecksAreTheLogRecordProcessors) {
+  const PipelineConfig c = PipelineConfig::for_signal(Signal::logs);
+  EXPECT_EQ(c.max_queue_size, 2048u);
+  EXPECT_EQ(c.max_export_batch_size, 512u);
+  EXPECT_EQ(c.schedule_delay_ns, 1000 * kMs);
+  EXPECT_EQ(c.export_timeout_ns, 30'000 * kMs);
+  PipelineConfig bad = c;
+  bad.max_export_batch_size = 4096;
+  const auto error = validate(bad);
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->message, "OTEL_BLRP_MAX_EXPORT_BATCH_SIZE: 4096 must not exceed OTEL_BLRP_MAX_QUEUE_SIZE 2048");
+  EXPECT_EQ(PipelineConfig::for_signal(Signal::traces).schedule_delay_ns, 5000 * kMs);
+}
+
+TEST(Logs, JsonBatchesAreLogsRequests) {
+  PipelineConfig config = PipelineConfig::for_signal(Signal::logs);
+  config.protocol = Protocol::json;
+  Rig rig(config);
+  rig.logger.emit(LogRecord{.observed_time_unix_nano = 5, .severity = 17});
+  rig.pipeline.force_flush(rig.clock.now, 1000 * kMs);
+  rig.host.poll();
+  ASSERT_EQ(rig.host.in_flight.size(), 1u);
+  EXPECT_EQ(rig.host.in_flight.front().content_type, "application/json");
+  EXPECT_NE(rig.host.in_flight.front().body.find("\"logRecords\":[{\"severityNumber\":17,\"observedTimeUnixNano\":\"5\"}]"),
+            std::string::npos)
+      << rig.host.in_flight.front().body;
 }
 
 // 1,000 randomized records (every body and attribute kind, unicode, empty and extreme values,

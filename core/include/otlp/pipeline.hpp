@@ -13,6 +13,7 @@
 #include "otlp/error.hpp"
 #include "otlp/random.hpp"
 #include "otlp/retry.hpp"
+#include "otlp/signal.hpp"
 #include "otlp/span.hpp"
 
 namespace otlp {
@@ -26,6 +27,18 @@ enum class QueuePolicy : std::uint8_t {
 };
 
 struct PipelineConfig {
+  // The batch defaults of a signal's row (signal.hpp): OTEL_BLRP_* for logs, OTEL_BSP_* below.
+  static PipelineConfig for_signal(Signal s) {
+    PipelineConfig c;
+    const SignalInfo& info = signal_info(s);
+    c.signal = s;
+    c.max_queue_size = info.max_queue_size;
+    c.max_export_batch_size = info.max_export_batch_size;
+    c.schedule_delay_ns = info.schedule_delay_ns;
+    c.export_timeout_ns = info.export_timeout_ns;
+    return c;
+  }
+  Signal signal = Signal::traces;                // what the queued items are (spans by default)
   std::uint32_t max_queue_size = 2048;           // OTEL_BSP_MAX_QUEUE_SIZE
   std::uint32_t max_export_batch_size = 512;     // OTEL_BSP_MAX_EXPORT_BATCH_SIZE
   std::uint64_t schedule_delay_ns = 5'000'000'000;   // OTEL_BSP_SCHEDULE_DELAY
@@ -40,7 +53,7 @@ struct PipelineConfig {
 };
 
 // Checks limits and relations (batch size <= queue size, non-zero sizes...); the Error names
-// the OTEL_BSP_* variable when there is one.
+// the signal's batch variable (OTEL_BSP_*, OTEL_BLRP_*) when there is one.
 std::optional<Error> validate(const PipelineConfig& config);
 
 // One request for the host to send. The body stays owned by the pipeline until the final
