@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "otlp/decode.hpp"
+#include "otlp/rpc_status.hpp"
 #include "otlp/signal.hpp"
 #include "otlp/span.hpp"
 
@@ -32,5 +33,10 @@ void encode_trace_response_json(const PartialSuccess* partial, std::string& out)
 // Decodes OTLP/JSON. Accepts 64-bit integers as strings or numbers, ignores unknown keys.
 DecodeStatus decode_trace_request_json(std::string_view json, TraceRequest& out, const DecodeOptions& options = {});
 DecodeStatus decode_trace_response_json(std::string_view json, std::optional<PartialSuccess>& partial);
+
+// Decodes a google.rpc.Status in the protobuf JSON mapping ({"code": 16, "message": "..."}), as
+// an OTLP/HTTP server answers a JSON request that failed: the code and the message; other members
+// (details among them) are skipped, so retry_delay_ns stays unset.
+DecodeStatus decode_rpc_status_json(std::string_view json, RpcStatus& out);
 
 }  // namespace otlp
