@@ -467,12 +467,22 @@ struct Pipeline::Impl {
     finish(it, now);
   }
 
-  // Why a batch ran out of time: the setting whose bound it reached, and that bound.
-  static std::string time_limit_text(const PipelineConfig& c) {
-    const std::string setting = c.exporter_timeout_ns < c.export_timeout_ns
-                                    ? std::string("OTEL_EXPORTER_OTLP_TIMEOUT")
-                                    : "OTEL_" + std::string(signal_info(c.signal).batch_env) + "_EXPORT_TIMEOUT";
-    return setting + " (" + std::to_string(export_time_limit_ns(c) / 1'000'000) + " ms)";
+  // Fails a batch that ran out of time: "export timeout: <what> within <n> ms", n being the
+  // sooner of the two bounds (export_time_limit_ns), then what its last attempt said, if anything.
+  // The limit in milliseconds is what a user set, whether through --timeout, an OTEL_* variable or
+  // an option of the WASM host, where variable names would mean nothing.
+  void fail_in_time(std::list<Batch>::iterator it, std::uint64_t now, const PipelineConfig& c, const char* what,
+                    std::string_view last) {
+    std::string why = "export timeout: ";
+    why += what;
+    why += " within ";
+    why += std::to_string(export_time_limit_ns(c) / 1'000'000);
+    why += " ms";
+    if (!last.empty()) {
+      why += ": ";
+      why += last;
+    }
+    fail(it, now, std::move(why));
   }
 
   void update_flushes(std::uint64_t now) {
@@ -600,8 +610,7 @@ void Pipeline::on_result(std::uint64_t now, std::uint64_t id, const Outcome& out
     }
     case RetryDecision::Action::retry:
       if (d.delay_ns >= it->deadline - std::min(now, it->deadline)) {
-        m.fail(it, now, "export timeout: " + Impl::time_limit_text(config_) + " leaves no time to retry: " +
-                            (outcome.message.empty() ? std::string(d.reason) : outcome.message));
+        m.fail_in_time(it, now, config_, "no time left to retry", outcome.message.empty() ? d.reason : outcome.message);
       } else {
         it->state = Impl::State::waiting;
         it->retry_at = now + d.delay_ns;
@@ -638,7 +647,7 @@ void Pipeline::handle_timeouts(std::uint64_t now) {
   Impl& m = *impl_;
   for (auto it = m.batches.begin(); it != m.batches.end();) {
     if (it->state == Impl::State::in_flight && now >= it->deadline) {
-      m.fail(it, now, "export timeout: no answer within " + Impl::time_limit_text(config_));
+      m.fail_in_time(it, now, config_, "no answer", {});
       it = m.batches.begin();
     } else {
       ++it;
