@@ -1,9 +1,14 @@
-// Protobuf decoding of OTLP trace messages into the model.
+// Protobuf decoding of OTLP trace messages into the model, and the validating pass.
 //
 // Each message is read through a two-pointer cursor over exactly its own bytes, so no read
 // can pass the end of the input or of an enclosing message. Every field is read whole (tag
 // and value) before it is looked at; unknown fields are thereby skipped. Errors are values:
 // the first one found stops decoding and is reported with its byte offset.
+//
+// Each message's wire format is written once, as a function template over its output: the
+// model object to fill (decode_trace_request), or Skip<T> where the validating pass
+// (validate_trace_request) builds nothing. Both walk the same code, so they refuse the same
+// inputs with the same error at the same offset, and count the same limits (decode_budget.hpp).
 //
 // Decisions (see also proto_reader.hpp):
 // - A singular message field that occurs more than once is merged, as libprotobuf does:
@@ -18,25 +23,68 @@
 // - Strings are taken as bytes; invalid UTF-8 is not refused (the Collector does the same).
 // - Error offsets: framing errors (truncated, length_past_end, overlong_varint) point at the
 //   first byte of the varint, length or fixed-width value concerned; field errors
-//   (bad_wire_type, wrong_wire_type, bad_id_length, too_deep) at the field's tag.
+//   (bad_wire_type, wrong_wire_type, bad_id_length, too_deep, the limits) at the field's tag.
 // - Depth: the request is depth 0 and each nested message one more; a message is refused
 //   before it is entered, so recursion (AnyValue in AnyValue) is bounded by max_depth.
+// - Limits: a record, attribute or string is charged when its field is read, before it is
+//   decoded; "per element" counts the attributes (or values) of one message as it arrives.
 #include "otlp/proto_reader.hpp"
 
+#include "decode_budget.hpp"
 #include "otlp/retry.hpp"
 #include "otlp/rpc_status.hpp"
 
 #include <array>
 #include <cstring>
+#include <limits>
+#include <type_traits>
 
 namespace otlp {
 namespace {
 
 enum WireType : std::uint32_t { kVarint = 0, kFixed64 = 1, kLen = 2, kFixed32 = 5 };
 
+constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
+constexpr DecodeLimits kNoLimits{kMax, kMax, kMax, kMax};
+
+// Where the validating pass has no model object of type T.
+template <class T>
+struct Skip {};
+template <class T>
+inline constexpr bool kIsSkip = false;
+template <class T>
+inline constexpr bool kIsSkip<Skip<T>> = true;
+// Whether an output (a model object, or a Skip) is really built.
+template <class Out>
+inline constexpr bool kBuilds = !kIsSkip<std::remove_cvref_t<Out>>;
+
+// The member `member` of a model object, or a Skip of its type.
+template <class T, class M>
+M& at(T& object, M T::*member) {
+  return object.*member;
+}
+template <class T, class M>
+Skip<M> at(Skip<T>, M T::*) {
+  return {};
+}
+// A new last element of a repeated field.
+template <class T>
+T& add(std::vector<T>& items) {
+  return items.emplace_back();
+}
+template <class T>
+Skip<T> add(Skip<std::vector<T>>) {
+  return {};
+}
+
 struct Context {
-  const char* base = nullptr;
-  std::uint32_t max_depth = 0;
+  Context(const char* input, std::uint32_t depth_limit, const DecodeLimits& limits)
+      : base(input), max_depth(depth_limit), budget(limits) {}
+
+  const char* base;
+  std::uint32_t max_depth;
+  detail::DecodeBudget budget;
+  std::uint64_t spans = 0;
   DecodeStatus status;
 
   bool fail(DecodeError error, const char* at) {
@@ -111,42 +159,76 @@ class Message {
   bool ok() const { return ctx_->status.ok(); }
   std::uint64_t number() const { return number_; }
   std::uint64_t value() const { return value_; }
-  const char* data() const { return data_; }
-  std::size_t size() const { return size_; }
 
-  // Typed access to the current field; each refuses a field of another wire type.
+  // Typed access to the current field, into a model member or a Skip of its type; each
+  // refuses a field of another wire type.
   bool is(WireType w) { return wire_ == w || ctx_->fail(DecodeError::wrong_wire_type, tag_at_); }
-  bool string(std::string& s) {
-    if (!is(kLen)) return false;
-    s.assign(data_, size_);
+  template <class Out>
+  bool string(Out&& out) {  // string or bytes
+    if (!is(kLen) || !charged(ctx_->budget.bytes(size_))) return false;
+    if constexpr (kBuilds<Out>) out.assign(data_, size_);
     return true;
   }
-  bool uint32(std::uint32_t& v) {
+  template <class Out>
+  bool uint32(Out&& out) {
     if (!is(kVarint)) return false;
-    v = static_cast<std::uint32_t>(value_);  // protobuf keeps the low 32 bits
+    if constexpr (kBuilds<Out>) out = static_cast<std::uint32_t>(value_);  // protobuf keeps the low 32 bits
     return true;
   }
-  bool fixed64(std::uint64_t& v) {
+  template <class Out>
+  bool int64(Out&& out) {
+    if (!is(kVarint)) return false;
+    if constexpr (kBuilds<Out>) out = static_cast<std::int64_t>(value_);
+    return true;
+  }
+  template <class Out>
+  bool boolean(Out&& out) {
+    if (!is(kVarint)) return false;
+    if constexpr (kBuilds<Out>) out = value_ != 0;
+    return true;
+  }
+  template <class Out>
+  bool fixed64(Out&& out) {
     if (!is(kFixed64)) return false;
-    v = value_;
+    if constexpr (kBuilds<Out>) out = value_;
     return true;
   }
-  bool fixed32(std::uint32_t& v) {
+  template <class Out>
+  bool fixed32(Out&& out) {
     if (!is(kFixed32)) return false;
-    v = static_cast<std::uint32_t>(value_);
+    if constexpr (kBuilds<Out>) out = static_cast<std::uint32_t>(value_);
+    return true;
+  }
+  template <class Out>
+  bool dbl(Out&& out) {
+    if (!is(kFixed64)) return false;
+    if constexpr (kBuilds<Out>) std::memcpy(&out, &value_, sizeof out);
+    return true;
+  }
+  // An enum whose known values are 0..`last`; others become 0 (unspecified, unset).
+  template <class Out>
+  bool enumeration(Out&& out, std::uint32_t last) {
+    if (!is(kVarint)) return false;
+    if constexpr (kBuilds<Out>) {
+      const auto v = static_cast<std::uint32_t>(value_);
+      out = v <= last ? static_cast<std::remove_cvref_t<Out>>(v) : std::remove_cvref_t<Out>{};
+    }
     return true;
   }
   // An id is empty (the invalid all-zero id) or exactly N bytes.
   template <std::size_t N>
   bool id(Id<N>& out) {
-    if (!is(kLen)) return false;
+    if (!id_length(N)) return false;
     if (size_ == 0) {
       out = Id<N>{};
-      return true;
+    } else {
+      std::memcpy(out.bytes.data(), data_, N);
     }
-    if (size_ != N) return ctx_->fail(DecodeError::bad_id_length, tag_at_);
-    std::memcpy(out.bytes.data(), data_, N);
     return true;
+  }
+  template <std::size_t N>
+  bool id(Skip<Id<N>>) {
+    return id_length(N);
   }
   // The current field as a nested message one level deeper.
   bool child(Message& sub) {
@@ -156,12 +238,24 @@ class Message {
     return true;
   }
 
+  // Charges the current field against the limits (decode_budget.hpp); false, with the error at
+  // its tag, when over.
+  bool span() {
+    if (!charged(ctx_->budget.record(sizeof(SpanData)))) return false;
+    ++ctx_->spans;
+    return true;
+  }
+  bool record(std::size_t size) { return charged(ctx_->budget.record(size)); }
+  bool attribute(std::uint64_t& in_element, std::size_t size) {
+    return charged(ctx_->budget.attribute(in_element, size));
+  }
+  bool bytes(std::size_t size) { return charged(ctx_->budget.bytes(size)); }
+
   // How many fields numbered `a`, `b` and `c` follow the cursor in this message (0 matches
-  // nothing), to reserve space up front; a malformed tail ends the count and is left for the
-  // decoding pass to report. Costs one more walk over this message's tags, not its contents.
+  // nothing), to reserve room up front: one more walk over this message's tags, not its
+  // contents; a malformed tail ends the count and is left for the decoding pass to report.
   std::array<std::size_t, 3> count(std::uint64_t a, std::uint64_t b = 0, std::uint64_t c = 0) const {
-    Context scratch;
-    scratch.base = ctx_->base;
+    Context scratch(ctx_->base, 0, kNoLimits);
     Message scan(scratch, p_, end_, 0);
     std::array<std::size_t, 3> n{};
     while (scan.next()) {
@@ -172,6 +266,12 @@ class Message {
     }
     return n;
   }
+  // Reserves room in `items` for `count` more, no more than the limits let decode, so that
+  // the model's vectors are as large as the budget counts them.
+  template <class T>
+  void reserve(std::vector<T>& items, std::size_t count) const {
+    items.reserve(items.size() + ctx_->budget.affordable(count, sizeof(T)));
+  }
 
  private:
   bool fixed(unsigned n) {
@@ -180,6 +280,11 @@ class Message {
     p_ += n;
     return true;
   }
+  bool id_length(std::size_t n) {
+    if (!is(kLen)) return false;
+    return size_ == 0 || size_ == n || ctx_->fail(DecodeError::bad_id_length, tag_at_);
+  }
+  bool charged(DecodeError e) { return e == DecodeError::ok || ctx_->fail(e, tag_at_); }
 
   Context* ctx_ = nullptr;
   const char* p_ = nullptr;
@@ -194,17 +299,21 @@ class Message {
   std::size_t size_ = 0;
 };
 
-bool decode_any_value(Message m, AnyValue& v);
+// ---- each message's wire format, once -------------------------------------------------------
 
-bool decode_key_value(Message m, KeyValue& kv) {
+template <class Value>
+bool read_any_value(Message m, Value&& v);
+
+template <class Kv>
+bool read_key_value(Message m, Kv&& kv) {
   while (m.next()) {
     switch (m.number()) {
       case 1:
-        if (!m.string(kv.key)) return false;
+        if (!m.string(at(kv, &KeyValue::key))) return false;
         break;
       case 2: {
         Message sub;
-        if (!m.child(sub) || !decode_any_value(sub, kv.value)) return false;
+        if (!m.child(sub) || !read_any_value(sub, at(kv, &KeyValue::value))) return false;
         break;
       }
       default: break;
@@ -213,25 +322,32 @@ bool decode_key_value(Message m, KeyValue& kv) {
   return m.ok();
 }
 
-// Appends the current field of `m` as a KeyValue to `attrs`.
-inline bool add_key_value(Message& m, Attributes& attrs) {
+// Appends the current field of `m` as a KeyValue to `attrs`, the next of its element.
+template <class Attrs>
+bool read_attribute(Message& m, Attrs&& attrs, std::uint64_t& in_element) {
   Message sub;
-  return m.child(sub) && decode_key_value(sub, attrs.emplace_back());
+  return m.child(sub) && m.attribute(in_element, sizeof(KeyValue)) && read_key_value(sub, add(attrs));
 }
 
-bool decode_array(Message m, std::vector<AnyValue>& values) {
+template <class Values>
+bool read_array(Message m, Values&& values) {
+  if constexpr (kBuilds<Values>) m.reserve(values, m.count(1)[0]);
+  std::uint64_t n = 0;
   while (m.next()) {
     if (m.number() == 1) {
       Message sub;
-      if (!m.child(sub) || !decode_any_value(sub, values.emplace_back())) return false;
+      if (!m.child(sub) || !m.attribute(n, sizeof(AnyValue)) || !read_any_value(sub, add(values))) return false;
     }
   }
   return m.ok();
 }
 
-bool decode_kvlist(Message m, std::vector<KeyValue>& values) {
+template <class Kvs>
+bool read_kvlist(Message m, Kvs&& kvs) {
+  if constexpr (kBuilds<Kvs>) m.reserve(kvs, m.count(1)[0]);
+  std::uint64_t n = 0;
   while (m.next())
-    if (m.number() == 1 && !add_key_value(m, values)) return false;
+    if (m.number() == 1 && !read_attribute(m, kvs, n)) return false;
   return m.ok();
 }
 
@@ -246,51 +362,43 @@ inline void become(AnyValue& v, AnyValue::Kind k) {
   v.double_value = 0;
   v.kind = k;
 }
+inline void become(Skip<AnyValue>, AnyValue::Kind) {}
 
-bool decode_any_value(Message m, AnyValue& v) {
+template <class Value>
+bool read_any_value(Message m, Value&& v) {
   using Kind = AnyValue::Kind;
   while (m.next()) {
+    Message sub;
     switch (m.number()) {
       case 1:
-        if (!m.is(kLen)) return false;
         become(v, Kind::string);
-        v.str.assign(m.data(), m.size());
+        if (!m.string(at(v, &AnyValue::str))) return false;
         break;
       case 2:
-        if (!m.is(kVarint)) return false;
         become(v, Kind::boolean);
-        v.bool_value = m.value() != 0;
+        if (!m.boolean(at(v, &AnyValue::bool_value))) return false;
         break;
       case 3:
-        if (!m.is(kVarint)) return false;
         become(v, Kind::int64);
-        v.int_value = static_cast<std::int64_t>(m.value());
+        if (!m.int64(at(v, &AnyValue::int_value))) return false;
         break;
-      case 4: {
-        if (!m.is(kFixed64)) return false;
+      case 4:
         become(v, Kind::dbl);
-        const std::uint64_t bits = m.value();
-        std::memcpy(&v.double_value, &bits, sizeof bits);
+        if (!m.dbl(at(v, &AnyValue::double_value))) return false;
         break;
-      }
-      case 5: {
-        Message sub;
+      case 5:
         if (!m.child(sub)) return false;
         become(v, Kind::array);
-        if (!decode_array(sub, v.array)) return false;
+        if (!read_array(sub, at(v, &AnyValue::array))) return false;
         break;
-      }
-      case 6: {
-        Message sub;
+      case 6:
         if (!m.child(sub)) return false;
         become(v, Kind::kvlist);
-        if (!decode_kvlist(sub, v.kvlist)) return false;
+        if (!read_kvlist(sub, at(v, &AnyValue::kvlist))) return false;
         break;
-      }
       case 7:
-        if (!m.is(kLen)) return false;
         become(v, Kind::bytes);
-        v.str.assign(m.data(), m.size());
+        if (!m.string(at(v, &AnyValue::str))) return false;
         break;
       default: break;
     }
@@ -298,39 +406,39 @@ bool decode_any_value(Message m, AnyValue& v) {
   return m.ok();
 }
 
-bool decode_status(Message m, Status& st) {
+template <class St>
+bool read_status(Message m, St&& st) {
   while (m.next()) {
     switch (m.number()) {
       case 2:
-        if (!m.string(st.message)) return false;
+        if (!m.string(at(st, &Status::message))) return false;
         break;
-      case 3: {
-        std::uint32_t code;
-        if (!m.uint32(code)) return false;
-        st.code = code <= 2 ? static_cast<StatusCode>(code) : StatusCode::unset;
+      case 3:
+        if (!m.enumeration(at(st, &Status::code), 2)) return false;
         break;
-      }
       default: break;  // includes the reserved field 1
     }
   }
   return m.ok();
 }
 
-bool decode_event(Message m, Event& e) {
-  e.attributes.reserve(m.count(3)[0]);
+template <class Ev>
+bool read_event(Message m, Ev&& e) {
+  if constexpr (kBuilds<Ev>) m.reserve(e.attributes, m.count(3)[0]);
+  std::uint64_t attributes = 0;
   while (m.next()) {
     switch (m.number()) {
       case 1:
-        if (!m.fixed64(e.time_unix_nano)) return false;
+        if (!m.fixed64(at(e, &Event::time_unix_nano))) return false;
         break;
       case 2:
-        if (!m.string(e.name)) return false;
+        if (!m.string(at(e, &Event::name))) return false;
         break;
       case 3:
-        if (!add_key_value(m, e.attributes)) return false;
+        if (!read_attribute(m, at(e, &Event::attributes), attributes)) return false;
         break;
       case 4:
-        if (!m.uint32(e.dropped_attributes_count)) return false;
+        if (!m.uint32(at(e, &Event::dropped_attributes_count))) return false;
         break;
       default: break;
     }
@@ -338,26 +446,29 @@ bool decode_event(Message m, Event& e) {
   return m.ok();
 }
 
-bool decode_link(Message m, Link& l) {
+template <class Ln>
+bool read_link(Message m, Ln&& l) {
+  if constexpr (kBuilds<Ln>) m.reserve(l.attributes, m.count(4)[0]);
+  std::uint64_t attributes = 0;
   while (m.next()) {
     switch (m.number()) {
       case 1:
-        if (!m.id(l.trace_id)) return false;
+        if (!m.id(at(l, &Link::trace_id))) return false;
         break;
       case 2:
-        if (!m.id(l.span_id)) return false;
+        if (!m.id(at(l, &Link::span_id))) return false;
         break;
       case 3:
-        if (!m.string(l.trace_state)) return false;
+        if (!m.string(at(l, &Link::trace_state))) return false;
         break;
       case 4:
-        if (!add_key_value(m, l.attributes)) return false;
+        if (!read_attribute(m, at(l, &Link::attributes), attributes)) return false;
         break;
       case 5:
-        if (!m.uint32(l.dropped_attributes_count)) return false;
+        if (!m.uint32(at(l, &Link::dropped_attributes_count))) return false;
         break;
       case 6:
-        if (!m.fixed32(l.flags)) return false;
+        if (!m.fixed32(at(l, &Link::flags))) return false;
         break;
       default: break;
     }
@@ -365,67 +476,66 @@ bool decode_link(Message m, Link& l) {
   return m.ok();
 }
 
-bool decode_span(Message m, SpanData& s) {
-  s.kind = SpanKind::unspecified;  // the proto3 default of an absent field (the model's is internal)
-  {
+template <class Span>
+bool read_span(Message m, Span&& s) {
+  if constexpr (kBuilds<Span>) {
+    s.kind = SpanKind::unspecified;  // the proto3 default of an absent field (the model's is internal)
     const auto n = m.count(9, 11, 13);
-    s.attributes.reserve(n[0]);
-    s.events.reserve(n[1]);
-    s.links.reserve(n[2]);
+    m.reserve(s.attributes, n[0]);
+    m.reserve(s.events, n[1]);
+    m.reserve(s.links, n[2]);
   }
+  std::uint64_t attributes = 0;
   while (m.next()) {
     Message sub;
     switch (m.number()) {
       case 1:
-        if (!m.id(s.trace_id)) return false;
+        if (!m.id(at(s, &SpanData::trace_id))) return false;
         break;
       case 2:
-        if (!m.id(s.span_id)) return false;
+        if (!m.id(at(s, &SpanData::span_id))) return false;
         break;
       case 3:
-        if (!m.string(s.trace_state)) return false;
+        if (!m.string(at(s, &SpanData::trace_state))) return false;
         break;
       case 4:
-        if (!m.id(s.parent_span_id)) return false;
+        if (!m.id(at(s, &SpanData::parent_span_id))) return false;
         break;
       case 5:
-        if (!m.string(s.name)) return false;
+        if (!m.string(at(s, &SpanData::name))) return false;
         break;
-      case 6: {
-        std::uint32_t kind;
-        if (!m.uint32(kind)) return false;
-        s.kind = kind <= 5 ? static_cast<SpanKind>(kind) : SpanKind::unspecified;
+      case 6:
+        if (!m.enumeration(at(s, &SpanData::kind), 5)) return false;
         break;
-      }
       case 7:
-        if (!m.fixed64(s.start_time_unix_nano)) return false;
+        if (!m.fixed64(at(s, &SpanData::start_time_unix_nano))) return false;
         break;
       case 8:
-        if (!m.fixed64(s.end_time_unix_nano)) return false;
+        if (!m.fixed64(at(s, &SpanData::end_time_unix_nano))) return false;
         break;
       case 9:
-        if (!add_key_value(m, s.attributes)) return false;
+        if (!read_attribute(m, at(s, &SpanData::attributes), attributes)) return false;
         break;
       case 10:
-        if (!m.uint32(s.dropped_attributes_count)) return false;
+        if (!m.uint32(at(s, &SpanData::dropped_attributes_count))) return false;
         break;
       case 11:
-        if (!m.child(sub) || !decode_event(sub, s.events.emplace_back())) return false;
+        if (!m.child(sub) || !m.record(sizeof(Event)) || !read_event(sub, add(at(s, &SpanData::events)))) return false;
         break;
       case 12:
-        if (!m.uint32(s.dropped_events_count)) return false;
+        if (!m.uint32(at(s, &SpanData::dropped_events_count))) return false;
         break;
       case 13:
-        if (!m.child(sub) || !decode_link(sub, s.links.emplace_back())) return false;
+        if (!m.child(sub) || !m.record(sizeof(Link)) || !read_link(sub, add(at(s, &SpanData::links)))) return false;
         break;
       case 14:
-        if (!m.uint32(s.dropped_links_count)) return false;
+        if (!m.uint32(at(s, &SpanData::dropped_links_count))) return false;
         break;
       case 15:
-        if (!m.child(sub) || !decode_status(sub, s.status)) return false;
+        if (!m.child(sub) || !read_status(sub, at(s, &SpanData::status))) return false;
         break;
       case 16:
-        if (!m.fixed32(s.flags)) return false;
+        if (!m.fixed32(at(s, &SpanData::flags))) return false;
         break;
       default: break;
     }
@@ -433,14 +543,17 @@ bool decode_span(Message m, SpanData& s) {
   return m.ok();
 }
 
-bool decode_resource(Message m, Resource& r) {
+template <class Res>
+bool read_resource(Message m, Res&& r) {
+  if constexpr (kBuilds<Res>) m.reserve(r.attributes, m.count(1)[0]);
+  std::uint64_t attributes = 0;
   while (m.next()) {
     switch (m.number()) {
       case 1:
-        if (!add_key_value(m, r.attributes)) return false;
+        if (!read_attribute(m, at(r, &Resource::attributes), attributes)) return false;
         break;
       case 2:
-        if (!m.uint32(r.dropped_attributes_count)) return false;
+        if (!m.uint32(at(r, &Resource::dropped_attributes_count))) return false;
         break;
       default: break;
     }
@@ -448,20 +561,23 @@ bool decode_resource(Message m, Resource& r) {
   return m.ok();
 }
 
-bool decode_scope(Message m, InstrumentationScope& s) {
+template <class Scope>
+bool read_scope(Message m, Scope&& s) {
+  if constexpr (kBuilds<Scope>) m.reserve(s.attributes, m.count(3)[0]);
+  std::uint64_t attributes = 0;
   while (m.next()) {
     switch (m.number()) {
       case 1:
-        if (!m.string(s.name)) return false;
+        if (!m.string(at(s, &InstrumentationScope::name))) return false;
         break;
       case 2:
-        if (!m.string(s.version)) return false;
+        if (!m.string(at(s, &InstrumentationScope::version))) return false;
         break;
       case 3:
-        if (!add_key_value(m, s.attributes)) return false;
+        if (!read_attribute(m, at(s, &InstrumentationScope::attributes), attributes)) return false;
         break;
       case 4:
-        if (!m.uint32(s.dropped_attributes_count)) return false;
+        if (!m.uint32(at(s, &InstrumentationScope::dropped_attributes_count))) return false;
         break;
       default: break;
     }
@@ -469,19 +585,20 @@ bool decode_scope(Message m, InstrumentationScope& s) {
   return m.ok();
 }
 
-bool decode_scope_spans(Message m, ScopeSpans& ss) {
-  ss.spans.reserve(m.count(2)[0]);
+template <class Ss>
+bool read_scope_spans(Message m, Ss&& ss) {
+  if constexpr (kBuilds<Ss>) m.reserve(ss.spans, m.count(2)[0]);
   while (m.next()) {
     Message sub;
     switch (m.number()) {
       case 1:
-        if (!m.child(sub) || !decode_scope(sub, ss.scope)) return false;
+        if (!m.child(sub) || !read_scope(sub, at(ss, &ScopeSpans::scope))) return false;
         break;
       case 2:
-        if (!m.child(sub) || !decode_span(sub, ss.spans.emplace_back())) return false;
+        if (!m.child(sub) || !m.span() || !read_span(sub, add(at(ss, &ScopeSpans::spans)))) return false;
         break;
       case 3:
-        if (!m.string(ss.schema_url)) return false;
+        if (!m.string(at(ss, &ScopeSpans::schema_url))) return false;
         break;
       default: break;
     }
@@ -489,18 +606,22 @@ bool decode_scope_spans(Message m, ScopeSpans& ss) {
   return m.ok();
 }
 
-bool decode_resource_spans(Message m, ResourceSpans& rs) {
+template <class Rs>
+bool read_resource_spans(Message m, Rs&& rs) {
+  if constexpr (kBuilds<Rs>) m.reserve(rs.scope_spans, m.count(2)[0]);
   while (m.next()) {
     Message sub;
     switch (m.number()) {
       case 1:
-        if (!m.child(sub) || !decode_resource(sub, rs.resource)) return false;
+        if (!m.child(sub) || !read_resource(sub, at(rs, &ResourceSpans::resource))) return false;
         break;
       case 2:
-        if (!m.child(sub) || !decode_scope_spans(sub, rs.scope_spans.emplace_back())) return false;
+        if (!m.child(sub) || !m.bytes(sizeof(ScopeSpans)) ||
+            !read_scope_spans(sub, add(at(rs, &ResourceSpans::scope_spans))))
+          return false;
         break;
       case 3:
-        if (!m.string(rs.schema_url)) return false;
+        if (!m.string(at(rs, &ResourceSpans::schema_url))) return false;
         break;
       default: break;
     }
@@ -508,15 +629,29 @@ bool decode_resource_spans(Message m, ResourceSpans& rs) {
   return m.ok();
 }
 
-bool decode_partial_success(Message m, PartialSuccess& ps) {
+template <class Request>
+void read_request(Context& ctx, std::string_view bytes, Request&& out) {
+  Message m(ctx, bytes.data(), bytes.data() + bytes.size(), 0);
+  if constexpr (kBuilds<Request>) m.reserve(out.resource_spans, m.count(1)[0]);
+  while (m.next()) {
+    if (m.number() == 1) {
+      Message sub;
+      if (!m.child(sub) || !m.bytes(sizeof(ResourceSpans)) ||
+          !read_resource_spans(sub, add(at(out, &TraceRequest::resource_spans))))
+        return;
+    }
+  }
+}
+
+template <class Ps>
+bool read_partial_success(Message m, Ps&& ps) {
   while (m.next()) {
     switch (m.number()) {
       case 1:
-        if (!m.is(kVarint)) return false;
-        ps.rejected_spans = static_cast<std::int64_t>(m.value());
+        if (!m.int64(at(ps, &PartialSuccess::rejected_spans))) return false;
         break;
       case 2:
-        if (!m.string(ps.error_message)) return false;
+        if (!m.string(at(ps, &PartialSuccess::error_message))) return false;
         break;
       default: break;
     }
@@ -528,36 +663,32 @@ bool decode_partial_success(Message m, PartialSuccess& ps) {
 
 DecodeStatus decode_trace_request(std::string_view bytes, TraceRequest& out, const DecodeOptions& options) {
   out.resource_spans.clear();
-  Context ctx;
-  ctx.base = bytes.data();
-  ctx.max_depth = options.max_depth;
-  Message m(ctx, bytes.data(), bytes.data() + bytes.size(), 0);
-  while (m.next()) {
-    if (m.number() == 1) {
-      Message sub;
-      if (!m.child(sub) || !decode_resource_spans(sub, out.resource_spans.emplace_back())) break;
-    }
-  }
+  Context ctx(bytes.data(), options.max_depth, options.limits.value_or(DecodeLimits::for_body(bytes.size())));
+  read_request(ctx, bytes, out);
+  return ctx.status;
+}
+
+DecodeStatus validate_trace_request(std::string_view bytes, std::uint64_t& spans, const DecodeOptions& options) {
+  Context ctx(bytes.data(), options.max_depth, options.limits.value_or(DecodeLimits::for_body(bytes.size())));
+  read_request(ctx, bytes, Skip<TraceRequest>{});
+  spans = ctx.spans;
   return ctx.status;
 }
 
 DecodeStatus decode_trace_response(std::string_view bytes, std::optional<PartialSuccess>& partial) {
   partial.reset();
-  Context ctx;
-  ctx.base = bytes.data();
-  ctx.max_depth = DecodeOptions{}.max_depth;
+  Context ctx(bytes.data(), DecodeOptions{}.max_depth, kNoLimits);
   Message m(ctx, bytes.data(), bytes.data() + bytes.size(), 0);
   while (m.next()) {
     if (m.number() == 1) {
       Message sub;
       if (!m.child(sub)) break;
       if (!partial) partial.emplace();
-      if (!decode_partial_success(sub, *partial)) break;
+      if (!read_partial_success(sub, *partial)) break;
     }
   }
   return ctx.status;
 }
-
 
 // ---------------------------------------------------------------------------------------------
 // google.rpc.Status (rpc_status.hpp): the gRPC status details trailer.
@@ -633,9 +764,7 @@ bool decode_detail(Message m, RpcStatus& out) {
 
 DecodeStatus decode_rpc_status(std::string_view bytes, RpcStatus& out) {
   out = RpcStatus{};
-  Context ctx;
-  ctx.base = bytes.data();
-  ctx.max_depth = DecodeOptions{}.max_depth;
+  Context ctx(bytes.data(), DecodeOptions{}.max_depth, kNoLimits);
   Message m(ctx, bytes.data(), bytes.data() + bytes.size(), 0);
   while (m.next()) {
     if (m.number() == 1) {
