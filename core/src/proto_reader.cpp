@@ -34,6 +34,7 @@
 #include "otlp/retry.hpp"
 #include "otlp/rpc_status.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <limits>
@@ -83,6 +84,7 @@ struct Context {
 
   const char* base;
   std::uint32_t max_depth;
+  std::uint32_t depth = 0;  // messages open: the request is 1
   detail::DecodeBudget budget;
   std::uint64_t spans = 0;
   DecodeStatus status;
@@ -121,93 +123,181 @@ inline std::uint64_t load_le(const char* p, unsigned n) {
   return v;
 }
 
-// A cursor over the bytes of one message at a given nesting depth.
+// One field as read_field() finds it.
+struct Field {
+  const char* end;       // where the next field starts
+  std::uint64_t number;
+  std::uint32_t wire;
+  std::uint64_t value;   // varint and fixed-width values
+  const char* data;      // length-delimited values
+  std::size_t size;
+};
+
+// Reads the field whose tag is at `p`, tag and value, within [p, end); false on an error,
+// reported to `ctx`.
+bool read_field(Context& ctx, const char* p, const char* end, Field& f) {
+  const char* const tag_at = p;
+  std::uint64_t tag;
+  if (!read_varint(ctx, p, end, tag)) return false;
+  f.number = tag >> 3;
+  f.wire = static_cast<std::uint32_t>(tag & 7);
+  f.value = 0;
+  f.data = nullptr;
+  f.size = 0;
+  if (f.number == 0) return ctx.fail(DecodeError::bad_wire_type, tag_at);
+  switch (f.wire) {
+    case kVarint:
+      if (!read_varint(ctx, p, end, f.value)) return false;
+      break;
+    case kFixed64:
+    case kFixed32: {
+      const unsigned n = f.wire == kFixed64 ? 8 : 4;
+      if (static_cast<std::size_t>(end - p) < n) return ctx.fail(DecodeError::truncated, p);
+      f.value = load_le(p, n);
+      p += n;
+      break;
+    }
+    case kLen: {
+      const char* const len_at = p;
+      std::uint64_t n;
+      if (!read_varint(ctx, p, end, n)) return false;
+      if (n > static_cast<std::uint64_t>(end - p)) return ctx.fail(DecodeError::length_past_end, len_at);
+      f.data = p;
+      f.size = static_cast<std::size_t>(n);
+      p += f.size;
+      break;
+    }
+    default: return ctx.fail(DecodeError::bad_wire_type, tag_at);
+  }
+  f.end = p;
+  return true;
+}
+
+// Every member of the cursor that a read function calls is inlined into it: one left out of
+// line would take the cursor's address, and the cursor would live in memory instead of
+// registers (half again the time of the validating pass).
+#define OTLP_INLINE [[gnu::always_inline]] inline
+
+// A cursor over the bytes of one message, open while it lives (for the depth limit). Each
+// read function makes its own from the bytes it is given, so that the cursor never leaves
+// it and lives in registers.
 class Message {
  public:
-  Message() = default;
-  Message(Context& ctx, const char* begin, const char* end, std::uint32_t depth)
-      : ctx_(&ctx), p_(begin), end_(end), depth_(depth) {}
+  Message(Context& ctx, std::string_view bytes) : ctx_(ctx), p_(bytes.data()), end_(bytes.data() + bytes.size()) {
+    ++ctx.depth;
+  }
+  ~Message() { --ctx_.depth; }
+  Message(const Message&) = delete;
+  Message& operator=(const Message&) = delete;
 
   // Reads the next field, tag and value. False at the end of the message or on an error
   // (then ok() is false); a length-delimited value is checked to lie within the message.
-  bool next() {
+  // Inline for the common shapes (a one-byte tag, a one-byte varint or length, a fixed-width
+  // value), which are most of every OTLP request; the rest goes through read_field().
+  OTLP_INLINE bool next() {
     if (p_ == end_) return false;
     tag_at_ = p_;
-    std::uint64_t tag;
-    if (!read_varint(*ctx_, p_, end_, tag)) return false;
-    number_ = tag >> 3;
-    wire_ = static_cast<std::uint32_t>(tag & 7);
-    if (number_ == 0) return ctx_->fail(DecodeError::bad_wire_type, tag_at_);
-    switch (wire_) {
-      case kVarint: return read_varint(*ctx_, p_, end_, value_);
-      case kFixed64: return fixed(8);
-      case kFixed32: return fixed(4);
-      case kLen: {
-        const char* const len_at = p_;
-        std::uint64_t n;
-        if (!read_varint(*ctx_, p_, end_, n)) return false;
-        if (n > static_cast<std::uint64_t>(end_ - p_)) return ctx_->fail(DecodeError::length_past_end, len_at);
-        data_ = p_;
-        size_ = static_cast<std::size_t>(n);
-        p_ += size_;
-        return true;
+    const auto tag = static_cast<std::uint8_t>(*p_);
+    const std::size_t left = static_cast<std::size_t>(end_ - p_);
+    if (tag >= 8 && tag < 0x80) {
+      number_ = tag >> 3;
+      wire_ = tag & 7u;
+      switch (wire_) {
+        case kLen:
+          if (left >= 2 && static_cast<std::uint8_t>(p_[1]) <= std::min<std::size_t>(left - 2, 0x7f)) {
+            size_ = static_cast<std::uint8_t>(p_[1]);
+            data_ = p_ + 2;
+            p_ = data_ + size_;
+            return true;
+          }
+          break;
+        case kVarint:
+          if (left >= 2 && static_cast<std::uint8_t>(p_[1]) < 0x80) {
+            value_ = static_cast<std::uint8_t>(p_[1]);
+            p_ += 2;
+            return true;
+          }
+          break;
+        case kFixed64:
+          if (left >= 9) {
+            value_ = load_le(p_ + 1, 8);
+            p_ += 9;
+            return true;
+          }
+          break;
+        case kFixed32:
+          if (left >= 5) {
+            value_ = load_le(p_ + 1, 4);
+            p_ += 5;
+            return true;
+          }
+          break;
+        default: break;
       }
-      default: return ctx_->fail(DecodeError::bad_wire_type, tag_at_);
     }
+    Field f;
+    if (!read_field(ctx_, tag_at_, end_, f)) return false;
+    p_ = f.end;
+    number_ = f.number;
+    wire_ = f.wire;
+    value_ = f.value;
+    data_ = f.data;
+    size_ = f.size;
+    return true;
   }
 
-  bool ok() const { return ctx_->status.ok(); }
+  OTLP_INLINE bool ok() const { return ctx_.status.ok(); }
   std::uint64_t number() const { return number_; }
   std::uint64_t value() const { return value_; }
 
   // Typed access to the current field, into a model member or a Skip of its type; each
   // refuses a field of another wire type.
-  bool is(WireType w) { return wire_ == w || ctx_->fail(DecodeError::wrong_wire_type, tag_at_); }
+  OTLP_INLINE bool is(WireType w) { return wire_ == w || ctx_.fail(DecodeError::wrong_wire_type, tag_at_); }
   template <class Out>
-  bool string(Out&& out) {  // string or bytes
-    if (!is(kLen) || !charged(ctx_->budget.bytes(size_))) return false;
+  OTLP_INLINE bool string(Out&& out) {  // string or bytes
+    if (!is(kLen) || !charged(ctx_.budget.bytes(size_))) return false;
     if constexpr (kBuilds<Out>) out.assign(data_, size_);
     return true;
   }
   template <class Out>
-  bool uint32(Out&& out) {
+  OTLP_INLINE bool uint32(Out&& out) {
     if (!is(kVarint)) return false;
     if constexpr (kBuilds<Out>) out = static_cast<std::uint32_t>(value_);  // protobuf keeps the low 32 bits
     return true;
   }
   template <class Out>
-  bool int64(Out&& out) {
+  OTLP_INLINE bool int64(Out&& out) {
     if (!is(kVarint)) return false;
     if constexpr (kBuilds<Out>) out = static_cast<std::int64_t>(value_);
     return true;
   }
   template <class Out>
-  bool boolean(Out&& out) {
+  OTLP_INLINE bool boolean(Out&& out) {
     if (!is(kVarint)) return false;
     if constexpr (kBuilds<Out>) out = value_ != 0;
     return true;
   }
   template <class Out>
-  bool fixed64(Out&& out) {
+  OTLP_INLINE bool fixed64(Out&& out) {
     if (!is(kFixed64)) return false;
     if constexpr (kBuilds<Out>) out = value_;
     return true;
   }
   template <class Out>
-  bool fixed32(Out&& out) {
+  OTLP_INLINE bool fixed32(Out&& out) {
     if (!is(kFixed32)) return false;
     if constexpr (kBuilds<Out>) out = static_cast<std::uint32_t>(value_);
     return true;
   }
   template <class Out>
-  bool dbl(Out&& out) {
+  OTLP_INLINE bool dbl(Out&& out) {
     if (!is(kFixed64)) return false;
     if constexpr (kBuilds<Out>) std::memcpy(&out, &value_, sizeof out);
     return true;
   }
   // An enum whose known values are 0..`last`; others become 0 (unspecified, unset).
   template <class Out>
-  bool enumeration(Out&& out, std::uint32_t last) {
+  OTLP_INLINE bool enumeration(Out&& out, std::uint32_t last) {
     if (!is(kVarint)) return false;
     if constexpr (kBuilds<Out>) {
       const auto v = static_cast<std::uint32_t>(value_);
@@ -217,7 +307,7 @@ class Message {
   }
   // An id is empty (the invalid all-zero id) or exactly N bytes.
   template <std::size_t N>
-  bool id(Id<N>& out) {
+  OTLP_INLINE bool id(Id<N>& out) {
     if (!id_length(N)) return false;
     if (size_ == 0) {
       out = Id<N>{};
@@ -227,36 +317,36 @@ class Message {
     return true;
   }
   template <std::size_t N>
-  bool id(Skip<Id<N>>) {
+  OTLP_INLINE bool id(Skip<Id<N>>) {
     return id_length(N);
   }
-  // The current field as a nested message one level deeper.
-  bool child(Message& sub) {
+  // Whether the current field can be read as a nested message one level deeper; then
+  // child() holds its bytes.
+  OTLP_INLINE bool enter() {
     if (!is(kLen)) return false;
-    if (depth_ >= ctx_->max_depth) return ctx_->fail(DecodeError::too_deep, tag_at_);
-    sub = Message(*ctx_, data_, data_ + size_, depth_ + 1);
-    return true;
+    return ctx_.depth <= ctx_.max_depth || ctx_.fail(DecodeError::too_deep, tag_at_);
   }
+  OTLP_INLINE std::string_view child() const { return {data_, size_}; }
 
   // Charges the current field against the limits (decode_budget.hpp); false, with the error at
   // its tag, when over.
-  bool span() {
-    if (!charged(ctx_->budget.record(sizeof(SpanData)))) return false;
-    ++ctx_->spans;
+  OTLP_INLINE bool span() {
+    if (!charged(ctx_.budget.record(sizeof(SpanData)))) return false;
+    ++ctx_.spans;
     return true;
   }
-  bool record(std::size_t size) { return charged(ctx_->budget.record(size)); }
-  bool attribute(std::uint64_t& in_element, std::size_t size) {
-    return charged(ctx_->budget.attribute(in_element, size));
+  OTLP_INLINE bool record(std::size_t size) { return charged(ctx_.budget.record(size)); }
+  OTLP_INLINE bool attribute(std::uint64_t& in_element, std::size_t size) {
+    return charged(ctx_.budget.attribute(in_element, size));
   }
-  bool bytes(std::size_t size) { return charged(ctx_->budget.bytes(size)); }
+  OTLP_INLINE bool bytes(std::size_t size) { return charged(ctx_.budget.bytes(size)); }
 
   // How many fields numbered `a`, `b` and `c` follow the cursor in this message (0 matches
   // nothing), to reserve room up front: one more walk over this message's tags, not its
   // contents; a malformed tail ends the count and is left for the decoding pass to report.
   std::array<std::size_t, 3> count(std::uint64_t a, std::uint64_t b = 0, std::uint64_t c = 0) const {
-    Context scratch(ctx_->base, 0, kNoLimits);
-    Message scan(scratch, p_, end_, 0);
+    Context scratch(ctx_.base, 0, kNoLimits);
+    Message scan(scratch, std::string_view(p_, static_cast<std::size_t>(end_ - p_)));
     std::array<std::size_t, 3> n{};
     while (scan.next()) {
       const std::uint64_t f = scan.number_;
@@ -270,27 +360,20 @@ class Message {
   // the model's vectors are as large as the budget counts them.
   template <class T>
   void reserve(std::vector<T>& items, std::size_t count) const {
-    items.reserve(items.size() + ctx_->budget.affordable(count, sizeof(T)));
+    items.reserve(items.size() + ctx_.budget.affordable(count, sizeof(T)));
   }
 
  private:
-  bool fixed(unsigned n) {
-    if (static_cast<std::size_t>(end_ - p_) < n) return ctx_->fail(DecodeError::truncated, p_);
-    value_ = load_le(p_, n);
-    p_ += n;
-    return true;
-  }
-  bool id_length(std::size_t n) {
+  OTLP_INLINE bool id_length(std::size_t n) {
     if (!is(kLen)) return false;
-    return size_ == 0 || size_ == n || ctx_->fail(DecodeError::bad_id_length, tag_at_);
+    return size_ == 0 || size_ == n || ctx_.fail(DecodeError::bad_id_length, tag_at_);
   }
-  bool charged(DecodeError e) { return e == DecodeError::ok || ctx_->fail(e, tag_at_); }
+  OTLP_INLINE bool charged(DecodeError e) { return e == DecodeError::ok || ctx_.fail(e, tag_at_); }
 
-  Context* ctx_ = nullptr;
-  const char* p_ = nullptr;
-  const char* end_ = nullptr;
-  std::uint32_t depth_ = 0;
-  // The current field.
+  Context& ctx_;
+  const char* p_;
+  const char* end_;
+  // The current field, set by next().
   const char* tag_at_ = nullptr;
   std::uint64_t number_ = 0;
   std::uint32_t wire_ = 0;
@@ -302,52 +385,52 @@ class Message {
 // ---- each message's wire format, once -------------------------------------------------------
 
 template <class Value>
-bool read_any_value(Message m, Value&& v);
+bool read_any_value(Context& ctx, std::string_view bytes, Value&& v);
 
 template <class Kv>
-bool read_key_value(Message m, Kv&& kv) {
+bool read_key_value(Context& ctx, std::string_view bytes, Kv&& kv) {
+  Message m(ctx, bytes);
   while (m.next()) {
     switch (m.number()) {
       case 1:
         if (!m.string(at(kv, &KeyValue::key))) return false;
         break;
-      case 2: {
-        Message sub;
-        if (!m.child(sub) || !read_any_value(sub, at(kv, &KeyValue::value))) return false;
+      case 2:
+        if (!m.enter() || !read_any_value(ctx, m.child(), at(kv, &KeyValue::value))) return false;
         break;
-      }
       default: break;
     }
   }
   return m.ok();
 }
 
-// Appends the current field of `m` as a KeyValue to `attrs`, the next of its element.
+// Appends the current field of `m` as a KeyValue to `attrs`, the next of its element. Inline,
+// so that the cursor of the element being read stays in registers.
 template <class Attrs>
-bool read_attribute(Message& m, Attrs&& attrs, std::uint64_t& in_element) {
-  Message sub;
-  return m.child(sub) && m.attribute(in_element, sizeof(KeyValue)) && read_key_value(sub, add(attrs));
+OTLP_INLINE bool read_attribute(Context& ctx, Message& m, Attrs&& attrs, std::uint64_t& in_element) {
+  return m.enter() && m.attribute(in_element, sizeof(KeyValue)) && read_key_value(ctx, m.child(), add(attrs));
 }
 
 template <class Values>
-bool read_array(Message m, Values&& values) {
+bool read_array(Context& ctx, std::string_view bytes, Values&& values) {
+  Message m(ctx, bytes);
   if constexpr (kBuilds<Values>) m.reserve(values, m.count(1)[0]);
   std::uint64_t n = 0;
   while (m.next()) {
     if (m.number() == 1) {
-      Message sub;
-      if (!m.child(sub) || !m.attribute(n, sizeof(AnyValue)) || !read_any_value(sub, add(values))) return false;
+      if (!m.enter() || !m.attribute(n, sizeof(AnyValue)) || !read_any_value(ctx, m.child(), add(values))) return false;
     }
   }
   return m.ok();
 }
 
 template <class Kvs>
-bool read_kvlist(Message m, Kvs&& kvs) {
+bool read_kvlist(Context& ctx, std::string_view bytes, Kvs&& kvs) {
+  Message m(ctx, bytes);
   if constexpr (kBuilds<Kvs>) m.reserve(kvs, m.count(1)[0]);
   std::uint64_t n = 0;
   while (m.next())
-    if (m.number() == 1 && !read_attribute(m, kvs, n)) return false;
+    if (m.number() == 1 && !read_attribute(ctx, m, kvs, n)) return false;
   return m.ok();
 }
 
@@ -365,10 +448,10 @@ inline void become(AnyValue& v, AnyValue::Kind k) {
 inline void become(Skip<AnyValue>, AnyValue::Kind) {}
 
 template <class Value>
-bool read_any_value(Message m, Value&& v) {
+bool read_any_value(Context& ctx, std::string_view bytes, Value&& v) {
+  Message m(ctx, bytes);
   using Kind = AnyValue::Kind;
   while (m.next()) {
-    Message sub;
     switch (m.number()) {
       case 1:
         become(v, Kind::string);
@@ -387,14 +470,14 @@ bool read_any_value(Message m, Value&& v) {
         if (!m.dbl(at(v, &AnyValue::double_value))) return false;
         break;
       case 5:
-        if (!m.child(sub)) return false;
+        if (!m.enter()) return false;
         become(v, Kind::array);
-        if (!read_array(sub, at(v, &AnyValue::array))) return false;
+        if (!read_array(ctx, m.child(), at(v, &AnyValue::array))) return false;
         break;
       case 6:
-        if (!m.child(sub)) return false;
+        if (!m.enter()) return false;
         become(v, Kind::kvlist);
-        if (!read_kvlist(sub, at(v, &AnyValue::kvlist))) return false;
+        if (!read_kvlist(ctx, m.child(), at(v, &AnyValue::kvlist))) return false;
         break;
       case 7:
         become(v, Kind::bytes);
@@ -407,7 +490,8 @@ bool read_any_value(Message m, Value&& v) {
 }
 
 template <class St>
-bool read_status(Message m, St&& st) {
+bool read_status(Context& ctx, std::string_view bytes, St&& st) {
+  Message m(ctx, bytes);
   while (m.next()) {
     switch (m.number()) {
       case 2:
@@ -423,7 +507,8 @@ bool read_status(Message m, St&& st) {
 }
 
 template <class Ev>
-bool read_event(Message m, Ev&& e) {
+bool read_event(Context& ctx, std::string_view bytes, Ev&& e) {
+  Message m(ctx, bytes);
   if constexpr (kBuilds<Ev>) m.reserve(e.attributes, m.count(3)[0]);
   std::uint64_t attributes = 0;
   while (m.next()) {
@@ -435,7 +520,7 @@ bool read_event(Message m, Ev&& e) {
         if (!m.string(at(e, &Event::name))) return false;
         break;
       case 3:
-        if (!read_attribute(m, at(e, &Event::attributes), attributes)) return false;
+        if (!read_attribute(ctx, m, at(e, &Event::attributes), attributes)) return false;
         break;
       case 4:
         if (!m.uint32(at(e, &Event::dropped_attributes_count))) return false;
@@ -447,7 +532,8 @@ bool read_event(Message m, Ev&& e) {
 }
 
 template <class Ln>
-bool read_link(Message m, Ln&& l) {
+bool read_link(Context& ctx, std::string_view bytes, Ln&& l) {
+  Message m(ctx, bytes);
   if constexpr (kBuilds<Ln>) m.reserve(l.attributes, m.count(4)[0]);
   std::uint64_t attributes = 0;
   while (m.next()) {
@@ -462,7 +548,7 @@ bool read_link(Message m, Ln&& l) {
         if (!m.string(at(l, &Link::trace_state))) return false;
         break;
       case 4:
-        if (!read_attribute(m, at(l, &Link::attributes), attributes)) return false;
+        if (!read_attribute(ctx, m, at(l, &Link::attributes), attributes)) return false;
         break;
       case 5:
         if (!m.uint32(at(l, &Link::dropped_attributes_count))) return false;
@@ -477,7 +563,8 @@ bool read_link(Message m, Ln&& l) {
 }
 
 template <class Span>
-bool read_span(Message m, Span&& s) {
+bool read_span(Context& ctx, std::string_view bytes, Span&& s) {
+  Message m(ctx, bytes);
   if constexpr (kBuilds<Span>) {
     s.kind = SpanKind::unspecified;  // the proto3 default of an absent field (the model's is internal)
     const auto n = m.count(9, 11, 13);
@@ -487,7 +574,6 @@ bool read_span(Message m, Span&& s) {
   }
   std::uint64_t attributes = 0;
   while (m.next()) {
-    Message sub;
     switch (m.number()) {
       case 1:
         if (!m.id(at(s, &SpanData::trace_id))) return false;
@@ -514,25 +600,25 @@ bool read_span(Message m, Span&& s) {
         if (!m.fixed64(at(s, &SpanData::end_time_unix_nano))) return false;
         break;
       case 9:
-        if (!read_attribute(m, at(s, &SpanData::attributes), attributes)) return false;
+        if (!read_attribute(ctx, m, at(s, &SpanData::attributes), attributes)) return false;
         break;
       case 10:
         if (!m.uint32(at(s, &SpanData::dropped_attributes_count))) return false;
         break;
       case 11:
-        if (!m.child(sub) || !m.record(sizeof(Event)) || !read_event(sub, add(at(s, &SpanData::events)))) return false;
+        if (!m.enter() || !m.record(sizeof(Event)) || !read_event(ctx, m.child(), add(at(s, &SpanData::events)))) return false;
         break;
       case 12:
         if (!m.uint32(at(s, &SpanData::dropped_events_count))) return false;
         break;
       case 13:
-        if (!m.child(sub) || !m.record(sizeof(Link)) || !read_link(sub, add(at(s, &SpanData::links)))) return false;
+        if (!m.enter() || !m.record(sizeof(Link)) || !read_link(ctx, m.child(), add(at(s, &SpanData::links)))) return false;
         break;
       case 14:
         if (!m.uint32(at(s, &SpanData::dropped_links_count))) return false;
         break;
       case 15:
-        if (!m.child(sub) || !read_status(sub, at(s, &SpanData::status))) return false;
+        if (!m.enter() || !read_status(ctx, m.child(), at(s, &SpanData::status))) return false;
         break;
       case 16:
         if (!m.fixed32(at(s, &SpanData::flags))) return false;
@@ -544,13 +630,14 @@ bool read_span(Message m, Span&& s) {
 }
 
 template <class Res>
-bool read_resource(Message m, Res&& r) {
+bool read_resource(Context& ctx, std::string_view bytes, Res&& r) {
+  Message m(ctx, bytes);
   if constexpr (kBuilds<Res>) m.reserve(r.attributes, m.count(1)[0]);
   std::uint64_t attributes = 0;
   while (m.next()) {
     switch (m.number()) {
       case 1:
-        if (!read_attribute(m, at(r, &Resource::attributes), attributes)) return false;
+        if (!read_attribute(ctx, m, at(r, &Resource::attributes), attributes)) return false;
         break;
       case 2:
         if (!m.uint32(at(r, &Resource::dropped_attributes_count))) return false;
@@ -562,7 +649,8 @@ bool read_resource(Message m, Res&& r) {
 }
 
 template <class Scope>
-bool read_scope(Message m, Scope&& s) {
+bool read_scope(Context& ctx, std::string_view bytes, Scope&& s) {
+  Message m(ctx, bytes);
   if constexpr (kBuilds<Scope>) m.reserve(s.attributes, m.count(3)[0]);
   std::uint64_t attributes = 0;
   while (m.next()) {
@@ -574,7 +662,7 @@ bool read_scope(Message m, Scope&& s) {
         if (!m.string(at(s, &InstrumentationScope::version))) return false;
         break;
       case 3:
-        if (!read_attribute(m, at(s, &InstrumentationScope::attributes), attributes)) return false;
+        if (!read_attribute(ctx, m, at(s, &InstrumentationScope::attributes), attributes)) return false;
         break;
       case 4:
         if (!m.uint32(at(s, &InstrumentationScope::dropped_attributes_count))) return false;
@@ -586,16 +674,16 @@ bool read_scope(Message m, Scope&& s) {
 }
 
 template <class Ss>
-bool read_scope_spans(Message m, Ss&& ss) {
+bool read_scope_spans(Context& ctx, std::string_view bytes, Ss&& ss) {
+  Message m(ctx, bytes);
   if constexpr (kBuilds<Ss>) m.reserve(ss.spans, m.count(2)[0]);
   while (m.next()) {
-    Message sub;
     switch (m.number()) {
       case 1:
-        if (!m.child(sub) || !read_scope(sub, at(ss, &ScopeSpans::scope))) return false;
+        if (!m.enter() || !read_scope(ctx, m.child(), at(ss, &ScopeSpans::scope))) return false;
         break;
       case 2:
-        if (!m.child(sub) || !m.span() || !read_span(sub, add(at(ss, &ScopeSpans::spans)))) return false;
+        if (!m.enter() || !m.span() || !read_span(ctx, m.child(), add(at(ss, &ScopeSpans::spans)))) return false;
         break;
       case 3:
         if (!m.string(at(ss, &ScopeSpans::schema_url))) return false;
@@ -607,17 +695,17 @@ bool read_scope_spans(Message m, Ss&& ss) {
 }
 
 template <class Rs>
-bool read_resource_spans(Message m, Rs&& rs) {
+bool read_resource_spans(Context& ctx, std::string_view bytes, Rs&& rs) {
+  Message m(ctx, bytes);
   if constexpr (kBuilds<Rs>) m.reserve(rs.scope_spans, m.count(2)[0]);
   while (m.next()) {
-    Message sub;
     switch (m.number()) {
       case 1:
-        if (!m.child(sub) || !read_resource(sub, at(rs, &ResourceSpans::resource))) return false;
+        if (!m.enter() || !read_resource(ctx, m.child(), at(rs, &ResourceSpans::resource))) return false;
         break;
       case 2:
-        if (!m.child(sub) || !m.bytes(sizeof(ScopeSpans)) ||
-            !read_scope_spans(sub, add(at(rs, &ResourceSpans::scope_spans))))
+        if (!m.enter() || !m.bytes(sizeof(ScopeSpans)) ||
+            !read_scope_spans(ctx, m.child(), add(at(rs, &ResourceSpans::scope_spans))))
           return false;
         break;
       case 3:
@@ -631,20 +719,20 @@ bool read_resource_spans(Message m, Rs&& rs) {
 
 template <class Request>
 void read_request(Context& ctx, std::string_view bytes, Request&& out) {
-  Message m(ctx, bytes.data(), bytes.data() + bytes.size(), 0);
+  Message m(ctx, bytes);
   if constexpr (kBuilds<Request>) m.reserve(out.resource_spans, m.count(1)[0]);
   while (m.next()) {
     if (m.number() == 1) {
-      Message sub;
-      if (!m.child(sub) || !m.bytes(sizeof(ResourceSpans)) ||
-          !read_resource_spans(sub, add(at(out, &TraceRequest::resource_spans))))
+      if (!m.enter() || !m.bytes(sizeof(ResourceSpans)) ||
+          !read_resource_spans(ctx, m.child(), add(at(out, &TraceRequest::resource_spans))))
         return;
     }
   }
 }
 
 template <class Ps>
-bool read_partial_success(Message m, Ps&& ps) {
+bool read_partial_success(Context& ctx, std::string_view bytes, Ps&& ps) {
+  Message m(ctx, bytes);
   while (m.next()) {
     switch (m.number()) {
       case 1:
@@ -678,13 +766,12 @@ DecodeStatus validate_trace_request(std::string_view bytes, std::uint64_t& spans
 DecodeStatus decode_trace_response(std::string_view bytes, std::optional<PartialSuccess>& partial) {
   partial.reset();
   Context ctx(bytes.data(), DecodeOptions{}.max_depth, kNoLimits);
-  Message m(ctx, bytes.data(), bytes.data() + bytes.size(), 0);
+  Message m(ctx, bytes);
   while (m.next()) {
     if (m.number() == 1) {
-      Message sub;
-      if (!m.child(sub)) break;
+      if (!m.enter()) break;
       if (!partial) partial.emplace();
-      if (!read_partial_success(sub, *partial)) break;
+      if (!read_partial_success(ctx, m.child(), *partial)) break;
     }
   }
   return ctx.status;
@@ -698,7 +785,8 @@ namespace {
 constexpr std::uint64_t kNanosPerSecond = 1'000'000'000;
 
 // google.protobuf.Duration -> nanoseconds, negative as 0, saturating like Retry-After.
-bool decode_duration(Message m, std::uint64_t& out) {
+bool decode_duration(Context& ctx, std::string_view bytes, std::uint64_t& out) {
+  Message m(ctx, bytes);
   std::int64_t seconds = 0;
   std::int32_t nanos = 0;
   while (m.next()) {
@@ -723,12 +811,12 @@ bool decode_duration(Message m, std::uint64_t& out) {
 }
 
 // google.rpc.RetryInfo { Duration retry_delay = 1; }; an absent delay is a delay of 0.
-bool decode_retry_info(Message m, std::uint64_t& delay) {
+bool decode_retry_info(Context& ctx, std::string_view bytes, std::uint64_t& delay) {
+  Message m(ctx, bytes);
   delay = 0;
   while (m.next()) {
     if (m.number() != 1) continue;
-    Message sub;
-    if (!m.child(sub) || !decode_duration(sub, delay)) return false;
+    if (!m.enter() || !decode_duration(ctx, m.child(), delay)) return false;
   }
   return m.ok();
 }
@@ -740,22 +828,24 @@ bool is_retry_info(std::string_view type_url) {
 }
 
 // google.protobuf.Any: type_url and value may come in either order, so both are read first.
-bool decode_detail(Message m, RpcStatus& out) {
+bool decode_detail(Context& ctx, std::string_view bytes, RpcStatus& out) {
+  Message m(ctx, bytes);
   std::string type_url;
-  Message value;
+  std::string_view value;
   bool has_value = false;
   while (m.next()) {
     if (m.number() == 1) {
       if (!m.string(type_url)) return false;
     } else if (m.number() == 2) {
-      if (!m.child(value)) return false;
+      if (!m.enter()) return false;
+      value = m.child();
       has_value = true;
     }
   }
   if (!m.ok()) return false;
   if (out.retry_delay_ns || !is_retry_info(type_url)) return true;  // the first RetryInfo wins
   std::uint64_t delay = 0;
-  if (has_value && !decode_retry_info(value, delay)) return false;
+  if (has_value && !decode_retry_info(ctx, value, delay)) return false;
   out.retry_delay_ns = delay;
   return true;
 }
@@ -765,7 +855,7 @@ bool decode_detail(Message m, RpcStatus& out) {
 DecodeStatus decode_rpc_status(std::string_view bytes, RpcStatus& out) {
   out = RpcStatus{};
   Context ctx(bytes.data(), DecodeOptions{}.max_depth, kNoLimits);
-  Message m(ctx, bytes.data(), bytes.data() + bytes.size(), 0);
+  Message m(ctx, bytes);
   while (m.next()) {
     if (m.number() == 1) {
       if (!m.is(kVarint)) break;
@@ -773,8 +863,7 @@ DecodeStatus decode_rpc_status(std::string_view bytes, RpcStatus& out) {
     } else if (m.number() == 2) {
       if (!m.string(out.message)) break;
     } else if (m.number() == 3) {
-      Message sub;
-      if (!m.child(sub) || !decode_detail(sub, out)) break;
+      if (!m.enter() || !decode_detail(ctx, m.child(), out)) break;
     }
   }
   return ctx.status;
