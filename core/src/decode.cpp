@@ -29,7 +29,7 @@ DecodeLimits DecodeLimits::for_body(std::size_t body_bytes) noexcept {
   l.records = n / 8 + 4096;
   l.attributes = n / 4 + 16384;
   l.attributes_per_element = 65536;
-  l.decoded_bytes = 4 * n + (16u << 20);
+  l.decoded_bytes = 3 * n + (16u << 20);
   return l;
 }
 

@@ -177,11 +177,26 @@ TEST(DecodeLimits, TheDefaultsTakeRealRequestsWhateverTheirSize) {
     EXPECT_TRUE(decode_trace_request(*bytes, r).ok());  // the defaults are these
     EXPECT_TRUE(decode_trace_request_json(text, r).ok());
   }
-  // The standard span's model is within 4 times its protobuf, so no body of them is refused
-  // for its size, however large (the 16 MiB floor of the defaults left out here).
-  DecodeLimits l = DecodeLimits::for_body(standard.size());
-  l.decoded_bytes = 4 * standard.size();
-  EXPECT_TRUE(proto(standard, l).ok());
+  // The standard span's model, to the byte (the least decoded_bytes that passes), is under 4
+  // times its protobuf; the defaults take requests of them up to 20 MiB (the 512-span batch
+  // is 265 kB).
+  std::uint64_t lo = 0, hi = 8 * standard.size();
+  while (lo < hi) {
+    const std::uint64_t mid = (lo + hi) / 2;
+    DecodeLimits l = unlimited();
+    l.decoded_bytes = mid;
+    std::uint64_t spans = 0;
+    DecodeOptions o = with(l);
+    if (validate_trace_request(standard, spans, o).ok()) {
+      hi = mid;
+    } else {
+      lo = mid + 1;
+    }
+  }
+  EXPECT_LT(lo, 4 * standard.size());
+  EXPECT_GT(lo, 3 * standard.size());
+  const std::uint64_t twenty_mib = 20u << 20;
+  EXPECT_GE(DecodeLimits::for_body(twenty_mib).decoded_bytes, twenty_mib / standard.size() * lo);
 }
 
 TEST(DecodeLimits, TheDefaultsRefuseBodiesOfEmptyAttributes) {
