@@ -55,6 +55,37 @@ void BM_EncodeJsonCore(benchmark::State& state) {
 }
 BENCHMARK(BM_EncodeJsonCore);
 
+// What the pipeline does for OTLP/JSON: the batch's protobuf bytes transcoded, no model.
+void BM_TranscodeJsonCore(benchmark::State& state) {
+  std::string bytes, out;
+  otlp::encode_trace_request(batch(), bytes);
+  for (auto _ : state) {
+    out.clear();
+    auto status = otlp::transcode_request_json(otlp::Signal::traces, bytes, out);
+    if (!status.ok()) state.SkipWithError(status.message());
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kBatch));
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * out.size()));
+}
+BENCHMARK(BM_TranscodeJsonCore);
+
+// What the pipeline did before the transcoder: decode the batch into the model, write JSON.
+void BM_DecodeAndEncodeJsonCore(benchmark::State& state) {
+  std::string bytes, out;
+  otlp::encode_trace_request(batch(), bytes);
+  for (auto _ : state) {
+    otlp::TraceRequest request;
+    auto status = otlp::decode_trace_request(bytes, request);
+    if (!status.ok()) state.SkipWithError(status.message());
+    out.clear();
+    otlp::encode_trace_request_json(request, out);
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kBatch));
+}
+BENCHMARK(BM_DecodeAndEncodeJsonCore);
+
 void BM_DecodeProtobufCore(benchmark::State& state) {
   std::string bytes;
   otlp::encode_trace_request(batch(), bytes);

@@ -4,11 +4,18 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "otlp/decode.hpp"
 
 namespace otlp::detail {
+
+// For what is not a request (responses, status details) and for walks that build nothing.
+inline constexpr DecodeLimits kNoLimits{std::numeric_limits<std::uint64_t>::max(),
+                                        std::numeric_limits<std::uint64_t>::max(),
+                                        std::numeric_limits<std::uint64_t>::max(),
+                                        std::numeric_limits<std::uint64_t>::max()};
 
 class DecodeBudget {
  public:

@@ -252,6 +252,21 @@ class Parser {
     });
   }
 
+  bool rpc_status(RpcStatus& st) {
+    return message(0, [&](std::string_view k) {
+      if (k == "code") {
+        std::int64_t code = 0;
+        if (!i64(code)) return false;
+        if (code < std::numeric_limits<std::int32_t>::min() || code > std::numeric_limits<std::int32_t>::max())
+          return fail(DecodeError::bad_value);
+        st.code = static_cast<std::int32_t>(code);
+        return true;
+      }
+      if (k == "message") return string(st.message);
+      return skip_value();
+    });
+  }
+
  private:
   // ---- errors and the cursor ----
 
@@ -877,9 +892,14 @@ DecodeStatus decode_trace_request_json(std::string_view json, TraceRequest& out,
 
 DecodeStatus decode_trace_response_json(std::string_view json, std::optional<PartialSuccess>& partial) {
   partial.reset();
-  constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
-  Parser parser(json, DecodeOptions{}.max_depth, DecodeLimits{kMax, kMax, kMax, kMax});
+  Parser parser(json, DecodeOptions{}.max_depth, detail::kNoLimits);
   return parser.document([&] { return parser.response(partial); });
+}
+
+DecodeStatus decode_rpc_status_json(std::string_view json, RpcStatus& out) {
+  out = RpcStatus{};
+  Parser parser(json, DecodeOptions{}.max_depth, detail::kNoLimits);
+  return parser.document([&] { return parser.rpc_status(out); });
 }
 
 }  // namespace otlp

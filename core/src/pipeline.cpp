@@ -7,7 +7,6 @@
 
 #ifndef OTLP_NO_JSON
 #include "otlp/json.hpp"
-#include "otlp/proto_reader.hpp"
 #endif
 #include "proto_wire.hpp"
 
@@ -137,12 +136,14 @@ double LatencyHistogram::quantile_ms(double q) const {
 
 std::optional<Error> validate(const PipelineConfig& c) {
   auto err = [](std::string m) { return std::optional<Error>(Error{std::move(m)}); };
-  if (c.max_queue_size == 0) return err("OTEL_BSP_MAX_QUEUE_SIZE: must be at least 1, got 0");
-  if (c.max_export_batch_size == 0) return err("OTEL_BSP_MAX_EXPORT_BATCH_SIZE: must be at least 1, got 0");
+  const std::string var = "OTEL_" + std::string(signal_info(c.signal).batch_env) + "_";
+  if (c.max_queue_size == 0) return err(var + "MAX_QUEUE_SIZE: must be at least 1, got 0");
+  if (c.max_export_batch_size == 0) return err(var + "MAX_EXPORT_BATCH_SIZE: must be at least 1, got 0");
   if (c.max_export_batch_size > c.max_queue_size)
-    return err("OTEL_BSP_MAX_EXPORT_BATCH_SIZE: " + std::to_string(c.max_export_batch_size) +
-               " must not exceed OTEL_BSP_MAX_QUEUE_SIZE " + std::to_string(c.max_queue_size));
-  if (c.export_timeout_ns == 0) return err("OTEL_BSP_EXPORT_TIMEOUT: must be greater than 0, got 0");
+    return err(var + "MAX_EXPORT_BATCH_SIZE: " + std::to_string(c.max_export_batch_size) + " must not exceed " +
+               var + "MAX_QUEUE_SIZE " + std::to_string(c.max_queue_size));
+  if (c.export_timeout_ns == 0) return err(var + "EXPORT_TIMEOUT: must be greater than 0, got 0");
+  if (c.exporter_timeout_ns == 0) return err("OTEL_EXPORTER_OTLP_TIMEOUT: must be greater than 0, got 0");
   if (c.max_request_bytes < 1024)
     return err("max_request_bytes: must be at least 1024, got " + std::to_string(c.max_request_bytes));
   if (c.max_concurrent_exports == 0) return err("max_concurrent_exports: must be at least 1, got 0");
@@ -258,7 +259,7 @@ struct Pipeline::Impl {
     std::uint64_t min_pos = 0;  // queue position of its oldest span, for flush tracking
     State state = State::ready;
     std::uint64_t first_sent = 0;
-    std::uint64_t deadline = 0;  // first_sent + export timeout: bounds every attempt
+    std::uint64_t deadline = 0;  // first_sent + export_time_limit_ns: bounds every attempt
     std::uint64_t retry_at = 0;
   };
   struct Flush {
@@ -367,15 +368,14 @@ struct Pipeline::Impl {
     std::string body = encode(first, last);
 #ifndef OTLP_NO_JSON  // a protobuf-only build (the smaller WASM module) leaves the JSON code out
     if (c.protocol == Protocol::json) {
-      TraceRequest request;
-      if (!decode_trace_request(body, request).ok()) {  // cannot happen for bytes we wrote
+      std::string json;
+      if (!transcode_request_json(c.signal, body, json).ok()) {  // cannot happen for bytes we wrote
         add(failed, last - first);
         sub(in_batches, last - first);
-        note_error("internal error: a batch could not be re-read for JSON");
+        note_error("internal error: a batch could not be transcoded to JSON");
         return;
       }
-      body.clear();
-      encode_trace_request_json(request, body);
+      body = std::move(json);
       if (body.size() > c.max_request_bytes && last - first > 1) {
         const std::size_t mid = first + (last - first) / 2;
         make_batches(first, mid, c);
@@ -431,7 +431,8 @@ struct Pipeline::Impl {
   ExportRequest send(Batch& b, std::uint64_t now, const PipelineConfig& c) {
     if (++b.attempt == 1) {
       b.first_sent = now;
-      b.deadline = now + c.export_timeout_ns;
+      const std::uint64_t limit = export_time_limit_ns(c);
+      b.deadline = limit < UINT64_MAX - now ? now + limit : UINT64_MAX;
     } else {
       add(retries, 1);
     }
@@ -464,6 +465,14 @@ struct Pipeline::Impl {
     add(failed, it->spans);
     note_error(std::move(why));
     finish(it, now);
+  }
+
+  // Why a batch ran out of time: the setting whose bound it reached, and that bound.
+  static std::string time_limit_text(const PipelineConfig& c) {
+    const std::string setting = c.exporter_timeout_ns < c.export_timeout_ns
+                                    ? std::string("OTEL_EXPORTER_OTLP_TIMEOUT")
+                                    : "OTEL_" + std::string(signal_info(c.signal).batch_env) + "_EXPORT_TIMEOUT";
+    return setting + " (" + std::to_string(export_time_limit_ns(c) / 1'000'000) + " ms)";
   }
 
   void update_flushes(std::uint64_t now) {
@@ -590,8 +599,9 @@ void Pipeline::on_result(std::uint64_t now, std::uint64_t id, const Outcome& out
       break;
     }
     case RetryDecision::Action::retry:
-      if (now + d.delay_ns >= it->deadline) {
-        m.fail(it, now, std::string("export timeout reached while retrying (") + d.reason + ")");
+      if (d.delay_ns >= it->deadline - std::min(now, it->deadline)) {
+        m.fail(it, now, "export timeout: " + Impl::time_limit_text(config_) + " leaves no time to retry: " +
+                            (outcome.message.empty() ? std::string(d.reason) : outcome.message));
       } else {
         it->state = Impl::State::waiting;
         it->retry_at = now + d.delay_ns;
@@ -628,7 +638,7 @@ void Pipeline::handle_timeouts(std::uint64_t now) {
   Impl& m = *impl_;
   for (auto it = m.batches.begin(); it != m.batches.end();) {
     if (it->state == Impl::State::in_flight && now >= it->deadline) {
-      m.fail(it, now, "export timeout: no answer within OTEL_BSP_EXPORT_TIMEOUT");
+      m.fail(it, now, "export timeout: no answer within " + Impl::time_limit_text(config_));
       it = m.batches.begin();
     } else {
       ++it;

@@ -256,4 +256,6 @@ void write_resource(Writer& w, std::uint32_t field, const Resource& r);
 void write_scope(Writer& w, std::uint32_t field, const InstrumentationScope& s);
 // Any KeyValue, nested values included (defined in proto_writer.cpp).
 void write_key_value(Writer& w, std::uint32_t field, std::string_view key, const AnyValue& value);
+// An AnyValue message as field `field` (written even when empty: its presence is the value).
+void write_any_value(Writer& w, std::uint32_t field, const AnyValue& value);
 }  // namespace otlp::detail

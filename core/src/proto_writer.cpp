@@ -42,6 +42,12 @@ void detail::write_key_value(Writer& w, std::uint32_t field, std::string_view ke
   w.close(m);
 }
 
+void detail::write_any_value(Writer& w, std::uint32_t field, const AnyValue& v) {
+  auto m = w.open(field, 2);
+  write_any_value_body(w, v);
+  w.close(m);
+}
+
 namespace {
 
 void write_attributes(Writer& w, std::uint32_t field, const Attributes& attrs) {

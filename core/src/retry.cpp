@@ -49,6 +49,13 @@ Outcome Outcome::timed_out() {
   return o;
 }
 
+Outcome Outcome::certificate_failure(std::string msg) {
+  Outcome o;
+  o.kind = Kind::certificate;
+  o.message = std::move(msg);
+  return o;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Classification
 
@@ -185,7 +192,8 @@ RetryDecision decide(Action action, const char* reason, std::uint64_t delay_ns =
 // Order of the checks:
 //  1. success and partial success end the export (partial success is never retried, whatever
 //     the rejected count: the server has taken what it will take);
-//  2. a status outside the spec's retryable set ends it, with the status as the reason;
+//  2. a status outside the spec's retryable set ends it, with the status as the reason, and so
+//     does a certificate failure (expired, another host's, unknown CA: nothing a retry changes);
 //  3. attempt >= max_attempts ends it ("attempts exhausted");
 //  4. a server-asked delay (RetryInfo / Retry-After) above max_throttle_ns ends it rather than
 //     parking the batch for minutes or hours;
@@ -230,6 +238,8 @@ RetryDecision decide_retry(const Outcome& outcome, std::uint32_t attempt, const 
     case Outcome::Kind::timeout:
       retry_reason = "attempt timeout is retried with backoff";
       break;
+    case Outcome::Kind::certificate:
+      return decide(Action::fail, "certificate failure is not retryable");
     default:
       return decide(Action::fail, "unknown outcome kind");
   }

@@ -4,6 +4,8 @@
 #include <cstring>
 #include <vector>
 
+#include "attribute_writer.hpp"
+#include "hand_over.hpp"
 #include "proto_wire.hpp"
 
 namespace otlp {
@@ -14,6 +16,8 @@ using detail::kLen;
 using detail::kVarint;
 using detail::tag;
 using detail::varint_size;
+using detail::write_attribute;
+using detail::write_attribute_list;
 using detail::Writer;
 
 // The state of a recording span. `buf` is the span as it will be queued, written as it goes:
@@ -47,46 +51,6 @@ struct SpanRecord {
 namespace {
 
 constexpr std::size_t kTypicalSpanBytes = 640;
-
-void write_attribute(Writer& w, std::uint32_t field, std::string_view key, const AttributeValue& v,
-                     std::uint32_t length_limit) {
-  switch (v.kind()) {
-    case AttributeValue::Kind::string: {
-      std::string_view s = v.str();
-      if (length_limit != kNoLimit && s.size() > length_limit) s = s.substr(0, utf8_prefix_bytes(s, length_limit));
-      return detail::kv_string(w, field, key, 1, s);
-    }
-    case AttributeValue::Kind::boolean: return detail::kv_bool(w, field, key, v.int_value() != 0);
-    case AttributeValue::Kind::int64: return detail::kv_int(w, field, key, v.int_value());
-    case AttributeValue::Kind::dbl: return detail::kv_double(w, field, key, v.double_value());
-    case AttributeValue::Kind::any:
-      if (length_limit != kNoLimit) {
-        AnyValue copy = v.any();
-        truncate_value(copy, length_limit);
-        return detail::write_key_value(w, field, key, copy);
-      }
-      return detail::write_key_value(w, field, key, v.any());
-  }
-}
-
-// Writes a list of attributes as `field` entries within `count_limit`; a key repeated later
-// in the list is written once, with its last value. Returns how many were dropped.
-std::uint32_t write_attribute_list(Writer& w, std::uint32_t field, const Attribute* attrs, std::size_t n,
-                                   std::uint32_t count_limit, std::uint32_t length_limit) {
-  std::uint32_t written = 0, dropped = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    bool superseded = false;
-    for (std::size_t j = i + 1; j < n && !superseded; ++j) superseded = attrs[j].key == attrs[i].key;
-    if (superseded) continue;
-    if (written >= count_limit) {
-      ++dropped;
-      continue;
-    }
-    write_attribute(w, field, attrs[i].key, attrs[i].value, length_limit);
-    ++written;
-  }
-  return dropped;
-}
 
 std::uint32_t link_flags(const SpanContext& ctx) {
   return ctx.trace_flags | kFlagHasIsRemote | (ctx.remote ? kFlagIsRemote : 0);
@@ -541,21 +505,7 @@ void TracerProvider::finish(SpanRecord& r, std::uint64_t end_time) {
   Pipeline::SpanCounters& counters = *local().counters;
   counters.bump(counters.ended);
   seal(r, end_time ? end_time : clock_.now_unix_nano());
-  auto result = pipeline_.enqueue(r.scope, r.buf, r.len);
-  if (result == Pipeline::Enqueue::full && pipeline_.config().queue_policy == QueuePolicy::wait &&
-      config_.wait_for_room) {
-    // The budget is counted in calls to the host's wait, which measures the time itself.
-    std::uint64_t left = pipeline_.config().max_wait_ns;
-    while (result == Pipeline::Enqueue::full && config_.wait_for_room(left)) {
-      result = pipeline_.enqueue(r.scope, r.buf, r.len);
-      left = left > 1'000'000 ? left / 2 : left;
-    }
-  }
-  if (result == Pipeline::Enqueue::full || result == Pipeline::Enqueue::closed) {
-    counters.bump(counters.dropped);
-  } else if (result == Pipeline::Enqueue::batch_ready && config_.on_batch_ready) {
-    config_.on_batch_ready();
-  }
+  detail::hand_over(pipeline_, r.scope, r.buf, r.len, counters, config_.wait_for_room, config_.on_batch_ready);
 }
 
 // ---- Tracer ----------------------------------------------------------------------------

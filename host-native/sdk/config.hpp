@@ -34,7 +34,9 @@ struct Options {
   // OTEL_EXPORTER_OTLP[_TRACES]_HEADERS, percent-decoded; per-signal entries replace generic
   // ones with the same (case-insensitive) name.
   std::vector<std::pair<std::string, std::string>> headers;
-  std::uint64_t timeout_ms = 10000;  // OTEL_EXPORTER_OTLP[_TRACES]_TIMEOUT, per export request
+  // OTEL_EXPORTER_OTLP[_TRACES]_TIMEOUT: bounds each batch's export, every attempt and backoff
+  // included (PipelineConfig::exporter_timeout_ns), within OTEL_BSP_EXPORT_TIMEOUT.
+  std::uint64_t timeout_ms = 10000;
   bool gzip = false;                 // OTEL_EXPORTER_OTLP[_TRACES]_COMPRESSION: gzip | none
   // OTEL_EXPORTER_OTLP[_TRACES]_INSECURE. The spec: it only matters for gRPC endpoints given
   // without a scheme. Endpoints here always carry http:// or https://, and the scheme decides

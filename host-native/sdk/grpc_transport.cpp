@@ -13,7 +13,7 @@
 #include <vector>
 #include <sstream>
 
-#include "otlp/proto_reader.hpp"
+#include "otlp/response.hpp"
 #include "otlp/rpc_status.hpp"
 
 namespace otlp::native {
@@ -95,15 +95,21 @@ bool looks_like_refused_handshake(const std::string& message) {
          message.find("certificate required") != std::string::npos;
 }
 
-Outcome outcome_of(const grpc::Status& status, const grpc::ByteBuffer& response, bool tls_without_client_cert) {
-  if (status.ok()) {
-    std::optional<PartialSuccess> partial;
-    // An unreadable OK body is still a success: the server took the spans.
-    if (decode_trace_response(to_string(response), partial).ok() && partial &&
-        (partial->rejected_spans != 0 || !partial->error_message.empty()))
-      return Outcome::partial_ok(partial->rejected_spans, partial->error_message);
-    return Outcome::ok();
-  }
+// gRPC reports a server certificate it refused as UNAVAILABLE, like a server that is down; only
+// the text tells them apart. Two texts of gRPC's own say it: the TLS library's verification
+// error after "Ssl handshake failed" (OpenSSL "certificate verify failed", BoringSSL
+// "CERTIFICATE_VERIFY_FAILED": an unknown CA, an expired certificate...) and gRPC's host name
+// check ("Peer name X is not in peer certificate"). Neither appears for a refused connection,
+// a reset or a timeout.
+bool refused_server_certificate(std::string message) {
+  for (char& c : message) c = c == '_' ? ' ' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return message.find("certificate verify failed") != std::string::npos ||
+         (message.find("peer name ") != std::string::npos &&
+          message.find(" is not in peer certificate") != std::string::npos);
+}
+
+Outcome outcome_of(const grpc::Status& status, const grpc::ByteBuffer& response, bool tls, bool tls_without_client_cert) {
+  if (status.ok()) return accepted_outcome(to_string(response), false);
   const int code = static_cast<int>(status.error_code());
   std::optional<std::uint64_t> delay;
   if (!status.error_details().empty()) {
@@ -111,10 +117,12 @@ Outcome outcome_of(const grpc::Status& status, const grpc::ByteBuffer& response,
     if (decode_rpc_status(status.error_details(), details).ok()) delay = details.retry_delay_ns;
   }
   std::string message = std::string("gRPC ") + code_name(code);
-  if (!status.error_message().empty()) message += ": " + status.error_message();
-  if (tls_without_client_cert && status.error_code() == grpc::StatusCode::UNAVAILABLE &&
-      looks_like_refused_handshake(status.error_message()))
-    message += kNoClientCertHint;
+  const std::string text = printable(status.error_message());
+  if (!text.empty()) message += ": " + text;
+  if (tls && status.error_code() == grpc::StatusCode::UNAVAILABLE) {
+    if (refused_server_certificate(status.error_message())) return Outcome::certificate_failure(std::move(message));
+    if (tls_without_client_cert && looks_like_refused_handshake(status.error_message())) message += kNoClientCertHint;
+  }
   return Outcome::grpc(static_cast<GrpcCode>(code >= 0 && code <= 16 ? code : 2), delay, std::move(message));
 }
 
@@ -136,6 +144,7 @@ struct Flight {
     bool abandoned = false;  // guarded by Flight::mutex
   };
 
+  bool tls = false;
   bool tls_without_client_cert = false;
   mutable std::mutex mutex;
   std::condition_variable changed;
@@ -148,7 +157,7 @@ struct Flight {
 
   // On a gRPC thread, once per call.
   void finish(Call* call, const grpc::Status& status) {
-    const Outcome outcome = outcome_of(status, call->response, tls_without_client_cert);
+    const Outcome outcome = outcome_of(status, call->response, tls, tls_without_client_cert);
     bool deliver;
     {
       std::lock_guard<std::mutex> lock(mutex);
@@ -195,6 +204,7 @@ GrpcTransport::GrpcTransport(GrpcOptions options) : impl_(std::make_unique<Impl>
   if (!target.tls) {
     credentials = grpc::InsecureChannelCredentials();
   } else {
+    im.flight->tls = true;
     im.flight->tls_without_client_cert = o.client_certificate.empty();
     grpc::SslCredentialsOptions ssl;
     std::string& err = im.setup_error;

@@ -8,8 +8,7 @@
 #include <map>
 #include <mutex>
 
-#include "otlp/json.hpp"
-#include "otlp/proto_reader.hpp"
+#include "otlp/response.hpp"
 
 namespace otlp::native {
 namespace {
@@ -73,31 +72,37 @@ bool refused_after_handshake(CURLcode code) {
   return code == CURLE_SEND_ERROR || code == CURLE_RECV_ERROR || code == CURLE_SSL_CONNECT_ERROR;
 }
 
-// What the server said, as the core's retry policy reads it.
+// Certificates TLS refused: the server's (CA, host name, validity, pinned key, revocation) or
+// the client's own files. No retry meets another certificate.
+bool certificate_failure(CURLcode code) {
+  switch (code) {
+    case CURLE_PEER_FAILED_VERIFICATION:  // also CURLE_SSL_CACERT, its old name
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_SSL_CLIENTCERT:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// What happened to the transfer, for the core's retry policy to judge.
 Outcome outcome_of(Transfer& t, CURLcode code, bool tls_without_client_cert) {
   if (code == CURLE_OPERATION_TIMEDOUT) return Outcome::timed_out();
   if (code != CURLE_OK) {
     std::string message = std::string(curl_easy_strerror(code)) + (t.error[0] ? std::string(": ") + t.error : "");
+    if (certificate_failure(code)) return Outcome::certificate_failure(std::move(message));
     if (tls_without_client_cert && refused_after_handshake(code))
       message += " (TLS without a client certificate: if the server requires mTLS, set a client certificate and key)";
     return Outcome::network(std::move(message));
   }
   long status = 0;
   curl_easy_getinfo(t.easy, CURLINFO_RESPONSE_CODE, &status);
-  if (status >= 200 && status < 300) {
-    std::optional<PartialSuccess> partial;
-    const bool json = t.response_type.find("json") != std::string::npos;
-    const DecodeStatus st = json ? decode_trace_response_json(t.response, partial) : decode_trace_response(t.response, partial);
-    // An unreadable 2xx body is still a success: the server took the spans.
-    if (st.ok() && partial && (partial->rejected_spans != 0 || !partial->error_message.empty()))
-      return Outcome::partial_ok(partial->rejected_spans, partial->error_message);
-    return Outcome::ok();
-  }
-  std::optional<std::uint64_t> delay;
-  if (!t.retry_after.empty()) delay = parse_retry_after(t.retry_after, wall_now());
-  std::string message = "HTTP " + std::to_string(status);
-  if (!t.response.empty() && t.response.size() < 1024) message += ": " + trim(t.response);
-  return Outcome::http(static_cast<int>(status), delay, message);
+  return http_outcome(static_cast<int>(status), t.response_type, t.response, t.retry_after, wall_now());
 }
 
 }  // namespace

@@ -184,6 +184,7 @@ Result<Sdk> start(Options o) {
     if (!t) return t.error();
     transport = std::move(t.value());
     o.pipeline.protocol = o.protocol == Protocol::http_json ? otlp::Protocol::json : otlp::Protocol::protobuf;
+    o.pipeline.exporter_timeout_ns = o.timeout_ms * 1'000'000;  // validate() kept it in range
     if (o.pipeline.seed == 0) o.pipeline.seed = entropy();
     complete_resource(o);
   }

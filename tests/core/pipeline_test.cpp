@@ -2,6 +2,7 @@
 // scenario: ended == exported + rejected + failed + dropped + queued.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 
 #include "otlp/proto_writer.hpp"
@@ -388,6 +389,81 @@ TEST(Pipeline, RetriesStopAtTheExportTimeout) {
   EXPECT_EQ(s.failed, 4u);
   EXPECT_LT(s.requests, 6u);  // backoff 1, 1.5, ... cannot fit many attempts in 3 s
   EXPECT_TRUE(balanced(s));
+}
+
+// OTEL_EXPORTER_OTLP_TIMEOUT (exporter_timeout_ns) bounds a batch's whole export like
+// OTEL_BSP_EXPORT_TIMEOUT does, whichever is sooner: the first attempt against a server that
+// never answers ends at it, with no retry after.
+TEST(Pipeline, ExporterTimeoutBoundsTheWholeExport) {
+  auto c = small(64, 4);
+  c.export_timeout_ns = 30 * kSec;
+  c.exporter_timeout_ns = 5 * kSec;
+  EXPECT_EQ(export_time_limit_ns(c), 5 * kSec);
+  Rig rig(c);
+  rig.host.poll();
+  rig.spans(4);
+  rig.host.poll();
+  const auto sent = rig.clock.now;
+  ASSERT_EQ(rig.host.in_flight.size(), 1u);
+  EXPECT_EQ(rig.host.in_flight[0].deadline, sent + 5 * kSec);
+  EXPECT_EQ(rig.pipeline.next_deadline(), sent + 5 * kSec);
+  ASSERT_TRUE(rig.host.advance());
+  EXPECT_EQ(rig.clock.now, sent + 5 * kSec);
+  const auto s = rig.stats();
+  EXPECT_EQ(s.failed, 4u);
+  EXPECT_EQ(s.requests, 1u);
+  EXPECT_NE(s.last_error.find("OTEL_EXPORTER_OTLP_TIMEOUT (5000 ms)"), std::string::npos) << s.last_error;
+  EXPECT_EQ(rig.host.all.size(), 1u);  // nothing sent after it
+  EXPECT_TRUE(balanced(s));
+  EXPECT_EQ(rig.pipeline.next_deadline(), UINT64_MAX);
+}
+
+// Attempts that fail fast are retried while the export's time lasts, each told how much is
+// left, and the last one ends by the deadline: no attempt and no backoff run past it.
+TEST(Pipeline, RetriesAndBackoffStayWithinTheExporterTimeout) {
+  auto c = small(64, 4);
+  c.exporter_timeout_ns = 4 * kSec;
+  c.retry.max_attempts = 100;
+  Rig rig(c);
+  rig.host.poll();
+  rig.spans(4);
+  rig.host.poll();
+  const auto sent = rig.clock.now;
+  for (int i = 0; i < 20 && !rig.host.in_flight.empty(); ++i) {
+    const auto deadline = rig.host.in_flight[0].deadline;
+    EXPECT_EQ(deadline, sent + 4 * kSec);  // each attempt is told what is left
+    // The attempt takes 300 ms, or what is left of them: a host gives up at the deadline.
+    rig.clock.now = std::min(rig.clock.now + 300 * kMs, deadline);
+    rig.host.answer(Outcome::network("connection reset"));
+    rig.host.advance();
+  }
+  const auto s = rig.stats();
+  EXPECT_EQ(s.failed, 4u);
+  EXPECT_GE(s.requests, 2u);
+  EXPECT_LE(rig.clock.now, sent + 4 * kSec);
+  for (const auto& r : rig.host.all) EXPECT_LT(r.sent_at, sent + 4 * kSec);
+  EXPECT_NE(s.last_error.find("OTEL_EXPORTER_OTLP_TIMEOUT (4000 ms) leaves no time to retry: connection reset"),
+            std::string::npos)
+      << s.last_error;
+  EXPECT_TRUE(balanced(s));
+}
+
+// The sooner bound wins either way; the message names the one reached.
+TEST(Pipeline, BatchExportTimeoutStillBoundsWhenSooner) {
+  auto c = small(64, 4);
+  c.export_timeout_ns = 2 * kSec;
+  c.exporter_timeout_ns = 10 * kSec;
+  Rig rig(c);
+  rig.host.poll();
+  rig.spans(4);
+  rig.host.poll();
+  EXPECT_EQ(rig.host.in_flight[0].deadline, rig.clock.now + 2 * kSec);
+  rig.host.advance();
+  EXPECT_NE(rig.stats().last_error.find("OTEL_BSP_EXPORT_TIMEOUT (2000 ms)"), std::string::npos)
+      << rig.stats().last_error;
+  c.exporter_timeout_ns = 0;
+  ASSERT_TRUE(validate(c));
+  EXPECT_NE(validate(c)->message.find("OTEL_EXPORTER_OTLP_TIMEOUT"), std::string::npos);
 }
 
 TEST(Pipeline, AttemptsAreLimited) {

@@ -180,6 +180,30 @@ TEST(Retry, NetworkErrorAndTimeoutRetryWithBackoff) {
   }
 }
 
+// Certificate and authentication failures end the export on the first attempt: a retry would
+// meet the same certificate, or the same credentials.
+TEST(Retry, CertificateAndAuthenticationFailuresAreFinal) {
+  RetryConfig cfg;
+  const Outcome final_outcomes[] = {Outcome::certificate_failure("certificate has expired"), Outcome::http(401),
+                                    Outcome::http(403), Outcome::grpc(GrpcCode::unauthenticated),
+                                    Outcome::grpc(GrpcCode::permission_denied)};
+  for (const Outcome& o : final_outcomes) {
+    SCOPED_TRACE(o.message + " " + std::to_string(o.code));
+    Random rng(8);
+    const RetryDecision d = decide_retry(o, 1, cfg, rng);
+    EXPECT_EQ(d.action, Action::fail);
+    EXPECT_EQ(d.delay_ns, 0u);
+    EXPECT_NE(reason(d).find("not retryable"), std::string::npos) << d.reason;
+    Random fresh(8);
+    EXPECT_EQ(rng.next(), fresh.next());  // no backoff was drawn
+  }
+  const Outcome c = Outcome::certificate_failure("unable to get local issuer certificate");
+  EXPECT_EQ(c.kind, Outcome::Kind::certificate);
+  EXPECT_EQ(c.message, "unable to get local issuer certificate");
+  Random rng(8);
+  EXPECT_EQ(reason(decide_retry(c, 1, cfg, rng)), "certificate failure is not retryable");
+}
+
 TEST(Retry, AttemptLimit) {
   RetryConfig cfg;  // max_attempts = 5, including the first
   Random rng(7);

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "otlp/json.hpp"
 #include "otlp/retry.hpp"
 #include "otlp/rpc_status.hpp"
 
@@ -146,6 +147,22 @@ TEST(RpcStatus, NegativeCodeRoundTrips) {
   RpcStatus back;
   ASSERT_TRUE(decode_rpc_status(out, back).ok());
   EXPECT_EQ(back.code, -3);
+}
+
+// The JSON mapping, as an OTLP/HTTP server answers a failed JSON request.
+TEST(RpcStatus, JsonCodeAndMessage) {
+  RpcStatus s;
+  ASSERT_TRUE(decode_rpc_status_json(R"({"code":16,"message":"who are you","details":[{"@type":"x"}]})", s).ok());
+  EXPECT_EQ(s.code, 16);
+  EXPECT_EQ(s.message, "who are you");
+  EXPECT_FALSE(s.retry_delay_ns.has_value());
+  ASSERT_TRUE(decode_rpc_status_json(R"({"message":null,"code":"-3"})", s).ok());
+  EXPECT_EQ(s.code, -3);
+  EXPECT_EQ(s.message, "");
+  EXPECT_EQ(decode_rpc_status_json(R"({"code":2147483648})", s).error, DecodeError::bad_value);
+  EXPECT_EQ(decode_rpc_status_json(R"({"message":7})", s).error, DecodeError::bad_value);
+  EXPECT_EQ(decode_rpc_status_json("not json", s).error, DecodeError::bad_json);
+  EXPECT_EQ(decode_rpc_status_json("[]", s).error, DecodeError::bad_value);
 }
 
 }  // namespace

@@ -223,6 +223,20 @@ TEST(GrpcExporter, RetryInfoDelayIsHonouredThenEverythingArrives) {
   EXPECT_EQ(r.receiver().stats().grpc.scripted, 2u);
 }
 
+TEST(GrpcExporter, PermissionDeniedIsFinal) {
+  ReceiverOptions o;
+  o.script = {{403, "", 7}};
+  rig::Receiving r(o);
+  ASSERT_TRUE(r.ok()) << r.error();
+  GrpcExporter e(plaintext(r.grpc_url()), rig::fast());
+  e.spans(10);
+  ASSERT_EQ(e.worker.shutdown(10 * kSec), FlushState::done);
+  const auto s = e.pipeline.stats();
+  EXPECT_EQ(s.failed, 10u);
+  EXPECT_EQ(s.requests, 1u);
+  EXPECT_NE(s.last_error.find("gRPC PERMISSION_DENIED is not retryable"), std::string::npos) << s.last_error;
+}
+
 TEST(GrpcExporter, ResourceExhaustedWithoutRetryInfoIsFinal) {
   ReceiverOptions o;
   o.script = {{503, "", 8, std::nullopt}};

@@ -153,6 +153,39 @@ TEST(HttpExporter, BadRequestIsFinalAndPartialSuccessIsReported) {
   EXPECT_NE(s.last_error.find("too old"), std::string::npos);
 }
 
+// 401 and 403 end the export at once, and the error shows the server's message, not the bytes of
+// the google.rpc.Status that carries it.
+TEST(HttpExporter, UnauthorizedAndForbiddenAreFinalAndShowTheServersMessage) {
+  for (const Protocol protocol : {Protocol::protobuf, Protocol::json}) {
+    SCOPED_TRACE(protocol == Protocol::json ? "json" : "protobuf");
+    auto c = fast();
+    c.protocol = protocol;
+    ReceiverOptions o;
+    o.bearer_token = "s3cret";
+    rig::Receiving r(o, false, true);
+    ASSERT_TRUE(r.ok()) << r.error();
+    Exporter e(r.http_url(), c, {{{"authorization", "Bearer nope"}}});
+    e.spans(10);
+    ASSERT_EQ(e.worker.shutdown(10 * kSec), FlushState::done);
+    const auto s = e.pipeline.stats();
+    EXPECT_EQ(s.failed, 10u);
+    EXPECT_EQ(s.requests, 1u);
+    EXPECT_EQ(s.last_error, "HTTP 401 is not retryable: HTTP 401: missing or wrong bearer token");
+    EXPECT_TRUE(e.balanced());
+
+    ReceiverOptions scripted;
+    scripted.script = {{403}};
+    rig::Receiving forbidding(scripted, false, true);
+    ASSERT_TRUE(forbidding.ok()) << forbidding.error();
+    Exporter f(forbidding.http_url(), c);
+    f.spans(10);
+    ASSERT_EQ(f.worker.shutdown(10 * kSec), FlushState::done);
+    EXPECT_EQ(f.pipeline.stats().failed, 10u);
+    EXPECT_EQ(f.pipeline.stats().requests, 1u);
+    EXPECT_EQ(f.pipeline.stats().last_error, "HTTP 403 is not retryable: HTTP 403: scripted reply 403");
+  }
+}
+
 TEST(HttpExporter, UnreachableServerFailsAfterRetriesAndSaysWhy) {
   int port;
   {

@@ -227,6 +227,8 @@ std::optional<TraceRequest> from_lite(const pb_collector::ExportTraceServiceRequ
   return out;
 }
 
+AnyValue from_lite(const pb_common::AnyValue& in) { return FromLite().value(in); }
+
 std::optional<std::string> serialize_with_lite(const TraceRequest& request) {
   std::string out;
   if (!to_lite(request).SerializeToString(&out)) return std::nullopt;

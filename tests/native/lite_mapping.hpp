@@ -30,6 +30,7 @@ pb_collector::ExportTraceServiceRequest to_lite(const TraceRequest& in);
 
 // lite → model; nullopt (and a reason in *error) when an id has a length other than 0 or its size.
 std::optional<TraceRequest> from_lite(const pb_collector::ExportTraceServiceRequest& in, std::string* error = nullptr);
+AnyValue from_lite(const pb_common::AnyValue& in);
 
 // Serializes `request` with protobuf-lite; nullopt when lite refuses.
 std::optional<std::string> serialize_with_lite(const TraceRequest& request);

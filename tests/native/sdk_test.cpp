@@ -481,8 +481,9 @@ TEST(Sdk, WaitPolicyGivesUpWhenNothingDrains) {
   o.pipeline.max_export_batch_size = 8;
   o.pipeline.queue_policy = QueuePolicy::wait;
   o.pipeline.max_wait_ns = 20 * kMs;
-  o.pipeline.retry.initial_backoff_ns = 5 * kSec;  // the first batch stays in its retry wait
+  o.pipeline.retry.initial_backoff_ns = 5 * kSec;  // the first batch stays in its retry wait,
   o.pipeline.retry.max_backoff_ns = 5 * kSec;
+  o.timeout_ms = 10'000;                           // which its export's time leaves room for
   Sdk sdk = started(o);
   Tracer tracer = sdk.tracer("t");
   spans(tracer, 40);

@@ -3,12 +3,17 @@
 #include <gtest/gtest.h>
 
 #include <httplib.h>
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -22,6 +27,7 @@
 #include "otlp/workload.hpp"
 #include "child_process.hpp"
 #include "receiver.hpp"
+#include "test_certs.hpp"
 
 namespace otlp::native {
 namespace {
@@ -137,6 +143,114 @@ TEST(SendCli, NoServerMeansFailedSpansAndExitOne) {
   EXPECT_EQ(number(line, "exported"), 0);
   EXPECT_EQ(number(line, "failed"), 50);
   EXPECT_NE(line.find("\"last_error\""), std::string::npos) << line;
+}
+
+// A loopback server that takes every connection and never answers: no byte back, HTTP or gRPC.
+class Silent {
+ public:
+  Silent() {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    if (fd_ < 0 || bind(fd_, reinterpret_cast<sockaddr*>(&a), len) != 0 || listen(fd_, 64) != 0 ||
+        getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) != 0)
+      return;
+    port = ntohs(a.sin_port);
+    thread_ = std::thread([this] {
+      while (!stop_) {
+        pollfd p{fd_, POLLIN, 0};
+        if (poll(&p, 1, 20) == 1) {
+          const int c = accept(fd_, nullptr, nullptr);
+          if (c >= 0) held_.push_back(c);
+        }
+      }
+    });
+  }
+  ~Silent() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+    for (const int c : held_) close(c);
+    if (fd_ >= 0) close(fd_);
+  }
+  std::string endpoint() const { return "http://127.0.0.1:" + std::to_string(port); }
+  int port = 0;
+
+ private:
+  int fd_ = -1;
+  std::atomic<bool> stop_{false};
+  std::vector<int> held_;  // the accept thread's until it is joined
+  std::thread thread_;
+};
+
+// --timeout bounds each batch's whole export, as OTEL_EXPORTER_OTLP_TIMEOUT does: against a
+// server that never answers, 3 batches at --timeout 0.5 take 3 x 0.5 s one after another (the
+// first attempt runs out the time, nothing is retried after it), so the command ends within
+// 1.5 s plus start and exit, bounded here at 1.5 + 1.5 s. (Before, each batch went on retrying
+// up to OTEL_BSP_EXPORT_TIMEOUT: 2,000 spans took 116 s with --timeout 5.)
+TEST(SendCli, TimeoutBoundsTheWholeExportOfEachBatch) {
+  Silent silent;
+  ASSERT_GT(silent.port, 0);
+  for (const char* protocol : {"http/protobuf", "grpc"}) {
+    SCOPED_TRACE(protocol);
+    const auto t0 = std::chrono::steady_clock::now();
+    Child send({"send", "--endpoint", silent.endpoint(), "--protocol", protocol, "--spans", "1500", "--batch", "500",
+                "--timeout", "0.5"});
+    EXPECT_EQ(send.wait(20), 1) << send.err();
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const std::string line = last_line(send.out());
+    EXPECT_EQ(number(line, "failed"), 1500) << line;
+    EXPECT_EQ(number(line, "requests"), 3) << line;
+    EXPECT_EQ(number(line, "retries"), 0) << line;
+    EXPECT_GE(number(line, "elapsed_s"), 3 * 0.5 - 0.05) << line;  // each batch had its time
+    EXPECT_LE(wall, 3 * 0.5 + 1.5) << line;
+    EXPECT_NE(line.find("OTEL_EXPORTER_OTLP_TIMEOUT (500 ms)"), std::string::npos) << line;
+  }
+}
+
+// A 401 is final and says what the server said, in text.
+TEST(SendCli, WrongTokenIsFinalAndPrintsTheServersMessage) {
+  ReceiverOptions ro;
+  ro.bearer_token = "right";
+  Local local(ro);
+  Child send({"send", "--endpoint", local.endpoint(), "--spans", "100", "--headers", "authorization=Bearer wrong"});
+  EXPECT_EQ(send.wait(20), 1) << send.err();
+  const std::string line = last_line(send.out());
+  EXPECT_EQ(number(line, "failed"), 100) << line;
+  EXPECT_EQ(number(line, "requests"), 1) << line;
+  EXPECT_NE(line.find("\"last_error\":\"HTTP 401 is not retryable: HTTP 401: missing or wrong bearer token\""),
+            std::string::npos)
+      << line;
+  EXPECT_EQ(line.find("\\u00"), std::string::npos) << line;  // no escaped control bytes
+}
+
+// A server certificate the client does not trust fails each batch once, over either protocol.
+TEST(SendCli, UntrustedCertificateIsFinal) {
+  const auto& certs = testing::test_certs();
+  ASSERT_EQ(certs.error, "");
+  ReceiverOptions ro;
+  ro.host = "127.0.0.1";
+  ro.port = 0;
+  ro.grpc_port = 0;
+  ro.tls_cert_file = certs.server_cert;
+  ro.tls_key_file = certs.server_key;
+  Receiver receiver(ro, [](const TraceRequest&) {});
+  std::string err;
+  ASSERT_TRUE(receiver.start(&err)) << err;
+  for (const bool grpc : {false, true}) {
+    SCOPED_TRACE(grpc ? "grpc" : "http");
+    const int port = grpc ? receiver.grpc_port() : receiver.port();
+    Child send({"send", "--endpoint", "https://127.0.0.1:" + std::to_string(port), "--protocol",
+                grpc ? "grpc" : "http/protobuf", "--ca", certs.other_ca, "--spans", "1000", "--batch", "500"});
+    EXPECT_EQ(send.wait(20), 1) << send.err();
+    const std::string line = last_line(send.out());
+    EXPECT_EQ(number(line, "failed"), 1000) << line;
+    EXPECT_EQ(number(line, "requests"), 2) << line;  // one per batch
+    EXPECT_EQ(number(line, "retries"), 0) << line;
+    EXPECT_NE(line.find("certificate failure is not retryable"), std::string::npos) << line;
+  }
+  EXPECT_EQ(receiver.stats().spans, 0u);
 }
 
 TEST(SendCli, BadFlagsAreUsageErrorsNamingTheFlag) {

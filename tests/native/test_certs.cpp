@@ -56,7 +56,9 @@ void generate(TestCerts& c) {
   const std::string ca_ext = "-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign";
   if (!write(c.dir + "/server.ext",
              "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n") ||
-      !write(c.dir + "/client.ext", "extendedKeyUsage=clientAuth\nbasicConstraints=CA:FALSE\n")) {
+      !write(c.dir + "/client.ext", "extendedKeyUsage=clientAuth\nbasicConstraints=CA:FALSE\n") ||
+      !write(c.dir + "/elsewhere.ext",
+             "subjectAltName=DNS:elsewhere.invalid\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n")) {
     c.error = "cannot write openssl extension files in " + c.dir;
     return;
   }
@@ -67,7 +69,11 @@ void generate(TestCerts& c) {
       openssl(c.dir, std::string("req ") + kNewKey + " -keyout server.key -out server.csr -subj '/CN=localhost'", e) &&
       openssl(c.dir, "x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -out server.pem -extfile server.ext", e) &&
       openssl(c.dir, std::string("req ") + kNewKey + " -keyout client.key -out client.csr -subj '/CN=otlp test client'", e) &&
-      openssl(c.dir, "x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -out client.pem -extfile client.ext", e);
+      openssl(c.dir, "x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -out client.pem -extfile client.ext", e) &&
+      // The same key, certified for another host, and certified until yesterday (-days -1: the
+      // end of validity before its start, so it is expired from the moment it is made).
+      openssl(c.dir, "x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -out elsewhere.pem -extfile elsewhere.ext", e) &&
+      openssl(c.dir, "x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days -1 -out expired.pem -extfile server.ext", e);
   if (!ok) return;
   c.ca = c.dir + "/ca.pem";
   c.other_ca = c.dir + "/other.pem";
@@ -75,6 +81,8 @@ void generate(TestCerts& c) {
   c.server_key = c.dir + "/server.key";
   c.client_cert = c.dir + "/client.pem";
   c.client_key = c.dir + "/client.key";
+  c.wrong_host_cert = c.dir + "/elsewhere.pem";
+  c.expired_cert = c.dir + "/expired.pem";
 }
 
 }  // namespace

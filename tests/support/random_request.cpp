@@ -125,6 +125,25 @@ class Gen {
     return out;
   }
 
+  RandomLogRecord log_record() {
+    RandomLogRecord r;
+    if (!chance(5)) r.time_unix_nano = u64();
+    r.observed_time_unix_nano = u64() | 1;  // never 0, which would read the clock
+    r.severity = static_cast<std::uint8_t>(below(26));
+    if (chance(2)) r.severity_text = text(8);
+    r.has_body = !chance(6);
+    if (r.has_body) r.body = value(0);
+    r.attributes = attributes(0, 6);
+    if (chance(4) && !r.attributes.empty()) r.attributes.push_back({r.attributes[0].key, value(0)});
+    if (chance(3)) r.event_name = text(16);
+    if (!chance(4)) {
+      r.context.trace_id = id<TraceId>(false);
+      r.context.span_id = id<SpanId>(chance(8));
+      r.context.trace_flags = static_cast<std::uint8_t>(below(256));
+    }
+    return r;
+  }
+
   SpanData span() {
     SpanData s;
     s.trace_id = id<TraceId>(chance(50));
@@ -202,6 +221,13 @@ TraceRequest random_request(std::uint64_t seed, const RandomRequestOptions& opti
       }
   }
   return req;
+}
+
+std::vector<RandomLogRecord> random_log_records(std::uint64_t seed, std::size_t n) {
+  Gen g(seed, {});
+  std::vector<RandomLogRecord> out(n);
+  for (auto& r : out) r = g.log_record();
+  return out;
 }
 
 std::size_t span_count(const TraceRequest& request) {

@@ -3,6 +3,8 @@
 // targets (no <random> distributions), so native and WASM builds see the same requests.
 #pragma once
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "otlp/span.hpp"
 
@@ -17,6 +19,22 @@ struct RandomRequestOptions {
 };
 
 TraceRequest random_request(std::uint64_t seed, const RandomRequestOptions& options = {});
+
+// A log record as the tests hold it: LogRecord (logs.hpp) borrows, this owns. Every body and
+// attribute kind, unicode and escapes, empty and extreme values, severities 0..25 (25 is out
+// of range), valid and invalid span contexts, keys that may repeat.
+struct RandomLogRecord {
+  std::uint64_t time_unix_nano = 0;
+  std::uint64_t observed_time_unix_nano = 0;
+  std::uint8_t severity = 0;
+  std::string severity_text;
+  bool has_body = false;
+  AnyValue body;
+  Attributes attributes;
+  std::string event_name;
+  SpanContext context;
+};
+std::vector<RandomLogRecord> random_log_records(std::uint64_t seed, std::size_t n);
 
 // Total number of spans in a request.
 std::size_t span_count(const TraceRequest& request);

@@ -6,6 +6,8 @@
 #include <string_view>
 
 #include "otlp/decode.hpp"
+#include "otlp/rpc_status.hpp"
+#include "otlp/signal.hpp"
 #include "otlp/span.hpp"
 
 namespace otlp {
@@ -13,6 +15,13 @@ namespace otlp {
 // Appends an ExportTraceServiceRequest as OTLP/JSON to `out`. Invalid UTF-8 in strings is
 // written as U+FFFD so the output is always valid JSON.
 void encode_trace_request_json(const TraceRequest& request, std::string& out);
+
+// Appends the OTLP protobuf request of `signal` (ExportTraceServiceRequest or
+// ExportLogsServiceRequest) as OTLP/JSON to `out`, written as encode_trace_request_json writes
+// the same request. On an error `out` ends in a partial document; the status says where the
+// protobuf was malformed, as the protobuf reader would.
+DecodeStatus transcode_request_json(Signal signal, std::string_view protobuf, std::string& out,
+                                    const DecodeOptions& options = {});
 
 // Appends `s` as a JSON string literal, quotes included, with the same escaping and U+FFFD
 // replacement as the request writer (for hosts that write JSON of their own).
@@ -24,5 +33,10 @@ void encode_trace_response_json(const PartialSuccess* partial, std::string& out)
 // Decodes OTLP/JSON. Accepts 64-bit integers as strings or numbers, ignores unknown keys.
 DecodeStatus decode_trace_request_json(std::string_view json, TraceRequest& out, const DecodeOptions& options = {});
 DecodeStatus decode_trace_response_json(std::string_view json, std::optional<PartialSuccess>& partial);
+
+// Decodes a google.rpc.Status in the protobuf JSON mapping ({"code": 16, "message": "..."}), as
+// an OTLP/HTTP server answers a JSON request that failed: the code and the message; other members
+// (details among them) are skipped, so retry_delay_ns stays unset.
+DecodeStatus decode_rpc_status_json(std::string_view json, RpcStatus& out);
 
 }  // namespace otlp

@@ -13,6 +13,7 @@
 #include "otlp/error.hpp"
 #include "otlp/random.hpp"
 #include "otlp/retry.hpp"
+#include "otlp/signal.hpp"
 #include "otlp/span.hpp"
 
 namespace otlp {
@@ -26,10 +27,27 @@ enum class QueuePolicy : std::uint8_t {
 };
 
 struct PipelineConfig {
+  // The batch defaults of a signal's row (signal.hpp): OTEL_BLRP_* for logs, OTEL_BSP_* below.
+  static PipelineConfig for_signal(Signal s) {
+    PipelineConfig c;
+    const SignalInfo& info = signal_info(s);
+    c.signal = s;
+    c.max_queue_size = info.max_queue_size;
+    c.max_export_batch_size = info.max_export_batch_size;
+    c.schedule_delay_ns = info.schedule_delay_ns;
+    c.export_timeout_ns = info.export_timeout_ns;
+    return c;
+  }
+  Signal signal = Signal::traces;                // what the queued items are (spans by default)
   std::uint32_t max_queue_size = 2048;           // OTEL_BSP_MAX_QUEUE_SIZE
   std::uint32_t max_export_batch_size = 512;     // OTEL_BSP_MAX_EXPORT_BATCH_SIZE
   std::uint64_t schedule_delay_ns = 5'000'000'000;   // OTEL_BSP_SCHEDULE_DELAY
   std::uint64_t export_timeout_ns = 30'000'000'000;  // OTEL_BSP_EXPORT_TIMEOUT: bounds all attempts
+  // OTEL_EXPORTER_OTLP_TIMEOUT: the exporter's bound on one batch's export, attempts and backoff
+  // included, as the spec reads it. A batch's export ends at the sooner of the two (see
+  // export_time_limit_ns). A host sets it from its exporter options (the spec's default is
+  // 10 s); left as it is, export_timeout_ns alone bounds an export.
+  std::uint64_t exporter_timeout_ns = UINT64_MAX;
   std::size_t max_request_bytes = 4 * 1024 * 1024;   // bodies are split to stay within this
   std::uint32_t max_concurrent_exports = 1;      // the spec: exports do not overlap
   Protocol protocol = Protocol::protobuf;
@@ -40,8 +58,13 @@ struct PipelineConfig {
 };
 
 // Checks limits and relations (batch size <= queue size, non-zero sizes...); the Error names
-// the OTEL_BSP_* variable when there is one.
+// the signal's batch variable (OTEL_BSP_*, OTEL_BLRP_*) when there is one.
 std::optional<Error> validate(const PipelineConfig& config);
+
+// How long one batch's export may take from its first send, every attempt and backoff included.
+constexpr std::uint64_t export_time_limit_ns(const PipelineConfig& c) {
+  return c.exporter_timeout_ns < c.export_timeout_ns ? c.exporter_timeout_ns : c.export_timeout_ns;
+}
 
 // One request for the host to send. The body stays owned by the pipeline until the final
 // outcome; the host may copy or compress it.
@@ -51,7 +74,9 @@ struct ExportRequest {
   const char* content_type = "application/x-protobuf";
   std::uint32_t spans = 0;
   std::uint32_t attempt = 1;               // 1 for the first send
-  std::uint64_t deadline_unix_nano = 0;    // the host should give up on the attempt by then
+  // When the batch's export ends (first send + export_time_limit_ns): the host gives up on the
+  // attempt by then, so no attempt runs past what is left.
+  std::uint64_t deadline_unix_nano = 0;
 };
 
 // A small latency histogram: bucket i counts exports whose latency was below bounds_ms[i]

@@ -1,6 +1,7 @@
 // What an export attempt came back with, and the OTLP retry policy that decides what next:
 // the spec's retryable gRPC codes and HTTP statuses, throttling delays (RetryInfo,
-// Retry-After), exponential backoff with jitter, partial success never retried.
+// Retry-After), exponential backoff with jitter, partial success and certificate failures never
+// retried. Transports only say what happened; whether it is worth another attempt is decided here.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -28,6 +29,9 @@ struct Outcome {
     http_status,      // HTTP status in `code` (2xx here is treated as success)
     network_error,    // connect failure, reset, DNS...: no answer from the server
     timeout,          // the attempt's deadline passed without an answer
+    // TLS refused a certificate: the server's (unknown CA, another host's name, expired) or the
+    // client's own (a file it cannot use). Another attempt would meet the same certificate.
+    certificate,
   };
   Kind kind = Kind::success;
   int code = 0;
@@ -42,6 +46,7 @@ struct Outcome {
   static Outcome http(int status, std::optional<std::uint64_t> retry_delay_ns = {}, std::string msg = {});
   static Outcome network(std::string msg);
   static Outcome timed_out();
+  static Outcome certificate_failure(std::string msg);
 };
 
 struct RetryConfig {
