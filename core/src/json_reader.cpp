@@ -26,11 +26,16 @@
 //   max_depth (capped at kHardMaxDepth to protect the stack) is too_deep, and so is a KeyValue whose
 //   value would be (even when "value" is absent, since it is always written). Raw JSON nesting, which
 //   also covers the values of unknown keys, is limited to 2 * max_depth + 64 levels (too_deep).
+// - Limits (DecodeLimits, decode_budget.hpp) count what the protobuf reader counts; as an array's
+//   length is not known ahead, its vector's capacity is charged as it grows rather than each
+//   element's size. A limit error points at the element or string that passed it.
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <type_traits>
 
+#include "decode_budget.hpp"
 #include "json_utf8.hpp"
 #include "otlp/json.hpp"
 
@@ -202,12 +207,13 @@ bool decode_base64(std::string_view in, std::string& out) {
 
 class Parser {
  public:
-  Parser(std::string_view in, std::uint32_t max_depth)
+  Parser(std::string_view in, std::uint32_t max_depth, const DecodeLimits& limits)
       : begin_(in.data()),
         p_(in.data()),
         end_(in.data() + in.size()),
         max_depth_(max_depth < kHardMaxDepth ? max_depth : kHardMaxDepth),
-        json_limit_(2 * max_depth_ + 64) {}
+        json_limit_(2 * max_depth_ + 64),
+        budget_(limits) {}
 
   // Parses one top-level value with `value` and requires nothing but whitespace after it.
   template <class F>
@@ -366,15 +372,30 @@ class Parser {
     return object(field);
   }
 
-  // A repeated message field: replaces `items` with the array's elements.
+  // A repeated message field: replaces `items` with the array's elements, each charged
+  // against the limits at its first byte.
   template <class T, class F>
   bool repeated(std::vector<T>& items, F&& parse) {
     if (*p_ != '[') return mismatch();
     items.clear();
+    std::uint64_t in_element = 0;
     return array([&] {
-      T& item = items.emplace_back();
-      return parse(item);
+      DecodeError e = DecodeError::ok;
+      if constexpr (std::is_same_v<T, SpanData> || std::is_same_v<T, Event> || std::is_same_v<T, Link>) {
+        e = budget_.record(0);
+      } else if constexpr (std::is_same_v<T, KeyValue> || std::is_same_v<T, AnyValue>) {
+        e = budget_.attribute(in_element, 0);
+      }
+      if (e == DecodeError::ok) e = budget_.room_for_one(items);
+      if (e != DecodeError::ok) return fail(e);
+      return parse(items.emplace_back());
     });
+  }
+
+  // A decoded string's bytes against the limits.
+  bool charge(std::size_t n, const char* at) {
+    const DecodeError e = budget_.bytes(n);
+    return e == DecodeError::ok || fail(e, at);
   }
 
   bool skip_value() {
@@ -508,8 +529,9 @@ class Parser {
 
   bool string(std::string& out) {
     if (*p_ != '"') return mismatch();
+    const char* at = p_;
     std::string_view v;
-    if (!string_token(scratch_, v)) return false;
+    if (!string_token(scratch_, v) || !charge(v.size(), at)) return false;
     out.assign(v.data(), v.size());
     return true;
   }
@@ -651,7 +673,7 @@ class Parser {
     std::string_view v;
     if (!string_token(scratch_, v)) return false;
     if (!decode_base64(v, out)) return fail(DecodeError::bad_value, at);
-    return true;
+    return charge(out.size(), at);
   }
 
   // ---- messages ----
@@ -853,6 +875,7 @@ class Parser {
   std::uint32_t max_depth_;
   std::uint32_t json_limit_;
   std::uint32_t json_depth_ = 0;
+  detail::DecodeBudget budget_;
   DecodeError error_ = DecodeError::ok;
   std::size_t error_offset_ = 0;
   std::string key_buf_;  // keys with escapes
@@ -863,19 +886,19 @@ class Parser {
 
 DecodeStatus decode_trace_request_json(std::string_view json, TraceRequest& out, const DecodeOptions& options) {
   out = TraceRequest{};
-  Parser parser(json, options.max_depth);
+  Parser parser(json, options.max_depth, options.limits.value_or(DecodeLimits::for_body(json.size())));
   return parser.document([&] { return parser.request(out); });
 }
 
 DecodeStatus decode_trace_response_json(std::string_view json, std::optional<PartialSuccess>& partial) {
   partial.reset();
-  Parser parser(json, DecodeOptions{}.max_depth);
+  Parser parser(json, DecodeOptions{}.max_depth, detail::kNoLimits);
   return parser.document([&] { return parser.response(partial); });
 }
 
 DecodeStatus decode_rpc_status_json(std::string_view json, RpcStatus& out) {
   out = RpcStatus{};
-  Parser parser(json, DecodeOptions{}.max_depth);
+  Parser parser(json, DecodeOptions{}.max_depth, detail::kNoLimits);
   return parser.document([&] { return parser.rpc_status(out); });
 }
 

@@ -59,10 +59,11 @@ class Transcoder {
  public:
   Transcoder(detail::Context& ctx, std::string& out) : ctx_(ctx), w_(out) {}
 
-  bool message(Message m, const MessageSchema& schema) {
+  bool message(std::string_view bytes, const MessageSchema& schema) {
     // Occurrences are gathered first, so that a repeated field's items make one array even
     // when other fields stand between them. One buffer per depth, reused from message to
     // message; it is indexed afresh after each child, whose deeper buffer may move it.
+    Message m(ctx_, bytes);
     const std::uint32_t depth = m.depth();
     if (found_.size() <= depth) found_.resize(depth + 1);
     found_[depth].clear();
@@ -175,7 +176,7 @@ class Transcoder {
     switch (f.kind) {
       case FieldKind::message:
         if (depth >= ctx_.max_depth) return ctx_.fail(DecodeError::too_deep, o.tag_at);
-        return message(Message(ctx_, o.data, o.data + o.size, depth + 1), *f.message);
+        return message({o.data, o.size}, *f.message);
       case FieldKind::string: w_.str({o.data, o.size}); return true;
       case FieldKind::bytes: w_.base64({o.data, o.size}); return true;
       case FieldKind::id16: return hex<16>(o);
@@ -224,12 +225,10 @@ class Transcoder {
 
 DecodeStatus transcode_request_json(Signal signal, std::string_view protobuf, std::string& out,
                                     const DecodeOptions& options) {
-  detail::Context ctx;
-  ctx.base = protobuf.data();
-  ctx.max_depth = options.max_depth;
+  detail::Context ctx(protobuf.data(), options.max_depth, detail::kNoLimits);
   const MessageSchema& root = signal == Signal::logs ? detail::kLogsRequest : detail::kTraceRequest;
   Transcoder t(ctx, out);
-  t.message(Message(ctx, protobuf.data(), protobuf.data() + protobuf.size(), 0), root);
+  t.message(protobuf, root);
   return ctx.status;
 }
 

@@ -1,9 +1,14 @@
-// Protobuf decoding of OTLP trace messages into the model.
+// Protobuf decoding of OTLP trace messages into the model, and the validating pass.
 //
 // Each message is read through a two-pointer cursor over exactly its own bytes, so no read
 // can pass the end of the input or of an enclosing message. Every field is read whole (tag
 // and value) before it is looked at; unknown fields are thereby skipped. Errors are values:
 // the first one found stops decoding and is reported with its byte offset.
+//
+// Each message's wire format is written once, as a function template over its output: the
+// model object to fill (decode_trace_request), or Skip<T> where the validating pass
+// (validate_trace_request) builds nothing. Both walk the same code, so they refuse the same
+// inputs with the same error at the same offset, and count the same limits (decode_budget.hpp).
 //
 // Decisions (see also proto_reader.hpp):
 // - A singular message field that occurs more than once is merged, as libprotobuf does:
@@ -18,15 +23,18 @@
 // - Strings are taken as bytes; invalid UTF-8 is not refused (the Collector does the same).
 // - Error offsets: framing errors (truncated, length_past_end, overlong_varint) point at the
 //   first byte of the varint, length or fixed-width value concerned; field errors
-//   (bad_wire_type, wrong_wire_type, bad_id_length, too_deep) at the field's tag.
+//   (bad_wire_type, wrong_wire_type, bad_id_length, too_deep, the limits) at the field's tag.
 // - Depth: the request is depth 0 and each nested message one more; a message is refused
 //   before it is entered, so recursion (AnyValue in AnyValue) is bounded by max_depth.
+// - Limits: a record, attribute or string is charged when its field is read, before it is
+//   decoded; "per element" counts the attributes (or values) of one message as it arrives.
 #include "otlp/proto_reader.hpp"
 
 #include "otlp/retry.hpp"
 #include "otlp/rpc_status.hpp"
 
 #include <cstring>
+#include <vector>
 
 #include "proto_cursor.hpp"
 
@@ -34,50 +42,83 @@ namespace otlp {
 namespace {
 
 using detail::Context;
-using detail::Message;
+using detail::kBuilds;
 using detail::kFixed32;
 using detail::kFixed64;
 using detail::kLen;
+using detail::kNoLimits;
 using detail::kVarint;
+using detail::Message;
+using detail::Skip;
 
-bool decode_any_value(Message m, AnyValue& v);
+// The member `member` of a model object, or a Skip of its type.
+template <class T, class M>
+M& at(T& object, M T::*member) {
+  return object.*member;
+}
+template <class T, class M>
+Skip<M> at(Skip<T>, M T::*) {
+  return {};
+}
+// A new last element of a repeated field.
+template <class T>
+T& add(std::vector<T>& items) {
+  return items.emplace_back();
+}
+template <class T>
+Skip<T> add(Skip<std::vector<T>>) {
+  return {};
+}
 
-bool decode_key_value(Message m, KeyValue& kv) {
+// ---- each message's wire format, once -------------------------------------------------------
+
+template <class Value>
+bool read_any_value(Context& ctx, std::string_view bytes, Value&& v);
+
+template <class Kv>
+bool read_key_value(Context& ctx, std::string_view bytes, Kv&& kv) {
+  Message m(ctx, bytes);
   while (m.next()) {
     switch (m.number()) {
       case 1:
-        if (!m.string(kv.key)) return false;
+        if (!m.string(at(kv, &KeyValue::key))) return false;
         break;
-      case 2: {
-        Message sub;
-        if (!m.child(sub) || !decode_any_value(sub, kv.value)) return false;
+      case 2:
+        if (!m.enter() || !read_any_value(ctx, m.child(), at(kv, &KeyValue::value))) return false;
         break;
-      }
       default: break;
     }
   }
   return m.ok();
 }
 
-// Appends the current field of `m` as a KeyValue to `attrs`.
-inline bool add_key_value(Message& m, Attributes& attrs) {
-  Message sub;
-  return m.child(sub) && decode_key_value(sub, attrs.emplace_back());
+// Appends the current field of `m` as a KeyValue to `attrs`, the next of its element. Inline,
+// so that the cursor of the element being read stays in registers.
+template <class Attrs>
+OTLP_INLINE bool read_attribute(Context& ctx, Message& m, Attrs&& attrs, std::uint64_t& in_element) {
+  return m.enter() && m.attribute(in_element, sizeof(KeyValue)) && read_key_value(ctx, m.child(), add(attrs));
 }
 
-bool decode_array(Message m, std::vector<AnyValue>& values) {
+template <class Values>
+bool read_array(Context& ctx, std::string_view bytes, Values&& values) {
+  Message m(ctx, bytes);
+  if constexpr (kBuilds<Values>) m.reserve(values, m.count(1)[0]);
+  std::uint64_t n = 0;
   while (m.next()) {
     if (m.number() == 1) {
-      Message sub;
-      if (!m.child(sub) || !decode_any_value(sub, values.emplace_back())) return false;
+      if (!m.enter() || !m.attribute(n, sizeof(AnyValue)) || !read_any_value(ctx, m.child(), add(values))) return false;
     }
   }
   return m.ok();
 }
 
-bool decode_kvlist(Message m, std::vector<KeyValue>& values) {
+template <class Kvs>
+bool read_kvlist(Context& ctx, std::string_view bytes, Kvs&& kvs) {
+  Message m(ctx, bytes);
+  if constexpr (kBuilds<Kvs>) m.reserve(kvs, m.count(1)[0]);
+  std::uint64_t n = 0;
   while (m.next())
-    if (m.number() == 1 && !add_key_value(m, values)) return false;
+    if (m.number() == 1 && !read_attribute(ctx, m, kvs, n)) return false;
   return m.ok();
 }
 
@@ -92,51 +133,43 @@ inline void become(AnyValue& v, AnyValue::Kind k) {
   v.double_value = 0;
   v.kind = k;
 }
+inline void become(Skip<AnyValue>, AnyValue::Kind) {}
 
-bool decode_any_value(Message m, AnyValue& v) {
+template <class Value>
+bool read_any_value(Context& ctx, std::string_view bytes, Value&& v) {
+  Message m(ctx, bytes);
   using Kind = AnyValue::Kind;
   while (m.next()) {
     switch (m.number()) {
       case 1:
-        if (!m.is(kLen)) return false;
         become(v, Kind::string);
-        v.str.assign(m.data(), m.size());
+        if (!m.string(at(v, &AnyValue::str))) return false;
         break;
       case 2:
-        if (!m.is(kVarint)) return false;
         become(v, Kind::boolean);
-        v.bool_value = m.value() != 0;
+        if (!m.boolean(at(v, &AnyValue::bool_value))) return false;
         break;
       case 3:
-        if (!m.is(kVarint)) return false;
         become(v, Kind::int64);
-        v.int_value = static_cast<std::int64_t>(m.value());
+        if (!m.int64(at(v, &AnyValue::int_value))) return false;
         break;
-      case 4: {
-        if (!m.is(kFixed64)) return false;
+      case 4:
         become(v, Kind::dbl);
-        const std::uint64_t bits = m.value();
-        std::memcpy(&v.double_value, &bits, sizeof bits);
+        if (!m.dbl(at(v, &AnyValue::double_value))) return false;
         break;
-      }
-      case 5: {
-        Message sub;
-        if (!m.child(sub)) return false;
+      case 5:
+        if (!m.enter()) return false;
         become(v, Kind::array);
-        if (!decode_array(sub, v.array)) return false;
+        if (!read_array(ctx, m.child(), at(v, &AnyValue::array))) return false;
         break;
-      }
-      case 6: {
-        Message sub;
-        if (!m.child(sub)) return false;
+      case 6:
+        if (!m.enter()) return false;
         become(v, Kind::kvlist);
-        if (!decode_kvlist(sub, v.kvlist)) return false;
+        if (!read_kvlist(ctx, m.child(), at(v, &AnyValue::kvlist))) return false;
         break;
-      }
       case 7:
-        if (!m.is(kLen)) return false;
         become(v, Kind::bytes);
-        v.str.assign(m.data(), m.size());
+        if (!m.string(at(v, &AnyValue::str))) return false;
         break;
       default: break;
     }
@@ -144,39 +177,41 @@ bool decode_any_value(Message m, AnyValue& v) {
   return m.ok();
 }
 
-bool decode_status(Message m, Status& st) {
+template <class St>
+bool read_status(Context& ctx, std::string_view bytes, St&& st) {
+  Message m(ctx, bytes);
   while (m.next()) {
     switch (m.number()) {
       case 2:
-        if (!m.string(st.message)) return false;
+        if (!m.string(at(st, &Status::message))) return false;
         break;
-      case 3: {
-        std::uint32_t code;
-        if (!m.uint32(code)) return false;
-        st.code = code <= 2 ? static_cast<StatusCode>(code) : StatusCode::unset;
+      case 3:
+        if (!m.enumeration(at(st, &Status::code), 2)) return false;
         break;
-      }
       default: break;  // includes the reserved field 1
     }
   }
   return m.ok();
 }
 
-bool decode_event(Message m, Event& e) {
-  e.attributes.reserve(m.count(3)[0]);
+template <class Ev>
+bool read_event(Context& ctx, std::string_view bytes, Ev&& e) {
+  Message m(ctx, bytes);
+  if constexpr (kBuilds<Ev>) m.reserve(e.attributes, m.count(3)[0]);
+  std::uint64_t attributes = 0;
   while (m.next()) {
     switch (m.number()) {
       case 1:
-        if (!m.fixed64(e.time_unix_nano)) return false;
+        if (!m.fixed64(at(e, &Event::time_unix_nano))) return false;
         break;
       case 2:
-        if (!m.string(e.name)) return false;
+        if (!m.string(at(e, &Event::name))) return false;
         break;
       case 3:
-        if (!add_key_value(m, e.attributes)) return false;
+        if (!read_attribute(ctx, m, at(e, &Event::attributes), attributes)) return false;
         break;
       case 4:
-        if (!m.uint32(e.dropped_attributes_count)) return false;
+        if (!m.uint32(at(e, &Event::dropped_attributes_count))) return false;
         break;
       default: break;
     }
@@ -184,26 +219,30 @@ bool decode_event(Message m, Event& e) {
   return m.ok();
 }
 
-bool decode_link(Message m, Link& l) {
+template <class Ln>
+bool read_link(Context& ctx, std::string_view bytes, Ln&& l) {
+  Message m(ctx, bytes);
+  if constexpr (kBuilds<Ln>) m.reserve(l.attributes, m.count(4)[0]);
+  std::uint64_t attributes = 0;
   while (m.next()) {
     switch (m.number()) {
       case 1:
-        if (!m.id(l.trace_id)) return false;
+        if (!m.id(at(l, &Link::trace_id))) return false;
         break;
       case 2:
-        if (!m.id(l.span_id)) return false;
+        if (!m.id(at(l, &Link::span_id))) return false;
         break;
       case 3:
-        if (!m.string(l.trace_state)) return false;
+        if (!m.string(at(l, &Link::trace_state))) return false;
         break;
       case 4:
-        if (!add_key_value(m, l.attributes)) return false;
+        if (!read_attribute(ctx, m, at(l, &Link::attributes), attributes)) return false;
         break;
       case 5:
-        if (!m.uint32(l.dropped_attributes_count)) return false;
+        if (!m.uint32(at(l, &Link::dropped_attributes_count))) return false;
         break;
       case 6:
-        if (!m.fixed32(l.flags)) return false;
+        if (!m.fixed32(at(l, &Link::flags))) return false;
         break;
       default: break;
     }
@@ -211,67 +250,66 @@ bool decode_link(Message m, Link& l) {
   return m.ok();
 }
 
-bool decode_span(Message m, SpanData& s) {
-  s.kind = SpanKind::unspecified;  // the proto3 default of an absent field (the model's is internal)
-  {
+template <class Span>
+bool read_span(Context& ctx, std::string_view bytes, Span&& s) {
+  Message m(ctx, bytes);
+  if constexpr (kBuilds<Span>) {
+    s.kind = SpanKind::unspecified;  // the proto3 default of an absent field (the model's is internal)
     const auto n = m.count(9, 11, 13);
-    s.attributes.reserve(n[0]);
-    s.events.reserve(n[1]);
-    s.links.reserve(n[2]);
+    m.reserve(s.attributes, n[0]);
+    m.reserve(s.events, n[1]);
+    m.reserve(s.links, n[2]);
   }
+  std::uint64_t attributes = 0;
   while (m.next()) {
-    Message sub;
     switch (m.number()) {
       case 1:
-        if (!m.id(s.trace_id)) return false;
+        if (!m.id(at(s, &SpanData::trace_id))) return false;
         break;
       case 2:
-        if (!m.id(s.span_id)) return false;
+        if (!m.id(at(s, &SpanData::span_id))) return false;
         break;
       case 3:
-        if (!m.string(s.trace_state)) return false;
+        if (!m.string(at(s, &SpanData::trace_state))) return false;
         break;
       case 4:
-        if (!m.id(s.parent_span_id)) return false;
+        if (!m.id(at(s, &SpanData::parent_span_id))) return false;
         break;
       case 5:
-        if (!m.string(s.name)) return false;
+        if (!m.string(at(s, &SpanData::name))) return false;
         break;
-      case 6: {
-        std::uint32_t kind;
-        if (!m.uint32(kind)) return false;
-        s.kind = kind <= 5 ? static_cast<SpanKind>(kind) : SpanKind::unspecified;
+      case 6:
+        if (!m.enumeration(at(s, &SpanData::kind), 5)) return false;
         break;
-      }
       case 7:
-        if (!m.fixed64(s.start_time_unix_nano)) return false;
+        if (!m.fixed64(at(s, &SpanData::start_time_unix_nano))) return false;
         break;
       case 8:
-        if (!m.fixed64(s.end_time_unix_nano)) return false;
+        if (!m.fixed64(at(s, &SpanData::end_time_unix_nano))) return false;
         break;
       case 9:
-        if (!add_key_value(m, s.attributes)) return false;
+        if (!read_attribute(ctx, m, at(s, &SpanData::attributes), attributes)) return false;
         break;
       case 10:
-        if (!m.uint32(s.dropped_attributes_count)) return false;
+        if (!m.uint32(at(s, &SpanData::dropped_attributes_count))) return false;
         break;
       case 11:
-        if (!m.child(sub) || !decode_event(sub, s.events.emplace_back())) return false;
+        if (!m.enter() || !m.record(sizeof(Event)) || !read_event(ctx, m.child(), add(at(s, &SpanData::events)))) return false;
         break;
       case 12:
-        if (!m.uint32(s.dropped_events_count)) return false;
+        if (!m.uint32(at(s, &SpanData::dropped_events_count))) return false;
         break;
       case 13:
-        if (!m.child(sub) || !decode_link(sub, s.links.emplace_back())) return false;
+        if (!m.enter() || !m.record(sizeof(Link)) || !read_link(ctx, m.child(), add(at(s, &SpanData::links)))) return false;
         break;
       case 14:
-        if (!m.uint32(s.dropped_links_count)) return false;
+        if (!m.uint32(at(s, &SpanData::dropped_links_count))) return false;
         break;
       case 15:
-        if (!m.child(sub) || !decode_status(sub, s.status)) return false;
+        if (!m.enter() || !read_status(ctx, m.child(), at(s, &SpanData::status))) return false;
         break;
       case 16:
-        if (!m.fixed32(s.flags)) return false;
+        if (!m.fixed32(at(s, &SpanData::flags))) return false;
         break;
       default: break;
     }
@@ -279,14 +317,18 @@ bool decode_span(Message m, SpanData& s) {
   return m.ok();
 }
 
-bool decode_resource(Message m, Resource& r) {
+template <class Res>
+bool read_resource(Context& ctx, std::string_view bytes, Res&& r) {
+  Message m(ctx, bytes);
+  if constexpr (kBuilds<Res>) m.reserve(r.attributes, m.count(1)[0]);
+  std::uint64_t attributes = 0;
   while (m.next()) {
     switch (m.number()) {
       case 1:
-        if (!add_key_value(m, r.attributes)) return false;
+        if (!read_attribute(ctx, m, at(r, &Resource::attributes), attributes)) return false;
         break;
       case 2:
-        if (!m.uint32(r.dropped_attributes_count)) return false;
+        if (!m.uint32(at(r, &Resource::dropped_attributes_count))) return false;
         break;
       default: break;
     }
@@ -294,20 +336,24 @@ bool decode_resource(Message m, Resource& r) {
   return m.ok();
 }
 
-bool decode_scope(Message m, InstrumentationScope& s) {
+template <class Scope>
+bool read_scope(Context& ctx, std::string_view bytes, Scope&& s) {
+  Message m(ctx, bytes);
+  if constexpr (kBuilds<Scope>) m.reserve(s.attributes, m.count(3)[0]);
+  std::uint64_t attributes = 0;
   while (m.next()) {
     switch (m.number()) {
       case 1:
-        if (!m.string(s.name)) return false;
+        if (!m.string(at(s, &InstrumentationScope::name))) return false;
         break;
       case 2:
-        if (!m.string(s.version)) return false;
+        if (!m.string(at(s, &InstrumentationScope::version))) return false;
         break;
       case 3:
-        if (!add_key_value(m, s.attributes)) return false;
+        if (!read_attribute(ctx, m, at(s, &InstrumentationScope::attributes), attributes)) return false;
         break;
       case 4:
-        if (!m.uint32(s.dropped_attributes_count)) return false;
+        if (!m.uint32(at(s, &InstrumentationScope::dropped_attributes_count))) return false;
         break;
       default: break;
     }
@@ -315,19 +361,20 @@ bool decode_scope(Message m, InstrumentationScope& s) {
   return m.ok();
 }
 
-bool decode_scope_spans(Message m, ScopeSpans& ss) {
-  ss.spans.reserve(m.count(2)[0]);
+template <class Ss>
+bool read_scope_spans(Context& ctx, std::string_view bytes, Ss&& ss) {
+  Message m(ctx, bytes);
+  if constexpr (kBuilds<Ss>) m.reserve(ss.spans, m.count(2)[0]);
   while (m.next()) {
-    Message sub;
     switch (m.number()) {
       case 1:
-        if (!m.child(sub) || !decode_scope(sub, ss.scope)) return false;
+        if (!m.enter() || !read_scope(ctx, m.child(), at(ss, &ScopeSpans::scope))) return false;
         break;
       case 2:
-        if (!m.child(sub) || !decode_span(sub, ss.spans.emplace_back())) return false;
+        if (!m.enter() || !m.span() || !read_span(ctx, m.child(), add(at(ss, &ScopeSpans::spans)))) return false;
         break;
       case 3:
-        if (!m.string(ss.schema_url)) return false;
+        if (!m.string(at(ss, &ScopeSpans::schema_url))) return false;
         break;
       default: break;
     }
@@ -335,18 +382,22 @@ bool decode_scope_spans(Message m, ScopeSpans& ss) {
   return m.ok();
 }
 
-bool decode_resource_spans(Message m, ResourceSpans& rs) {
+template <class Rs>
+bool read_resource_spans(Context& ctx, std::string_view bytes, Rs&& rs) {
+  Message m(ctx, bytes);
+  if constexpr (kBuilds<Rs>) m.reserve(rs.scope_spans, m.count(2)[0]);
   while (m.next()) {
-    Message sub;
     switch (m.number()) {
       case 1:
-        if (!m.child(sub) || !decode_resource(sub, rs.resource)) return false;
+        if (!m.enter() || !read_resource(ctx, m.child(), at(rs, &ResourceSpans::resource))) return false;
         break;
       case 2:
-        if (!m.child(sub) || !decode_scope_spans(sub, rs.scope_spans.emplace_back())) return false;
+        if (!m.enter() || !m.bytes(sizeof(ScopeSpans)) ||
+            !read_scope_spans(ctx, m.child(), add(at(rs, &ResourceSpans::scope_spans))))
+          return false;
         break;
       case 3:
-        if (!m.string(rs.schema_url)) return false;
+        if (!m.string(at(rs, &ResourceSpans::schema_url))) return false;
         break;
       default: break;
     }
@@ -354,15 +405,29 @@ bool decode_resource_spans(Message m, ResourceSpans& rs) {
   return m.ok();
 }
 
-bool decode_partial_success(Message m, PartialSuccess& ps) {
+template <class Request>
+void read_request(Context& ctx, std::string_view bytes, Request&& out) {
+  Message m(ctx, bytes);
+  if constexpr (kBuilds<Request>) m.reserve(out.resource_spans, m.count(1)[0]);
+  while (m.next()) {
+    if (m.number() == 1) {
+      if (!m.enter() || !m.bytes(sizeof(ResourceSpans)) ||
+          !read_resource_spans(ctx, m.child(), add(at(out, &TraceRequest::resource_spans))))
+        return;
+    }
+  }
+}
+
+template <class Ps>
+bool read_partial_success(Context& ctx, std::string_view bytes, Ps&& ps) {
+  Message m(ctx, bytes);
   while (m.next()) {
     switch (m.number()) {
       case 1:
-        if (!m.is(kVarint)) return false;
-        ps.rejected_spans = static_cast<std::int64_t>(m.value());
+        if (!m.int64(at(ps, &PartialSuccess::rejected_spans))) return false;
         break;
       case 2:
-        if (!m.string(ps.error_message)) return false;
+        if (!m.string(at(ps, &PartialSuccess::error_message))) return false;
         break;
       default: break;
     }
@@ -374,36 +439,31 @@ bool decode_partial_success(Message m, PartialSuccess& ps) {
 
 DecodeStatus decode_trace_request(std::string_view bytes, TraceRequest& out, const DecodeOptions& options) {
   out.resource_spans.clear();
-  Context ctx;
-  ctx.base = bytes.data();
-  ctx.max_depth = options.max_depth;
-  Message m(ctx, bytes.data(), bytes.data() + bytes.size(), 0);
-  while (m.next()) {
-    if (m.number() == 1) {
-      Message sub;
-      if (!m.child(sub) || !decode_resource_spans(sub, out.resource_spans.emplace_back())) break;
-    }
-  }
+  Context ctx(bytes.data(), options.max_depth, options.limits.value_or(DecodeLimits::for_body(bytes.size())));
+  read_request(ctx, bytes, out);
+  return ctx.status;
+}
+
+DecodeStatus validate_trace_request(std::string_view bytes, std::uint64_t& spans, const DecodeOptions& options) {
+  Context ctx(bytes.data(), options.max_depth, options.limits.value_or(DecodeLimits::for_body(bytes.size())));
+  read_request(ctx, bytes, Skip<TraceRequest>{});
+  spans = ctx.spans;
   return ctx.status;
 }
 
 DecodeStatus decode_trace_response(std::string_view bytes, std::optional<PartialSuccess>& partial) {
   partial.reset();
-  Context ctx;
-  ctx.base = bytes.data();
-  ctx.max_depth = DecodeOptions{}.max_depth;
-  Message m(ctx, bytes.data(), bytes.data() + bytes.size(), 0);
+  Context ctx(bytes.data(), DecodeOptions{}.max_depth, kNoLimits);
+  Message m(ctx, bytes);
   while (m.next()) {
     if (m.number() == 1) {
-      Message sub;
-      if (!m.child(sub)) break;
+      if (!m.enter()) break;
       if (!partial) partial.emplace();
-      if (!decode_partial_success(sub, *partial)) break;
+      if (!read_partial_success(ctx, m.child(), *partial)) break;
     }
   }
   return ctx.status;
 }
-
 
 // ---------------------------------------------------------------------------------------------
 // google.rpc.Status (rpc_status.hpp): the gRPC status details trailer.
@@ -413,7 +473,8 @@ namespace {
 constexpr std::uint64_t kNanosPerSecond = 1'000'000'000;
 
 // google.protobuf.Duration -> nanoseconds, negative as 0, saturating like Retry-After.
-bool decode_duration(Message m, std::uint64_t& out) {
+bool decode_duration(Context& ctx, std::string_view bytes, std::uint64_t& out) {
+  Message m(ctx, bytes);
   std::int64_t seconds = 0;
   std::int32_t nanos = 0;
   while (m.next()) {
@@ -438,12 +499,12 @@ bool decode_duration(Message m, std::uint64_t& out) {
 }
 
 // google.rpc.RetryInfo { Duration retry_delay = 1; }; an absent delay is a delay of 0.
-bool decode_retry_info(Message m, std::uint64_t& delay) {
+bool decode_retry_info(Context& ctx, std::string_view bytes, std::uint64_t& delay) {
+  Message m(ctx, bytes);
   delay = 0;
   while (m.next()) {
     if (m.number() != 1) continue;
-    Message sub;
-    if (!m.child(sub) || !decode_duration(sub, delay)) return false;
+    if (!m.enter() || !decode_duration(ctx, m.child(), delay)) return false;
   }
   return m.ok();
 }
@@ -455,22 +516,24 @@ bool is_retry_info(std::string_view type_url) {
 }
 
 // google.protobuf.Any: type_url and value may come in either order, so both are read first.
-bool decode_detail(Message m, RpcStatus& out) {
+bool decode_detail(Context& ctx, std::string_view bytes, RpcStatus& out) {
+  Message m(ctx, bytes);
   std::string type_url;
-  Message value;
+  std::string_view value;
   bool has_value = false;
   while (m.next()) {
     if (m.number() == 1) {
       if (!m.string(type_url)) return false;
     } else if (m.number() == 2) {
-      if (!m.child(value)) return false;
+      if (!m.enter()) return false;
+      value = m.child();
       has_value = true;
     }
   }
   if (!m.ok()) return false;
   if (out.retry_delay_ns || !is_retry_info(type_url)) return true;  // the first RetryInfo wins
   std::uint64_t delay = 0;
-  if (has_value && !decode_retry_info(value, delay)) return false;
+  if (has_value && !decode_retry_info(ctx, value, delay)) return false;
   out.retry_delay_ns = delay;
   return true;
 }
@@ -479,10 +542,8 @@ bool decode_detail(Message m, RpcStatus& out) {
 
 DecodeStatus decode_rpc_status(std::string_view bytes, RpcStatus& out) {
   out = RpcStatus{};
-  Context ctx;
-  ctx.base = bytes.data();
-  ctx.max_depth = DecodeOptions{}.max_depth;
-  Message m(ctx, bytes.data(), bytes.data() + bytes.size(), 0);
+  Context ctx(bytes.data(), DecodeOptions{}.max_depth, kNoLimits);
+  Message m(ctx, bytes);
   while (m.next()) {
     if (m.number() == 1) {
       if (!m.is(kVarint)) break;
@@ -490,8 +551,7 @@ DecodeStatus decode_rpc_status(std::string_view bytes, RpcStatus& out) {
     } else if (m.number() == 2) {
       if (!m.string(out.message)) break;
     } else if (m.number() == 3) {
-      Message sub;
-      if (!m.child(sub) || !decode_detail(sub, out)) break;
+      if (!m.enter() || !decode_detail(ctx, m.child(), out)) break;
     }
   }
   return ctx.status;

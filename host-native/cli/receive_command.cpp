@@ -1,16 +1,16 @@
 // `otlp receive`: an OTLP/gRPC and OTLP/HTTP receiver until SIGINT/SIGTERM; spans go to --out as
-// JSON lines.
+// JSON lines (whole lines only: line_file.hpp). Without --out requests are only checked and
+// counted, no model built.
 #include <signal.h>
 
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <ctime>
 #include <string>
 #include <vector>
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "cli/line_file.hpp"
 #include "receiver.hpp"
 
 namespace otlp::cli {
@@ -93,34 +93,44 @@ int receive_command(const std::vector<std::string>& argv_in) {
   options.max_body_bytes = static_cast<std::size_t>(mib) << 20;
   options.bearer_token = args.get("--token", "");
 
-  std::FILE* out = nullptr;
+  LineFile out;
   const std::string out_path = args.get("--out", "");
   if (out_path == "-") {
-    out = stdout;
+    out.use_stdout();
   } else if (!out_path.empty()) {
-    out = std::fopen(out_path.c_str(), "a");
-    if (!out) {
-      std::fprintf(stderr, "otlp receive: cannot open '%s': %s\n", out_path.c_str(), std::strerror(errno));
+    std::uint64_t cut = 0;
+    if (!out.open(out_path, err, cut)) {
+      std::fprintf(stderr, "otlp receive: '%s': %s\n", out_path.c_str(), err.c_str());
       return 1;
     }
+    if (cut > 0)
+      std::fprintf(stderr,
+                   "otlp receive: '%s' ended inside a line (a receiver stopped while writing it): cut the last %llu "
+                   "bytes, back to its last whole line\n",
+                   out_path.c_str(), static_cast<unsigned long long>(cut));
   }
 
   // Block the signals in every thread (the receiver's inherit the mask); sigtimedwait takes them.
   const sigset_t signals = block_stop_signals();
 
   bool write_failed = false;
-  native::Receiver receiver(options, [&](const TraceRequest& request) {
-    if (!out || write_failed) return;
-    std::string lines;
-    native::append_span_json_lines(request, lines);
-    if (std::fwrite(lines.data(), 1, lines.size(), out) != lines.size() || std::fflush(out) != 0) {
-      write_failed = true;
-      std::fprintf(stderr, "otlp receive: writing '%s' failed: %s\n", out_path.c_str(), std::strerror(errno));
-    }
-  });
+  native::Receiver::Callback write;
+  if (out.is_open()) {
+    write = [&](const TraceRequest& request) {
+      if (write_failed) return;
+      std::string lines;
+      native::append_span_json_lines(request, lines);
+      std::string why;
+      if (!out.append(lines, why)) {
+        write_failed = true;
+        std::fprintf(stderr, "otlp receive: writing '%s': %s; no more spans are written\n", out_path.c_str(),
+                     why.c_str());
+      }
+    };
+  }
+  native::Receiver receiver(options, write);
   if (!receiver.start(&err)) {
     std::fprintf(stderr, "otlp receive: %s\n", err.c_str());
-    if (out && out != stdout) std::fclose(out);
     return 1;
   }
   const bool tls = !options.tls_cert_file.empty();
@@ -174,14 +184,13 @@ int receive_command(const std::vector<std::string>& argv_in) {
     const auto& g = s.grpc;
     std::fprintf(stderr,
                  "otlp receive: and %llu requests (%llu accepted), %llu spans, %llu bytes over gRPC; errors: %llu "
-                 "invalid argument, %llu unauthenticated, %llu unimplemented, %llu unread\n",
+                 "invalid argument, %llu unauthenticated, %llu unimplemented, %llu resource exhausted, %llu unread\n",
                  static_cast<unsigned long long>(g.requests), static_cast<unsigned long long>(g.accepted_requests),
                  static_cast<unsigned long long>(g.spans), static_cast<unsigned long long>(g.bytes),
                  static_cast<unsigned long long>(g.invalid_argument),
                  static_cast<unsigned long long>(g.unauthenticated), static_cast<unsigned long long>(g.unimplemented),
-                 static_cast<unsigned long long>(g.unread));
+                 static_cast<unsigned long long>(g.resource_exhausted), static_cast<unsigned long long>(g.unread));
   }
-  if (out && out != stdout) std::fclose(out);
   return write_failed ? 1 : 0;
 }
 

@@ -8,6 +8,7 @@
 #include <grpcpp/generic/async_generic_service.h>
 #include <grpcpp/grpcpp.h>
 #include <httplib.h>
+#include <malloc.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -143,6 +144,47 @@ std::string service_name(const Resource& resource) {
   return {};
 }
 
+// Why a request over the decode limits (decode.hpp) was refused, with the limit it passed.
+std::string over_limits_message(const DecodeStatus& st, const DecodeLimits& limits, std::size_t body_bytes) {
+  std::string what;
+  switch (st.error) {
+    case DecodeError::too_many_records:
+      what = std::to_string(limits.records) + " spans, events and links";
+      break;
+    case DecodeError::too_many_attributes:
+      what = std::to_string(limits.attributes) + " attributes and array values";
+      break;
+    case DecodeError::too_many_attributes_in_element:
+      what = std::to_string(limits.attributes_per_element) + " attributes or array values in one element";
+      break;
+    default:
+      what = std::to_string(limits.decoded_bytes) + " bytes decoded";
+      break;
+  }
+  return "request over the decode limits: a " + std::to_string(body_bytes) + "-byte body may decode into at most " +
+         what + " (passed at byte " + std::to_string(st.offset) + "); send smaller requests";
+}
+
+// Requests from this size on hand their memory back to the system once answered. malloc keeps
+// what a thread frees for that thread, so without it large requests handled by different
+// server threads would each add their own to the process's peak (a 16 MiB body and its model
+// took the receiver from 100 to 170 MB this way).
+constexpr std::size_t kGiveBackAbove = 4u << 20;
+
+struct GiveBackMemory {
+  explicit GiveBackMemory(bool large) : large_(large) {}
+  ~GiveBackMemory() {
+#ifdef __GLIBC__
+    if (large_) malloc_trim(0);
+#endif
+  }
+  GiveBackMemory(const GiveBackMemory&) = delete;
+  GiveBackMemory& operator=(const GiveBackMemory&) = delete;
+
+ private:
+  bool large_;
+};
+
 std::uint64_t count_spans(const TraceRequest& request) {
   std::uint64_t n = 0;
   for (const auto& rs : request.resource_spans)
@@ -267,10 +309,11 @@ struct Receiver::Impl {
   std::atomic<std::int64_t> reject_remaining{0};
 
   // One set per transport; for gRPC bad_request counts INVALID_ARGUMENT, unauthorized
-  // UNAUTHENTICATED, unsupported UNIMPLEMENTED and too_large the messages never read whole.
+  // UNAUTHENTICATED, unsupported UNIMPLEMENTED, too_large RESOURCE_EXHAUSTED (over the decode
+  // limits) and unread the messages never read whole.
   struct Counters {
     std::atomic<std::uint64_t> requests{0}, accepted_requests{0}, spans{0}, rejected_spans{0}, bytes{0},
-        preflights{0}, bad_request{0}, unauthorized{0}, too_large{0}, unsupported{0}, scripted{0};
+        preflights{0}, bad_request{0}, unauthorized{0}, too_large{0}, unsupported{0}, scripted{0}, unread{0};
   } counters, grpc_counters;
 
   Impl(ReceiverOptions o, Callback cb) : options(std::move(o)), callback(std::move(cb)) {
@@ -428,6 +471,10 @@ struct Receiver::Impl {
       fail(res, 400, format, 3, p.error);
       return;
     }
+    if (p.kind == Processed::over_limits) {
+      fail(res, 413, format, 8, p.error);
+      return;
+    }
     std::string out;
     if (format == Format::protobuf) {
       encode_trace_response(p.rejected > 0 ? &p.partial : nullptr, out);
@@ -441,15 +488,21 @@ struct Receiver::Impl {
 
   // What became of a request body that was read whole (and decompressed).
   struct Processed {
-    enum Kind { scripted, malformed, accepted } kind = accepted;
+    // over_limits: well-formed perhaps, but it would decode into more than DecodeLimits allow
+    // (413 / RESOURCE_EXHAUSTED).
+    enum Kind { scripted, malformed, over_limits, accepted } kind = accepted;
     ReceiverOptions::ScriptedReply reply;  // scripted: the reply to give
-    std::string error;                     // malformed: why
+    std::string error;                     // malformed, over_limits: why
     std::int64_t rejected = 0;             // accepted: spans refused by the reject_first_spans hook
     PartialSuccess partial;                // accepted: what to answer when rejected > 0
   };
 
-  // The transport-independent part: test hooks, decoding, delivery and counters.
-  Processed process(std::string& body, Format format, Counters& c) {
+  // The transport-independent part: test hooks, decoding, delivery and counters. The body is
+  // this function's (left empty), and so is the memory a large one decodes into.
+  Processed process(std::string& request_body, Format format, Counters& c) {
+    const GiveBackMemory give_back(request_body.size() >= kGiveBackAbove);
+    std::string body = std::move(request_body);  // freed before `give_back` acts
+    request_body.clear();
     Processed p;
     c.bytes += body.size();
     {
@@ -462,20 +515,31 @@ struct Receiver::Impl {
       }
     }
 
+    // With no callback nothing needs the model: protobuf is only checked and counted.
+    const DecodeLimits limits = DecodeLimits::for_body(body.size());
+    DecodeOptions decode_options;
+    decode_options.limits = limits;
     TraceRequest request;
-    const DecodeStatus st =
-        format == Format::protobuf ? decode_trace_request(body, request) : decode_trace_request_json(body, request);
+    std::uint64_t total = 0;
+    DecodeStatus st;
+    if (format == Format::protobuf && !callback) {
+      st = validate_trace_request(body, total, decode_options);
+    } else {
+      st = format == Format::protobuf ? decode_trace_request(body, request, decode_options)
+                                      : decode_trace_request_json(body, request, decode_options);
+      total = count_spans(request);
+    }
     if (!st.ok()) {
-      ++c.bad_request;
-      p.kind = Processed::malformed;
-      p.error = std::string("malformed ") + (format == Format::protobuf ? "protobuf" : "JSON") + " request: " +
-                st.message() + " at byte " + std::to_string(st.offset);
+      p.kind = st.over_limit() ? Processed::over_limits : Processed::malformed;
+      p.error = st.over_limit() ? over_limits_message(st, limits, body.size())
+                                : std::string("malformed ") + (format == Format::protobuf ? "protobuf" : "JSON") +
+                                      " request: " + st.message() + " at byte " + std::to_string(st.offset);
+      ++(st.over_limit() ? c.too_large : c.bad_request);
       return p;
     }
     body.clear();
     body.shrink_to_fit();
 
-    const std::uint64_t total = count_spans(request);
     std::int64_t rejected = 0;
     if (total > 0) {
       std::int64_t left = reject_remaining.load();
@@ -487,9 +551,9 @@ struct Receiver::Impl {
         }
       }
     }
-    if (rejected > 0) drop_first_spans(request, static_cast<std::uint64_t>(rejected));
     const std::uint64_t delivered = total - static_cast<std::uint64_t>(rejected);
     if (callback) {
+      if (rejected > 0) drop_first_spans(request, static_cast<std::uint64_t>(rejected));
       std::lock_guard<std::mutex> lock(callback_mutex);
       callback(request);
     }
@@ -532,14 +596,21 @@ class Receiver::Impl::ExportReactor final : public grpc::ServerGenericBidiReacto
   void OnReadDone(bool ok) override {
     Counters& c = im_.grpc_counters;
     if (!ok) {  // gRPC already failed the call (too large) or the client went away
-      ++c.too_large;
+      ++c.unread;
       Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "no request message"));
       return;
     }
+    // The message in one piece, and gRPC's copy released before it is decoded.
     std::string body;
-    std::vector<grpc::Slice> slices;
-    if (request_.Dump(&slices).ok())
-      for (const grpc::Slice& s : slices) body.append(reinterpret_cast<const char*>(s.begin()), s.size());
+    {
+      std::vector<grpc::Slice> slices;
+      if (request_.Dump(&slices).ok()) {
+        std::size_t size = 0;
+        for (const grpc::Slice& s : slices) size += s.size();
+        body.reserve(size);
+        for (const grpc::Slice& s : slices) body.append(reinterpret_cast<const char*>(s.begin()), s.size());
+      }
+    }
     request_.Clear();
     const Processed p = im_.process(body, Format::protobuf, c);
     if (p.kind == Processed::scripted) {
@@ -556,6 +627,10 @@ class Receiver::Impl::ExportReactor final : public grpc::ServerGenericBidiReacto
     }
     if (p.kind == Processed::malformed) {
       Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, p.error));
+      return;
+    }
+    if (p.kind == Processed::over_limits) {
+      Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, p.error));
       return;
     }
     std::string out;
@@ -757,7 +832,8 @@ ReceiverStats Receiver::stats() const {
   s.grpc.invalid_argument = g.bad_request;
   s.grpc.unauthenticated = g.unauthorized;
   s.grpc.unimplemented = g.unsupported;
-  s.grpc.unread = g.too_large;
+  s.grpc.resource_exhausted = g.too_large;
+  s.grpc.unread = g.unread;
   s.grpc.scripted = g.scripted;
   return s;
 }

@@ -69,14 +69,14 @@ struct ReceiverOptions {
 struct ReceiverStats {
   std::uint64_t requests = 0;           // POST /v1/traces, whatever the outcome
   std::uint64_t accepted_requests = 0;  // answered 200
-  std::uint64_t spans = 0;              // spans accepted and delivered to the callback
+  std::uint64_t spans = 0;              // spans accepted (and delivered to the callback, if any)
   std::uint64_t rejected_spans = 0;     // spans refused through partial_success (test hook)
   std::uint64_t bytes = 0;              // payload bytes decoded (after decompression)
   std::uint64_t preflights = 0;         // OPTIONS /v1/traces
   // Errors by class.
   std::uint64_t bad_request = 0;   // 400: malformed body (protobuf, JSON or gzip)
   std::uint64_t unauthorized = 0;  // 401
-  std::uint64_t too_large = 0;     // 413
+  std::uint64_t too_large = 0;     // 413: body over max_body_bytes, or over the decode limits
   std::uint64_t unsupported = 0;   // 415: content type or encoding
   std::uint64_t scripted = 0;      // replies of the `script` test hook
 
@@ -85,19 +85,22 @@ struct ReceiverStats {
   struct Grpc {
     std::uint64_t requests = 0;           // calls, whatever the method or outcome
     std::uint64_t accepted_requests = 0;  // answered OK
-    std::uint64_t spans = 0;              // spans accepted and delivered to the callback
+    std::uint64_t spans = 0;              // spans accepted (and delivered to the callback, if any)
     std::uint64_t rejected_spans = 0;     // spans refused through partial_success (test hook)
     std::uint64_t bytes = 0;              // message bytes decoded (after decompression)
     // Errors by class.
     std::uint64_t invalid_argument = 0;  // malformed ExportTraceServiceRequest
     std::uint64_t unauthenticated = 0;   // missing or wrong bearer token
     std::uint64_t unimplemented = 0;     // a method other than TraceService/Export
+    std::uint64_t resource_exhausted = 0;  // over the decode limits (DecodeLimits::for_body)
     // The request message never arrived whole: over max_body_bytes (gRPC itself answers
     // RESOURCE_EXHAUSTED), or the client cancelled or went away.
     std::uint64_t unread = 0;
     std::uint64_t scripted = 0;  // replies of the `script` test hook
 
-    std::uint64_t errors() const { return invalid_argument + unauthenticated + unimplemented + unread + scripted; }
+    std::uint64_t errors() const {
+      return invalid_argument + unauthenticated + unimplemented + resource_exhausted + unread + scripted;
+    }
   } grpc;
 
   // Both transports.
@@ -105,13 +108,18 @@ struct ReceiverStats {
   std::uint64_t total_spans() const { return spans + grpc.spans; }
 };
 
+// Every request is decoded within DecodeLimits::for_body(its size) (decode.hpp): one that would
+// decode into more is refused whole, 413 over HTTP and RESOURCE_EXHAUSTED over gRPC, so that
+// what a request decodes into stays a small multiple of its body whatever the body holds.
 class Receiver {
  public:
   // Called once per accepted request with its (non-rejected) spans, on a server thread; calls
   // are serialized. It must not call stop().
   using Callback = std::function<void(const TraceRequest&)>;
 
-  Receiver(ReceiverOptions options, Callback callback);
+  // Without a callback nothing needs the spans themselves: a protobuf request is then only
+  // checked and its spans counted (validate_trace_request: the same answers, no model built).
+  explicit Receiver(ReceiverOptions options, Callback callback = nullptr);
   ~Receiver();  // stops
   Receiver(const Receiver&) = delete;
   Receiver& operator=(const Receiver&) = delete;

@@ -88,9 +88,11 @@ std::string raw_id(const Id<N>& id) {
   return std::string(reinterpret_cast<const char*>(id.bytes.data()), N);
 }
 
+// Every input of this file also goes through the validating pass, which must agree.
 DecodeStatus decode(const std::string& bytes, TraceRequest& out, std::uint32_t max_depth = DecodeOptions{}.max_depth) {
   DecodeOptions options;
   options.max_depth = max_depth;
+  EXPECT_EQ(testing::validator_difference(bytes, options), "");
   return decode_trace_request(bytes, out, options);
 }
 
@@ -918,7 +920,7 @@ TEST(ProtoReader, MalformedResponsesAreRefused) {
 // ==== messages ============================================================================
 
 TEST(ProtoReader, EveryErrorHasAMessage) {
-  for (int e = 0; e <= static_cast<int>(DecodeError::bad_value); ++e) {
+  for (int e = 0; e <= static_cast<int>(DecodeError::too_many_decoded_bytes); ++e) {
     DecodeStatus st;
     st.error = static_cast<DecodeError>(e);
     ASSERT_NE(st.message(), nullptr);

@@ -36,9 +36,13 @@ inline std::string slurp(const std::string& path) {
 // The `otlp` binary as a child process; stdout and stderr go to files.
 class Child {
  public:
-  Child(const std::vector<std::string>& args, const std::vector<std::string>& extra_env = {})
+  // `shell`, when given, is sh commands run first (say "ulimit -f 64"), in the shell that then
+  // execs the binary.
+  Child(const std::vector<std::string>& args, const std::vector<std::string>& extra_env = {},
+        const std::string& shell = {})
       : out_(temp_path("out_" + std::to_string(++serial_))), err_(temp_path("err_" + std::to_string(serial_))) {
     std::vector<std::string> argv_s = {OTLP_CLI_PATH};
+    if (!shell.empty()) argv_s = {"/bin/sh", "-c", shell + "; exec \"$0\" \"$@\"", OTLP_CLI_PATH};
     argv_s.insert(argv_s.end(), args.begin(), args.end());
     std::vector<char*> argv;
     for (auto& a : argv_s) argv.push_back(a.data());
@@ -95,6 +99,7 @@ class Child {
     }
     return false;
   }
+  pid_t pid() const { return pid_; }
   std::string out() const { return slurp(out_); }
   std::string err() const { return slurp(err_); }
 

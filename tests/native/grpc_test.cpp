@@ -18,6 +18,7 @@
 
 #include "exporter_rig.hpp"
 #include "grpc_transport.hpp"
+#include "raw_grpc.hpp"
 #include "otlp/proto_reader.hpp"
 #include "otlp/proto_writer.hpp"
 #include "otlp/rpc_status.hpp"
@@ -40,31 +41,6 @@ std::string request_bytes(std::uint64_t spans) {
   std::string out;
   encode_trace_request(workload::standard_request(spans, 7), out);
   return out;
-}
-
-// One unary call with grpc++ directly, bytes in and out.
-struct RawReply {
-  grpc::Status status;
-  std::string body;
-};
-RawReply raw_call(int port, const std::string& bytes, const std::string& method = kGrpcExportMethod,
-                  bool gzip = false) {
-  auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials());
-  grpc::GenericStub stub(channel);
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-  if (gzip) context.set_compression_algorithm(GRPC_COMPRESS_GZIP);
-  grpc::Slice slice(bytes);
-  grpc::ByteBuffer request(&slice, 1), response;
-  std::promise<grpc::Status> done;
-  stub.UnaryCall(&context, method, grpc::StubOptions(), &request, &response,
-                 [&done](grpc::Status status) { done.set_value(std::move(status)); });
-  RawReply reply;
-  reply.status = done.get_future().get();
-  std::vector<grpc::Slice> slices;
-  if (response.Valid() && response.Dump(&slices).ok())
-    for (const auto& s : slices) reply.body.append(reinterpret_cast<const char*>(s.begin()), s.size());
-  return reply;
 }
 
 TEST(GrpcExporter, SpansArriveExactlyFieldByField) {

@@ -1,6 +1,7 @@
 // `otlp receive` as a user runs it: both listeners on port 0, spans sent over gRPC and HTTP,
 // the JSON lines file, the summary per transport on SIGTERM, and option errors.
 #include <gtest/gtest.h>
+#include <httplib.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -109,6 +110,77 @@ TEST(ReceiveCli, GrpcTransportDestroyedRightAfterItsLastCompletion) {
   EXPECT_EQ(child.stop(SIGTERM), 0) << child.err();
   EXPECT_TRUE(std::regex_search(child.err(), std::regex("100 requests \\(100 accepted\\), 100 spans")))
       << child.err();
+}
+
+// The lines of a --out file: each must be a whole span line.
+std::vector<std::string> whole_lines(const std::string& content) {
+  std::vector<std::string> lines;
+  std::size_t at = 0;
+  while (at < content.size()) {
+    const std::size_t nl = content.find('\n', at);
+    if (nl == std::string::npos) {
+      ADD_FAILURE() << "the file ends inside a line: ..." << content.substr(content.size() - std::min<std::size_t>(content.size(), 60));
+      break;
+    }
+    const std::string line = content.substr(at, nl - at);
+    EXPECT_TRUE(line.rfind("{\"traceId\":\"", 0) == 0 && line.back() == '}') << line;
+    lines.push_back(line);
+    at = nl + 1;
+  }
+  return lines;
+}
+
+std::string proto_of(std::uint64_t spans, std::uint64_t seed) {
+  std::string body;
+  encode_trace_request(workload::standard_request(spans, seed), body);
+  return body;
+}
+
+TEST(ReceiveCli, OutFileEndingInsideALineIsCutAtStart) {
+  const std::string out = testing_cli::temp_path("cut.jsonl");
+  const std::string whole = "{\"traceId\":\"01\",\"name\":\"kept\"}\n";
+  const std::string partial = "{\"traceId\":\"02\",\"na";  // a receiver killed in the middle of it
+  std::ofstream(out, std::ios::binary | std::ios::trunc) << whole << partial;
+  Child child({"receive", "--http", "127.0.0.1:0", "--out", out});
+  const int port = child.listening_port();
+  ASSERT_GT(port, 0) << child.err();
+  EXPECT_NE(child.err().find("ended inside a line"), std::string::npos) << child.err();
+  EXPECT_NE(child.err().find("cut the last " + std::to_string(partial.size()) + " bytes"), std::string::npos)
+      << child.err();
+  httplib::Client c("127.0.0.1", port);
+  auto res = c.Post("/v1/traces", proto_of(3, 1), "application/x-protobuf");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(child.stop(SIGTERM), 0) << child.err();
+  const std::vector<std::string> lines = whole_lines(testing_cli::slurp(out));
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_EQ(lines[0] + "\n", whole);
+  std::remove(out.c_str());
+}
+
+TEST(ReceiveCli, OutFileHoldsWholeLinesWhenAWriteIsCutShort) {
+  // A file size limit cuts a write partway, deterministically, as a kill or a full disk would:
+  // the receiver takes the partial write back, says so, and writes no more.
+  const std::string out = testing_cli::temp_path("limited.jsonl");
+  std::remove(out.c_str());
+  Child child({"receive", "--http", "127.0.0.1:0", "--out", out}, {}, "ulimit -f 64; trap '' XFSZ");
+  const int port = child.listening_port();
+  ASSERT_GT(port, 0) << child.err();
+  httplib::Client c("127.0.0.1", port);
+  int accepted = 0;
+  for (int k = 0; k < 40 && child.err().find("no more spans are written") == std::string::npos; ++k) {
+    auto res = c.Post("/v1/traces", proto_of(20, 100 + k), "application/x-protobuf");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);
+    ++accepted;
+  }
+  EXPECT_NE(child.err().find("no more spans are written"), std::string::npos) << child.err();
+  EXPECT_EQ(child.stop(SIGTERM), 1) << child.err();
+  const std::vector<std::string> lines = whole_lines(testing_cli::slurp(out));
+  EXPECT_EQ(lines.size() % 20, 0u);  // whole requests only
+  EXPECT_LT(lines.size(), 20u * static_cast<unsigned>(accepted));
+  EXPECT_GT(lines.size(), 0u);
+  std::remove(out.c_str());
 }
 
 TEST(ReceiveCli, NamingOneListenerServesOnlyThatOne) {

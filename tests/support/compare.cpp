@@ -1,5 +1,8 @@
 #include "support/compare.hpp"
 
+#include "otlp/proto_reader.hpp"
+#include "support/random_request.hpp"
+
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -271,6 +274,21 @@ std::string first_difference(const SpanData& expected, const SpanData& actual, c
   Differ d;
   if (d.span(path, expected, actual)) return d.result;
   if (!(expected == actual)) return path + ": differs in a field first_difference does not walk";
+  return "";
+}
+
+std::string validator_difference(std::string_view bytes, const DecodeOptions& options) {
+  TraceRequest model;
+  const DecodeStatus read = decode_trace_request(bytes, model, options);
+  std::uint64_t spans = ~std::uint64_t{0};
+  const DecodeStatus checked = validate_trace_request(bytes, spans, options);
+  auto status = [](const DecodeStatus& st) {
+    return st.ok() ? std::string("ok") : std::string(st.message()) + " at " + std::to_string(st.offset);
+  };
+  if (read.error != checked.error || read.offset != checked.offset)
+    return "reader: " + status(read) + ", validator: " + status(checked);
+  if (read.ok() && spans != span_count(model))
+    return "reader: " + std::to_string(span_count(model)) + " spans, validator: " + std::to_string(spans);
   return "";
 }
 

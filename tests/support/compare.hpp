@@ -5,7 +5,9 @@
 // long strings are abbreviated around the first differing byte.
 #pragma once
 #include <string>
+#include <string_view>
 
+#include "otlp/decode.hpp"
 #include "otlp/span.hpp"
 
 namespace otlp::testing {
@@ -16,5 +18,9 @@ std::string first_difference(const TraceRequest& expected, const TraceRequest& a
 // The same for single values, with `path` as the prefix of the reported path.
 std::string first_difference(const AnyValue& expected, const AnyValue& actual, const std::string& path = "value");
 std::string first_difference(const SpanData& expected, const SpanData& actual, const std::string& path = "span");
+
+// "" when validate_trace_request agrees with decode_trace_request on `bytes` under `options`
+// (the same error at the same offset, and on success the model's span count), else what differs.
+std::string validator_difference(std::string_view bytes, const DecodeOptions& options = {});
 
 }  // namespace otlp::testing

@@ -1,6 +1,7 @@
 // OTLP protobuf decoding into the model. Refuses malformed input with an error value and
 // never reads past the input; unknown fields are skipped.
 #pragma once
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
@@ -12,8 +13,14 @@ namespace otlp {
 // Decodes an ExportTraceServiceRequest. On error `out` holds a partial result to discard.
 // A singular message field given twice is merged as libprotobuf merges; unknown SpanKind and
 // StatusCode values become unspecified/unset. The error offset is that of the tag of the
-// offending field, or of the varint/length/value that is cut short or too long.
+// offending field, or of the varint/length/value that is cut short or too long. A request
+// over options.limits (by default DecodeLimits::for_body(bytes.size())) is refused.
 DecodeStatus decode_trace_request(std::string_view bytes, TraceRequest& out, const DecodeOptions& options = {});
+
+// Checks an ExportTraceServiceRequest without building the model (no allocation): the same
+// status as decode_trace_request with the same options, error and offset included, and on
+// success `spans` = how many spans it holds.
+DecodeStatus validate_trace_request(std::string_view bytes, std::uint64_t& spans, const DecodeOptions& options = {});
 
 // Decodes an ExportTraceServiceResponse; `partial` is set only when the field is present.
 DecodeStatus decode_trace_response(std::string_view bytes, std::optional<PartialSuccess>& partial);

@@ -1,0 +1,16 @@
+// The seed inputs of the fuzz targets (tests/fuzz/make_corpus.cpp writes them to a corpus
+// directory; the core suite runs the readers over them too).
+#pragma once
+#include <string>
+#include <vector>
+
+namespace otlp::testing {
+
+// For fuzz_proto_reader: valid requests (the standard workload and small random ones), one at
+// the default depth limit, responses and google.rpc.Status details.
+std::vector<std::string> proto_seeds();
+
+// For fuzz_json_reader: the same requests and responses as OTLP/JSON.
+std::vector<std::string> json_seeds();
+
+}  // namespace otlp::testing
