@@ -194,6 +194,9 @@ void HttpTransport::send(const SendRequest& request, std::function<void(const Ou
   curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
   curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout_ms));
   curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  // A batch is a few hundred KB: libcurl's 64 KiB upload buffer sent it in five send() and poll
+  // rounds, a bigger one in one or two where the socket takes it.
+  curl_easy_setopt(e, CURLOPT_UPLOAD_BUFFERSIZE, 512L * 1024);
   curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->error);
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
