@@ -16,13 +16,31 @@ function median(name, field) {
 }
 const perSecond = (name) => median(name, 'items_per_second');
 const nsPerItem = (name) => 1e9 / perSecond(name);
+// Every repetition of one benchmark in run order (its iteration rows), in ns per item.
+function nsPerItemRuns(name) {
+  const rows = gb.benchmarks.filter((b) => b.run_name === name && b.run_type === 'iteration');
+  if (!rows.length) throw new Error(`no repetitions of ${name}`);
+  return rows.map((b) => 1e9 / b.items_per_second);
+}
 
 const figures = [];
-function figure(name, value, unit, baseline = null) {
+// `runs`, when given, are every repetition's value: a bimodal figure shows there, with its
+// lowest and highest beside the median that `value` holds.
+function figure(name, value, unit, baseline = null, runs = null) {
   const ratio = baseline ? value / baseline : null;
-  figures.push({ name, value: Number(value.toPrecision(4)), unit,
+  const f = { name, value: Number(value.toPrecision(4)), unit,
     baseline: baseline === null ? null : Number(baseline.toPrecision(4)),
-    ratio: ratio === null ? null : Number(ratio.toPrecision(3)) });
+    ratio: ratio === null ? null : Number(ratio.toPrecision(3)) };
+  if (runs) {
+    f.min = Number(Math.min(...runs).toPrecision(4));
+    f.max = Number(Math.max(...runs).toPrecision(4));
+    f.runs = runs.map((v) => Number(v.toPrecision(4)));
+  }
+  figures.push(f);
+}
+// An app-thread figure: the median in ns per span, with every repetition.
+function spanFigure(name, benchmark, scale = 1) {
+  figure(name, scale * nsPerItem(benchmark), 'ns', null, nsPerItemRuns(benchmark).map((v) => scale * v));
 }
 
 figure('encode_protobuf_core_spans_per_s', perSecond('BM_EncodeProtobufCore'), 'spans/s',
@@ -32,12 +50,12 @@ figure('decode_protobuf_core_spans_per_s', perSecond('BM_DecodeProtobufCore'), '
 figure('encode_json_core_spans_per_s', perSecond('BM_EncodeJsonCore'), 'spans/s');
 figure('encode_protobuf_wasm_spans_per_s', loopWasm.spans_per_second, 'spans/s', loopNative.spans_per_second);
 // App-thread figures are CPU time of the span-making thread (robust to a loaded machine).
-figure('span_sampled_app_thread_ns', nsPerItem('BM_SpanSampled'), 'ns');
-figure('span_sampled_app_thread_tsc_clock_ns', nsPerItem('BM_SpanSampledTscClock'), 'ns');
-figure('span_sampled_2_threads_app_thread_ns',
-  2 * nsPerItem('BM_SpanSampledShared/real_time/threads:2'), 'ns');  // per span, per thread
-figure('span_sampled_app_thread_free_clock_ns', nsPerItem('BM_SpanSampledFreeClock'), 'ns');
-figure('span_unsampled_app_thread_ns', nsPerItem('BM_SpanUnsampled'), 'ns');
+spanFigure('span_sampled_app_thread_ns', 'BM_SpanSampled');
+spanFigure('span_sampled_app_thread_tsc_clock_ns', 'BM_SpanSampledTscClock');
+// Per span, per thread.
+spanFigure('span_sampled_2_threads_app_thread_ns', 'BM_SpanSampledShared/real_time/threads:2', 2);
+spanFigure('span_sampled_app_thread_free_clock_ns', 'BM_SpanSampledFreeClock');
+spanFigure('span_unsampled_app_thread_ns', 'BM_SpanUnsampled');
 figure('clock_read_system_ns', median('BM_ClockRead/system_clock', 'cpu_time'), 'ns');
 figure('clock_read_tsc_ns', median('BM_ClockRead/tsc_clock', 'cpu_time'), 'ns');
 figure('sampler_always_on_ns', median('BM_SamplerDecision/always_on', 'real_time'), 'ns');

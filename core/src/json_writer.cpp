@@ -302,6 +302,29 @@ void encode_trace_request_json(const TraceRequest& request, std::string& out) {
   w.raw("]}");
 }
 
+void encode_span_json(const SpanData& span, std::string& out) {
+  JsonWriter w(out);
+  write_span(w, span);
+}
+
+void encode_trace_request_json_frame(const Resource& resource, const InstrumentationScope& scope, std::string& head,
+                                     std::string& tail) {
+  // The request with one placeholder span, cut around that span's JSON: the frame is then
+  // exactly what the request writer puts around its spans, written in one place.
+  TraceRequest request;
+  ResourceSpans& rs = request.resource_spans.emplace_back();
+  rs.resource = resource;
+  ScopeSpans& ss = rs.scope_spans.emplace_back();
+  ss.scope = scope;
+  ss.spans.emplace_back();
+  std::string whole, span;
+  encode_trace_request_json(request, whole);
+  encode_span_json(ss.spans[0], span);
+  const std::size_t at = whole.rfind(span);
+  head.assign(whole, 0, at);
+  tail.assign(whole, at + span.size());
+}
+
 void encode_trace_response_json(const PartialSuccess* partial, std::string& out) {
   JsonWriter w(out);
   if (!partial) return w.raw("{}");

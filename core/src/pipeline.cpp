@@ -285,6 +285,9 @@ struct Pipeline::Impl {
   std::list<Batch> batches;
   std::vector<Flush> flushes;
   std::vector<SpanQueue::Item> items;  // reused between batches, buffers and all
+  // The body of the last final batch, which the next batch is written into: a fresh body of a
+  // few hundred KB would be pages the kernel maps and zeroes again for every batch.
+  std::string spare_body;
   std::uint64_t next_id = 1;
   std::uint64_t next_ticket = 1;
   std::uint64_t last_export = 0;
@@ -349,6 +352,8 @@ struct Pipeline::Impl {
       rs_len += 1 + detail::varint_size(len) + len;
     }
     std::string body;
+    body.swap(spare_body);
+    body.clear();
     body.reserve(1 + detail::varint_size(rs_len) + rs_len);
     body += static_cast<char>(detail::tag(1, detail::kLen));
     append_varint(body, rs_len);
@@ -458,6 +463,7 @@ struct Pipeline::Impl {
       add(latency_total, 1);
     }
     sub(in_batches, it->spans);
+    if (it->body.capacity() > spare_body.capacity()) spare_body.swap(it->body);
     batches.erase(it);
   }
 

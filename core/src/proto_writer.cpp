@@ -180,8 +180,8 @@ void encode_span_field(const SpanData& span, std::string& out) {
   write_span(w, 2, span);
 }
 
-void encode_trace_request(const Resource& resource, const InstrumentationScope& scope,
-                          std::string_view encoded_spans, std::string& out) {
+void encode_trace_request_head(const Resource& resource, const InstrumentationScope& scope, std::size_t spans_bytes,
+                               std::string& out) {
   std::string resource_part, scope_part;
   {
     Writer w(resource_part);
@@ -191,17 +191,22 @@ void encode_trace_request(const Resource& resource, const InstrumentationScope& 
     Writer w(scope_part);
     detail::write_scope(w, 1, scope);
   }
-  const std::size_t ss_len = scope_part.size() + encoded_spans.size();
+  const std::size_t ss_len = scope_part.size() + spans_bytes;
   const std::size_t rs_len = resource_part.size() + 1 + varint_size(ss_len) + ss_len;
   Writer w(out);
-  w.ensure(2 + 2 * varint_size(rs_len) + rs_len);
+  w.ensure(2 + 2 * varint_size(rs_len) + resource_part.size() + scope_part.size());
   w.raw_tag(tag(1, kLen));
   w.raw_varint(rs_len);
   w.raw_bytes(resource_part.data(), resource_part.size());
   w.raw_tag(tag(2, kLen));
   w.raw_varint(ss_len);
   w.raw_bytes(scope_part.data(), scope_part.size());
-  w.raw_bytes(encoded_spans.data(), encoded_spans.size());
+}
+
+void encode_trace_request(const Resource& resource, const InstrumentationScope& scope,
+                          std::string_view encoded_spans, std::string& out) {
+  encode_trace_request_head(resource, scope, encoded_spans.size(), out);
+  out.append(encoded_spans);
 }
 
 void encode_trace_response(const PartialSuccess* partial, std::string& out) {

@@ -1,5 +1,7 @@
 #include "otlp/workload.hpp"
 
+#include "otlp/proto_writer.hpp"
+
 namespace otlp::workload {
 namespace {
 
@@ -36,13 +38,8 @@ InstrumentationScope standard_scope() {
 
 SpanData standard_span(Random& rng, std::uint64_t index) {
   SpanData s;
-  s.trace_id = random_id<TraceId>(rng);
-  s.span_id = random_id<SpanId>(rng);
-  s.parent_span_id = random_id<SpanId>(rng);
   s.name = "GET /api/orders/{id}";
   s.kind = SpanKind::server;
-  s.start_time_unix_nano = kBaseTimeUnixNano + index * 1'000'000;
-  s.end_time_unix_nano = s.start_time_unix_nano + 1'500'000;
   s.attributes = {{"http.request.method", "GET"},
                   {"url.path", "/api/orders/12345"},
                   {"http.response.status_code", 200},
@@ -53,17 +50,38 @@ SpanData standard_span(Random& rng, std::uint64_t index) {
                   {"app.duration_ms", 1.5},
                   {"app.cache_hit", false}};
   Event ev;
-  ev.time_unix_nano = s.start_time_unix_nano + 500'000;
   ev.name = "cache.miss";
   ev.attributes = {{"cache.key", "orders:12345"}};
   s.events.push_back(std::move(ev));
-  Link link;
-  link.trace_id = random_id<TraceId>(rng);
-  link.span_id = random_id<SpanId>(rng);
-  s.links.push_back(std::move(link));
-  if (index % 10 == 9) s.status = Status{StatusCode::error, "upstream timeout"};
+  s.links.emplace_back();
   s.flags = kFlagSampled;
+  restamp_standard_span(s, rng, index);
   return s;
+}
+
+void restamp_standard_span(SpanData& s, Random& rng, std::uint64_t index) {
+  s.trace_id = random_id<TraceId>(rng);
+  s.span_id = random_id<SpanId>(rng);
+  s.parent_span_id = random_id<SpanId>(rng);
+  s.start_time_unix_nano = kBaseTimeUnixNano + index * 1'000'000;
+  s.end_time_unix_nano = s.start_time_unix_nano + 1'500'000;
+  s.events[0].time_unix_nano = s.start_time_unix_nano + 500'000;
+  s.links[0].trace_id = random_id<TraceId>(rng);
+  s.links[0].span_id = random_id<SpanId>(rng);
+  const bool error = index % 10 == 9;
+  s.status.code = error ? StatusCode::error : StatusCode::unset;
+  s.status.message = error ? "upstream timeout" : "";
+}
+
+std::size_t standard_spans_bytes(std::uint64_t count) {
+  // Span to span only ids (fixed 16 and 8 bytes, never all-zero so never left out), fixed64
+  // times and the status change; so two spans, one of each status, give every size.
+  Random rng(1);
+  std::string ok, error;
+  encode_span_field(standard_span(rng, 0), ok);
+  encode_span_field(standard_span(rng, 9), error);
+  const std::uint64_t errors = count / 10;
+  return static_cast<std::size_t>((count - errors) * ok.size() + errors * error.size());
 }
 
 TraceRequest standard_request(std::uint64_t count, std::uint64_t seed) {

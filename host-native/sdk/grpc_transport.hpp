@@ -1,7 +1,7 @@
 // OTLP/gRPC with grpc++: the core already encodes ExportTraceServiceRequest bytes, so they go out
 // as a raw ByteBuffer through grpc's generic stub (no generated message classes) and the reply
-// (status, RetryInfo trailer, partial_success) becomes the core's Outcome. Completions run on
-// gRPC threads; run() is where the host loop waits for them.
+// (status, RetryInfo trailer, partial_success) becomes the core's Outcome. Calls complete on a
+// completion queue that run() waits on, so completions run on the host loop's thread.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -36,13 +36,16 @@ class GrpcTransport final : public LoopTransport {
   // (FAILED_PRECONDITION), with this text as the outcome's message.
   const std::string& setup_error() const;
 
-  // Any thread; `complete` runs on a gRPC thread (or here, for a request refused up front).
+  // Host loop thread; `complete` runs in a later run() (or here, for a request refused up front).
   void send(const SendRequest& request, std::function<void(const Outcome&)> complete) override;
-  // Waits up to `timeout_ms` for a completion or a wake().
+  // Host loop thread: waits up to `timeout_ms` for a finished call or a wake(), and runs the
+  // completions of the calls that finished.
   void run(int timeout_ms) override;
   std::size_t in_flight() const override;
+  // Any thread.
   void wake() override;
-  // Cancels every call in flight and waits for their callbacks, which no longer complete.
+  // Cancels every call in flight and waits until gRPC is done with them; their completions
+  // never run.
   void abandon() override;
 
  private:

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <map>
 #include <mutex>
+#include <vector>
 
 #include "otlp/response.hpp"
 
@@ -14,6 +15,7 @@ namespace otlp::native {
 namespace {
 
 constexpr std::size_t kMaxResponseBytes = 4 * 1024 * 1024;  // the spec caps responses at 4 MiB
+constexpr std::size_t kKeptTransfers = 4;  // finished transfers kept for reuse
 
 std::uint64_t wall_now() {
   return static_cast<std::uint64_t>(
@@ -35,6 +37,15 @@ struct Transfer {
   ~Transfer() {
     if (headers) curl_slist_free_all(headers);
     if (easy) curl_easy_cleanup(easy);
+  }
+  // Ready for another request: the handle, its settings and the buffers' room stay.
+  void reuse() {
+    if (headers) curl_slist_free_all(headers);
+    headers = nullptr;
+    response.clear();
+    retry_after.clear();
+    response_type.clear();
+    error[0] = 0;
   }
 };
 
@@ -125,6 +136,9 @@ struct HttpTransport::Impl {
   HttpOptions options;
   CURLM* multi = nullptr;
   std::map<CURL*, std::unique_ptr<Transfer>> transfers;
+  // Finished transfers kept for the next sends: an easy handle keeps its buffers and the
+  // body keeps its pages, where new ones would cost an allocation and page faults per request.
+  std::vector<std::unique_ptr<Transfer>> idle;
 };
 
 HttpTransport::HttpTransport(HttpOptions options) : impl_(std::make_unique<Impl>()) {
@@ -136,6 +150,7 @@ HttpTransport::HttpTransport(HttpOptions options) : impl_(std::make_unique<Impl>
 
 HttpTransport::~HttpTransport() {
   abandon();
+  impl_->idle.clear();
   curl_multi_cleanup(impl_->multi);
 }
 
@@ -145,7 +160,14 @@ void HttpTransport::abandon() {
 }
 
 void HttpTransport::send(const SendRequest& request, std::function<void(const Outcome&)> complete) {
-  auto t = std::make_unique<Transfer>();
+  std::unique_ptr<Transfer> t;
+  if (impl_->idle.empty()) {
+    t = std::make_unique<Transfer>();
+  } else {
+    t = std::move(impl_->idle.back());
+    impl_->idle.pop_back();
+    t->reuse();
+  }
   t->complete = std::move(complete);
   if (request.compression == Compression::gzip) {
     if (!gzip_compress(request.request.body, t->body)) return t->complete(Outcome::network("gzip failed"));
@@ -163,7 +185,8 @@ void HttpTransport::send(const SendRequest& request, std::function<void(const Ou
   const std::uint64_t now = wall_now();
   if (request.request.deadline_unix_nano > now)
     timeout_ms = std::min<std::uint64_t>(timeout_ms, (request.request.deadline_unix_nano - now) / 1'000'000 + 1);
-  CURL* e = t->easy = curl_easy_init();
+  if (!t->easy) t->easy = curl_easy_init();
+  CURL* e = t->easy;
   curl_easy_setopt(e, CURLOPT_URL, o.url.c_str());
   curl_easy_setopt(e, CURLOPT_POST, 1L);
   curl_easy_setopt(e, CURLOPT_POSTFIELDS, t->body.data());
@@ -171,6 +194,9 @@ void HttpTransport::send(const SendRequest& request, std::function<void(const Ou
   curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
   curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout_ms));
   curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  // A batch is a few hundred KB: libcurl's 64 KiB upload buffer sent it in five send() and poll
+  // rounds, a bigger one in one or two where the socket takes it.
+  curl_easy_setopt(e, CURLOPT_UPLOAD_BUFFERSIZE, 512L * 1024);
   curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->error);
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
@@ -199,6 +225,8 @@ void HttpTransport::run(int timeout_ms) {
     const HttpOptions& o = impl_->options;
     const bool tls_without_client_cert = o.url.rfind("https://", 0) == 0 && o.client_certificate.empty();
     t->complete(outcome_of(*t, msg->data.result, tls_without_client_cert));
+    t->complete = nullptr;
+    if (impl_->idle.size() < kKeptTransfers) impl_->idle.push_back(std::move(t));
   }
 }
 

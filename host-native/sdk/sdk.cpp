@@ -79,26 +79,24 @@ struct Sdk::Impl {
 
   // Host side of QueuePolicy::wait. The core retries its enqueue after every `true` and passes
   // the full budget (max_wait_ns) on a span's first call, less after; so a call with the full
-  // budget starts a new deadline for this thread, and each call naps briefly (the worker drains
-  // a whole batch at a time) until the deadline passes. With budgets of 1 ms or less the core
-  // stops shrinking them, so a wait only counts as new after a gap in the calls.
+  // budget starts a new deadline for this thread, and each call waits until the worker sends a
+  // request (room comes a batch at a time), for at most 1 ms so that nothing is lost if that
+  // signal is, until the deadline passes. With budgets of 1 ms or less the core stops
+  // shrinking them, so a wait only counts as new after a gap in the calls.
   bool wait_for_room(std::uint64_t left) {
     thread_local Steady::time_point deadline{}, last_call{};
-    thread_local std::chrono::microseconds nap{};
     const Steady::time_point now = Steady::now();
     const std::uint64_t budget = pipeline.config().max_wait_ns;
     const bool fresh = left >= budget && (budget > 1'000'000 || now - last_call > std::chrono::milliseconds(1));
     last_call = now;
-    if (fresh) {
-      deadline = now + std::chrono::nanoseconds(left);
-      nap = std::chrono::microseconds(50);
-      notify();  // in case the batch-ready wake-up was missed
-    }
+    if (fresh) deadline = now + std::chrono::nanoseconds(left);
     if (now >= deadline) return false;
-    // Naps double up to 1 ms: room comes a batch at a time, and a slow server should not make
-    // the waiting threads spin.
-    std::this_thread::sleep_for(std::min<Steady::duration>(deadline - now, nap));
-    nap = std::min(nap * 2, std::chrono::microseconds(1000));
+    {
+      std::shared_lock<std::shared_mutex> lock(worker_mutex);
+      if (!worker) return false;  // shut down: the pipeline refuses spans
+      if (fresh) worker->notify();  // in case the batch-ready wake-up was missed
+      worker->wait_for_room(std::min(deadline, now + std::chrono::milliseconds(1)));
+    }
     last_call = Steady::now();
     return true;
   }

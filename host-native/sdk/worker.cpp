@@ -29,22 +29,48 @@ Worker::~Worker() {
   transport_.wake();
   thread_.join();
   transport_.abandon();  // in-flight completions would reach exporter_, which dies with us
+  sends_.fetch_add(1);   // lets threads waiting for room go (the pipeline refuses their spans)
+  std::lock_guard<std::mutex> lock(room_mutex_);
+  room_.notify_all();
 }
 
 void Worker::Relay::send(const SendRequest& request, std::function<void(const Outcome&)> complete) {
+  worker_.sends_.fetch_add(1);
   transport_.send(request, [this, complete = std::move(complete)](const Outcome& outcome) {
     complete(outcome);
-    worker_.notify();
+    // A completion on the loop's own thread (libcurl's) is seen when run() returns; one on
+    // another thread (gRPC's) may come just as the loop goes to sleep, so it wakes the loop.
+    if (std::this_thread::get_id() != worker_.loop_thread_.load(std::memory_order_relaxed)) worker_.wake();
   });
 }
 
 void Worker::notify() {
+  // Pairs with the fence in waits_idle(): either the loop sees the span this thread queued, or
+  // this thread sees the loop listening.
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  if (listening_.load(std::memory_order_relaxed)) wake();
+}
+
+void Worker::wake() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     woken_ = true;
   }
   wake_.notify_one();
   transport_.wake();
+}
+
+void Worker::wait_for_room(std::chrono::steady_clock::time_point until) {
+  thread_local std::uint64_t seen = 0;  // sends_ when this thread last looked
+  room_waiters_.fetch_add(1);
+  std::uint64_t sends = sends_.load();
+  if (sends == seen) {
+    std::unique_lock<std::mutex> lock(room_mutex_);
+    room_.wait_until(lock, until, [&] { return sends_.load() != seen; });
+    sends = sends_.load();
+  }
+  room_waiters_.fetch_sub(1);
+  seen = sends;
 }
 
 FlushState Worker::flush(std::uint64_t timeout_ns) { return request(false, timeout_ns); }
@@ -59,13 +85,24 @@ FlushState Worker::request(bool shutdown, std::uint64_t timeout_ns) {
   pending_timeout_ = timeout_ns;
   const std::uint64_t mine = ++requests_;
   lock.unlock();
-  notify();
+  wake();
   lock.lock();
   done_.wait(lock, [&] { return answers_ >= mine || stopping_; });
   return answers_ >= mine ? answer_ : FlushState::timed_out;
 }
 
+// Before the loop sleeps with room for another export: from here on notify() wakes it, and a
+// batch that filled up before (whose notify() found the loop not listening) is seen now.
+bool Worker::waits_idle() {
+  listening_.store(true, std::memory_order_relaxed);
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  if (pipeline_.next_deadline() > clock_.now_unix_nano()) return true;
+  listening_.store(false, std::memory_order_relaxed);
+  return false;
+}
+
 void Worker::loop() {
+  loop_thread_.store(std::this_thread::get_id(), std::memory_order_relaxed);
   std::uint64_t ticket = 0;  // the flush being waited for, 0 when none
   for (;;) {
     bool start_flush = false, start_shutdown = false;
@@ -83,7 +120,13 @@ void Worker::loop() {
     const std::uint64_t now = clock_.now_unix_nano();
     if (start_flush)
       ticket = start_shutdown ? pipeline_.shutdown(now, timeout) : pipeline_.force_flush(now, timeout);
+    const std::uint64_t sent_before = sends_.load(std::memory_order_relaxed);
     std::uint64_t next = exporter_.poll(now);
+    // A request sent took its spans off the queue: threads waiting for room may go on.
+    if (sends_.load(std::memory_order_relaxed) != sent_before && room_waiters_.load() > 0) {
+      std::lock_guard<std::mutex> lock(room_mutex_);
+      room_.notify_all();
+    }
     pipeline_.handle_timeouts(clock_.now_unix_nano());
     if (ticket != 0) {
       const FlushState state = pipeline_.flush_state(ticket);
@@ -100,12 +143,16 @@ void Worker::loop() {
     const std::uint64_t after = clock_.now_unix_nano();
     const std::uint64_t wait_ns = next <= after ? 0 : std::min<std::uint64_t>(next - after, 100'000'000);
     if (exporter_.has_completions() || wait_ns == 0) continue;
-    if (transport_.in_flight() > 0) {
+    const std::size_t in_flight = transport_.in_flight();
+    // With every export slot taken, a full batch waits for an answer, which wakes the loop.
+    if (in_flight < pipeline_.config().max_concurrent_exports && !waits_idle()) continue;
+    if (in_flight > 0) {
       transport_.run(static_cast<int>(std::max<std::uint64_t>(wait_ns / 1'000'000, 1)));
     } else {
       std::unique_lock<std::mutex> lock(mutex_);
       wake_.wait_for(lock, std::chrono::nanoseconds(wait_ns), [this] { return woken_ || stopping_; });
     }
+    listening_.store(false, std::memory_order_relaxed);
   }
 }
 

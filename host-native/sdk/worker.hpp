@@ -1,6 +1,8 @@
 // The native host loop: one thread that drives a pipeline through a transport (HTTP or gRPC) —
 // batches, retries, timeouts and flushes — and sleeps until the next deadline or a wake-up.
 #pragma once
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
@@ -28,15 +30,25 @@ class Worker {
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
 
-  // Any thread. notify() wakes the loop (a full batch is waiting); flush() and shutdown() wait
-  // until everything queued before them has a final outcome or the timeout passes.
+  // Any thread. notify() says a full batch is waiting: it wakes the loop when the loop could
+  // send one and might otherwise sleep, and costs nothing while the loop waits for an answer
+  // with no room for another export (it looks at the queue when the answer comes).
+  // flush() and shutdown() wait until everything queued before them has a final outcome or
+  // the timeout passes.
   void notify();
   FlushState flush(std::uint64_t timeout_ns);
   FlushState shutdown(std::uint64_t timeout_ns);
 
+  // Any thread whose span found the queue full (QueuePolicy::wait): returns at once the first
+  // time the loop has sent since this thread last asked (room may have come), else waits until
+  // the loop sends a request (which takes a batch off the queue) or `until` passes.
+  void wait_for_room(std::chrono::steady_clock::time_point until);
+
  private:
   FlushState request(bool shutdown, std::uint64_t timeout_ns);
+  void wake();
   void loop();
+  bool waits_idle();
 
   // Between the exporter and the transport: every completion also wakes the loop, so one that
   // arrives on another thread (gRPC) just before the loop goes to sleep is not left waiting.
@@ -52,6 +64,7 @@ class Worker {
 
   Pipeline& pipeline_;
   LoopTransport& transport_;
+  std::atomic<std::thread::id> loop_thread_{};  // set before the loop sends anything
   Clock& clock_;
   Relay relay_;
   Exporter exporter_;
@@ -66,6 +79,13 @@ class Worker {
   std::uint64_t pending_timeout_ = 0;
   std::uint64_t requests_ = 0, answers_ = 0;
   FlushState answer_ = FlushState::done;
+  // Set while the loop waits with room to send: only then does notify() need to wake it.
+  std::atomic<bool> listening_{false};
+  // Requests sent, and the app threads waiting for room (wait_for_room), who are told of each.
+  std::atomic<std::uint64_t> sends_{0};
+  std::atomic<std::uint32_t> room_waiters_{0};
+  std::mutex room_mutex_;
+  std::condition_variable room_;
   std::thread thread_;
 };
 

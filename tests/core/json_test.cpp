@@ -123,6 +123,27 @@ TEST(JsonWriter, AppendsToTheOutput) {
   EXPECT_EQ(out, "prefix:{}");
 }
 
+// A request written a span at a time in its frame is the request written whole.
+std::string framed(const TraceRequest& r) {
+  const auto& rs = r.resource_spans.at(0);
+  std::string out, tail;
+  encode_trace_request_json_frame(rs.resource, rs.scope_spans.at(0).scope, out, tail);
+  const auto& spans = rs.scope_spans[0].spans;
+  for (std::size_t i = 0; i < spans.size(); ++i) {
+    if (i) out += ',';
+    encode_span_json(spans[i], out);
+  }
+  return out + tail;
+}
+
+TEST(JsonWriter, SpansInTheirFrameMakeTheWholeRequest) {
+  const TraceRequest standard = workload::standard_request(12, 3);
+  EXPECT_EQ(framed(standard), encode(standard));
+  EXPECT_EQ(framed(workload::standard_request(1, 3)), encode(workload::standard_request(1, 3)));
+  TraceRequest bare = one_span(bare_span());  // no resource, no scope, a span of defaults
+  EXPECT_EQ(framed(bare), encode(bare));
+}
+
 TEST(JsonWriter, IdsAreLowercaseHex) {
   SpanData s = bare_span();
   for (std::uint8_t i = 0; i < 16; ++i) s.trace_id.bytes[i] = static_cast<std::uint8_t>(0xA0 + i);

@@ -86,6 +86,26 @@ TEST(Pipeline, FullBatchGoesOutWithoutWaitingForTheDelay) {
   EXPECT_TRUE(balanced(rig.stats()));
 }
 
+TEST(Pipeline, ANewBatchIsWrittenIntoTheBodyOfTheLastFinalOne) {
+  Rig rig(small(64, 8));
+  rig.spans(8);
+  const auto first = rig.pipeline.poll_export(rig.clock.now);
+  ASSERT_TRUE(first);
+  const char* body = first->body.data();
+  const std::size_t size = first->body.size();
+  rig.pipeline.on_result(rig.clock.now, first->id, Outcome::ok());
+  // Memory the allocator would hand out next, taken: only a kept body can be where it was.
+  const std::string taken(size, 'x');
+  rig.spans(8);
+  const auto second = rig.pipeline.poll_export(rig.clock.now);
+  ASSERT_TRUE(second);
+  EXPECT_EQ(static_cast<const void*>(second->body.data()), static_cast<const void*>(body));
+  EXPECT_EQ(spans_in(std::string(second->body)), 8u);
+  rig.pipeline.on_result(rig.clock.now, second->id, Outcome::ok());
+  EXPECT_EQ(rig.stats().exported, 16u);
+  EXPECT_TRUE(balanced(rig.stats()));
+}
+
 TEST(Pipeline, PartialBatchGoesOutWhenTheDelayPasses) {
   Rig rig(small(64, 8));
   const auto t0 = rig.clock.now;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "otlp/proto_writer.hpp"
+#include "otlp/workload.hpp"
 
 namespace otlp {
 namespace {
@@ -126,6 +127,17 @@ TEST(ProtoWriter, ConcatenatedSpanFieldsEqualWholeRequest) {
   std::string joined;
   encode_trace_request(rs.resource, ss.scope, spans, joined);
   EXPECT_EQ(hex(joined), hex(encode(r)));
+}
+
+TEST(ProtoWriter, HeadThenSpansIsTheWholeRequest) {
+  const TraceRequest r = workload::standard_request(300, 4);  // over 128 KiB: 3-byte lengths
+  const auto& rs = r.resource_spans[0];
+  std::string spans;
+  for (const auto& s : rs.scope_spans[0].spans) encode_span_field(s, spans);
+  std::string streamed = "prefix";
+  encode_trace_request_head(rs.resource, rs.scope_spans[0].scope, spans.size(), streamed);
+  streamed += spans;
+  EXPECT_EQ(streamed, "prefix" + encode(r));
 }
 
 TEST(ProtoWriter, AppendsWithoutTouchingWhatIsThere) {

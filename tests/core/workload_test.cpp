@@ -43,5 +43,35 @@ TEST(Workload, EncodesToAbout520BytesPerSpan) {
   EXPECT_LT(per_span, 530);
 }
 
+TEST(Workload, RestampingOneSpanGivesEachStandardSpan) {
+  Random built(11), restamped(11);
+  SpanData span = workload::standard_span(restamped, 0);
+  EXPECT_EQ(span, workload::standard_span(built, 0));
+  for (std::uint64_t i = 1; i < 25; ++i) {
+    workload::restamp_standard_span(span, restamped, i);
+    EXPECT_EQ(span, workload::standard_span(built, i)) << i;
+  }
+}
+
+TEST(Workload, StandardSpansBytesIsWhatTheirEncodingsTake) {
+  for (std::uint64_t seed : {1u, 2u, 99u}) {
+    const auto request = workload::standard_request(35, seed);
+    std::size_t total = 0;
+    for (std::uint64_t count = 0; count <= 35; ++count) {
+      EXPECT_EQ(workload::standard_spans_bytes(count), total) << count << " spans, seed " << seed;
+      if (count == 35) break;
+      std::string one;
+      encode_span_field(request.resource_spans[0].scope_spans[0].spans[count], one);
+      total += one.size();
+    }
+  }
+  // Far indices have the same sizes: their times are fixed64.
+  Random rng(5);
+  std::string near, far;
+  encode_span_field(workload::standard_span(rng, 0), near);
+  encode_span_field(workload::standard_span(rng, 9'999'990), far);
+  EXPECT_EQ(near.size(), far.size());
+}
+
 }  // namespace
 }  // namespace otlp

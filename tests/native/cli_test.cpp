@@ -1,14 +1,25 @@
 // The `otlp` tool as a user runs it: output checked with protobuf-lite and core's JSON reader.
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+
+#include <chrono>
 #include <cstdio>
 #include <string>
-#include <sys/wait.h>
+#include <thread>
+#include <vector>
 
 #include "lite_mapping.hpp"
 #include "otlp/json.hpp"
+#include "otlp/proto_writer.hpp"
 #include "otlp/workload.hpp"
 #include "support/compare.hpp"
+
+extern char** environ;
 
 namespace otlp {
 namespace {
@@ -47,6 +58,60 @@ TEST(Cli, EncodeJsonDecodesToTheSameRequest) {
   TraceRequest decoded;
   ASSERT_TRUE(decode_trace_request_json(r.out, decoded).ok());
   EXPECT_EQ(testing::first_difference(workload::standard_request(3, 1), decoded), "");
+}
+
+// Peak resident set (KiB, the child's getrusage through wait4) of `otlp <args>` run with its
+// output thrown away; -1 when it does not exit with 0 within a minute.
+long peak_rss_kb(std::vector<std::string> args) {
+  args.insert(args.begin(), OTLP_CLI_PATH);
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  pid_t pid = -1;
+  const int spawned = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (spawned != 0) return -1;
+  int status = 0;
+  rusage usage{};
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+  while (wait4(pid, &status, WNOHANG, &usage) == 0) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      kill(pid, SIGKILL);
+      wait4(pid, &status, 0, &usage);
+      return -1;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? usage.ru_maxrss : -1;
+}
+
+TEST(Cli, EncodeMemoryDoesNotGrowWithTheSpanCount) {
+  // 300,000 standard spans are ~156 MB of protobuf and ~300 MB of JSON.
+  for (const char* format : {"protobuf", "json"}) {
+    const long few = peak_rss_kb({"encode", "--spans", "1000", "--format", format});
+    const long many = peak_rss_kb({"encode", "--spans", "300000", "--format", format});
+    ASSERT_GT(few, 0) << format;
+    ASSERT_GT(many, 0) << format;
+    EXPECT_LT(many, few + 16 * 1024) << format << ": " << few << " KiB for 1,000 spans, " << many << " for 300,000";
+  }
+}
+
+TEST(Cli, EncodeStreamsTheBytesOfTheWholeRequest) {
+  // Enough spans to be written in more than one piece.
+  const TraceRequest request = workload::standard_request(3000, 5);
+  std::string protobuf, json;
+  encode_trace_request(request, protobuf);
+  encode_trace_request_json(request, json);
+  const auto p = run("encode --spans 3000 --format protobuf --seed 5");
+  ASSERT_EQ(p.exit_code, 0);
+  EXPECT_TRUE(p.out == protobuf) << p.out.size() << " bytes, want " << protobuf.size();
+  const auto j = run("encode --spans 3000 --format json --seed 5");
+  ASSERT_EQ(j.exit_code, 0);
+  EXPECT_TRUE(j.out == json) << j.out.size() << " bytes, want " << json.size();
 }
 
 TEST(Cli, SummaryChecksItsOwnOutput) {

@@ -23,6 +23,14 @@ void encode_trace_request_json(const TraceRequest& request, std::string& out);
 DecodeStatus transcode_request_json(Signal signal, std::string_view protobuf, std::string& out,
                                     const DecodeOptions& options = {});
 
+// Appends one span as the request writer writes it in a ScopeSpans' "spans" array.
+void encode_span_json(const SpanData& span, std::string& out);
+// What encode_trace_request_json writes around the spans of a request of one resource and one
+// scope: head, then the spans joined by ',', then tail make the same bytes, so that a request
+// can be streamed a span at a time.
+void encode_trace_request_json_frame(const Resource& resource, const InstrumentationScope& scope, std::string& head,
+                                     std::string& tail);
+
 // Appends `s` as a JSON string literal, quotes included, with the same escaping and U+FFFD
 // replacement as the request writer (for hosts that write JSON of their own).
 void append_json_string(std::string_view s, std::string& out);

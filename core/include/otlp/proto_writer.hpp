@@ -20,6 +20,11 @@ void encode_span_field(const SpanData& span, std::string& out);
 void encode_trace_request(const Resource& resource, const InstrumentationScope& scope,
                           std::string_view encoded_spans, std::string& out);
 
+// Appends the same request up to where its spans begin, for spans_bytes of encoded spans that
+// the caller writes after it: a request can be streamed when its spans' size is known first.
+void encode_trace_request_head(const Resource& resource, const InstrumentationScope& scope, std::size_t spans_bytes,
+                               std::string& out);
+
 // Appends a serialized ExportTraceServiceResponse (empty when `partial` is null).
 void encode_trace_response(const PartialSuccess* partial, std::string& out);
 

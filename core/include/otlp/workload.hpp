@@ -16,6 +16,9 @@ InstrumentationScope standard_scope();
 // The index-th standard span: ids drawn from `rng` (never all-zero); times are fixed offsets
 // from kBaseTimeUnixNano; every 10th span (index % 10 == 9) has status ERROR "upstream timeout".
 SpanData standard_span(Random& rng, std::uint64_t index);
+// Turns a span that standard_span made into the index-th standard span, drawing its ids from
+// `rng` as standard_span would: a stream of spans without building each one anew.
+void restamp_standard_span(SpanData& span, Random& rng, std::uint64_t index);
 
 // Records the standard span's 8 attributes on a live span (the tracer-API side of
 // standard_span, for the span benchmarks and the load generator). Inline, as an application's
@@ -31,6 +34,10 @@ inline Span& set_standard_attributes(Span& span) {
       .set_attribute("app.duration_ms", 1.5)
       .set_attribute("app.cache_hit", false);
 }
+
+// The bytes encode_span_field writes for the standard spans 0..count-1, whatever the seed: what
+// a streamed request needs to know before its first span.
+std::size_t standard_spans_bytes(std::uint64_t count);
 
 // One request of `count` standard spans under the standard resource and scope.
 TraceRequest standard_request(std::uint64_t count, std::uint64_t seed);
