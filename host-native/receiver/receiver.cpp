@@ -52,6 +52,33 @@ std::string lower_trimmed(std::string_view s) {
   return out;
 }
 
+// Equal, in a time that depends on the lengths only, so that timing a guess does not tell how
+// many of its first bytes were right.
+bool equal_in_constant_time(std::string_view a, std::string_view b) {
+  unsigned diff = a.size() != b.size();
+  for (std::size_t i = 0; i < a.size(); ++i)
+    diff |= static_cast<unsigned char>(a[i]) ^ static_cast<unsigned char>(i < b.size() ? b[i] : 0);
+  return diff == 0;
+}
+
+// The one rule of both listeners for an Authorization value (HTTP header or gRPC metadata):
+// whitespace around the value is dropped (HTTP/1.1 drops it from every field value, RFC 9110
+// section 5.5; gRPC hands metadata over as sent, so dropping it here makes the two agree: a
+// trailing space passes on both); then the scheme "Bearer" in any case (RFC 7235 section 2.1:
+// schemes are case-insensitive), one or more spaces, and exactly `token` (case-sensitive).
+bool bearer_token_matches(std::string_view authorization, std::string_view token) {
+  auto is_ows = [](char c) { return c == ' ' || c == '\t'; };
+  while (!authorization.empty() && is_ows(authorization.front())) authorization.remove_prefix(1);
+  while (!authorization.empty() && is_ows(authorization.back())) authorization.remove_suffix(1);
+  constexpr std::string_view kScheme = "bearer";
+  if (authorization.size() <= kScheme.size() || authorization[kScheme.size()] != ' ') return false;
+  for (std::size_t i = 0; i < kScheme.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(authorization[i])) != kScheme[i]) return false;
+  std::string_view credentials = authorization.substr(kScheme.size());
+  while (!credentials.empty() && credentials.front() == ' ') credentials.remove_prefix(1);
+  return equal_in_constant_time(credentials, token);
+}
+
 enum class Format { protobuf, json, other };
 
 Format parse_content_type(const std::string& value) {
@@ -373,7 +400,7 @@ struct Receiver::Impl final : HttpHandler {
     add_cors(req, res);
     const std::string content_type = req.header("Content-Type");
     const Format format = parse_content_type(content_type);
-    if (!options.bearer_token.empty() && req.header("Authorization") != "Bearer " + options.bearer_token) {
+    if (!options.bearer_token.empty() && !bearer_token_matches(req.header("Authorization"), options.bearer_token)) {
       ++counters.unauthorized;
       res.headers.emplace_back("WWW-Authenticate", "Bearer");
       fail(res, 401, format, 16, "missing or wrong bearer token");
@@ -519,7 +546,7 @@ class Receiver::Impl::ExportReactor final : public grpc::ServerGenericBidiReacto
       const auto& metadata = context->client_metadata();
       const auto it = metadata.find("authorization");
       if (it == metadata.end() ||
-          std::string_view(it->second.data(), it->second.size()) != "Bearer " + im_.options.bearer_token) {
+          !bearer_token_matches(std::string_view(it->second.data(), it->second.size()), im_.options.bearer_token)) {
         ++c.unauthorized;
         Finish(grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "missing or wrong bearer token"));
         return;

@@ -1,6 +1,9 @@
 // The receiver under attack: slow and silent HTTP connections by the thousand, requests that
-// trickle in a byte at a time, header floods, too many connections. Each is bounded in time and
-// memory while valid requests are still answered.
+// trickle in a byte at a time, header floods, too many connections, every form of Authorization
+// over both transports. Each is bounded in time and memory while valid requests are still
+// answered.
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
 
@@ -8,12 +11,14 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "grpc_transport.hpp"
 #include "otlp/proto_writer.hpp"
 #include "otlp/workload.hpp"
 #include "raw_http.hpp"
@@ -42,10 +47,11 @@ std::string raw_post(const std::string& body, const std::string& extra_headers =
          std::to_string(body.size()) + "\r\n" + extra_headers + "\r\n" + body;
 }
 
-std::unique_ptr<Receiver> start_receiver(ReceiverOptions o) {
+std::unique_ptr<Receiver> start_receiver(ReceiverOptions o, bool grpc = false) {
   o.host = "127.0.0.1";
   o.port = 0;
-  o.grpc_port = -1;
+  o.grpc_host = "127.0.0.1";
+  o.grpc_port = grpc ? 0 : -1;
   auto r = std::make_unique<Receiver>(std::move(o), nullptr);
   std::string err;
   EXPECT_TRUE(r->start(&err)) << err;
@@ -292,6 +298,71 @@ TEST(ReceiverDefences, ExpectContinueAndEarlyAnswers) {
   EXPECT_EQ(s.accepted_requests, 2u);
   EXPECT_EQ(s.unauthorized, 2u);
   EXPECT_EQ(s.too_large, 1u);
+}
+
+// One unary gRPC call carrying `authorization` (when set); its status code.
+grpc::StatusCode grpc_export(int port, const std::optional<std::string>& authorization) {
+  auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials());
+  grpc::GenericStub stub(channel);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  if (authorization) context.AddMetadata("authorization", *authorization);
+  grpc::Slice slice(proto_body(1));
+  grpc::ByteBuffer request(&slice, 1), response;
+  std::promise<grpc::Status> done;
+  stub.UnaryCall(&context, kGrpcExportMethod, grpc::StubOptions(), &request, &response,
+                 [&done](grpc::Status status) { done.set_value(std::move(status)); });
+  return done.get_future().get().error_code();
+}
+
+TEST(ReceiverDefences, AuthorizationFormsGetTheSameVerdictOverHttpAndGrpc) {
+  ReceiverOptions o;
+  o.bearer_token = "s3cret";
+  auto receiver = start_receiver(o, true);
+  struct Form {
+    std::optional<std::string> value;
+    bool granted;
+  };
+  const std::vector<Form> forms = {
+      {std::nullopt, false},
+      {"Bearer s3cret", true},
+      {"bearer s3cret", true},   // the scheme is case-insensitive (RFC 7235)
+      {"BEARER s3cret", true},
+      {"Bearer  s3cret", true},  // 1*SP
+      {"Bearer s3cret ", true},  // whitespace around a field value is not part of it
+      {" Bearer s3cret", true},
+      {"Bearer S3CRET", false},  // the token is not
+      {"Bearer s3cre", false},
+      {"Bearer s3cretX", false},
+      {"Bearer s3cret, Bearer other", false},
+      {"Bearers3cret", false},
+      {"Bearer", false},
+      {"Bearer ", false},
+      {"Basic s3cret", false},
+      {"s3cret", false},
+      {"", false},
+  };
+  const std::string body = proto_body(1);
+  for (const Form& f : forms) {
+    const std::string name = f.value ? "'" + *f.value + "'" : "no header";
+    httplib::Headers headers;
+    if (f.value) headers.emplace("Authorization", *f.value);
+    httplib::Client client("127.0.0.1", receiver->port());
+    auto res = client.Post("/v1/traces", headers, body, "application/x-protobuf");
+    ASSERT_TRUE(res) << name;
+    EXPECT_EQ(res->status, f.granted ? 200 : 401) << name;
+    EXPECT_EQ(grpc_export(receiver->grpc_port(), f.value),
+              f.granted ? grpc::StatusCode::OK : grpc::StatusCode::UNAUTHENTICATED)
+        << name;
+  }
+  const auto granted = static_cast<std::uint64_t>(std::count_if(forms.begin(), forms.end(), [](const Form& f) {
+    return f.granted;
+  }));
+  const ReceiverStats s = receiver->stats();
+  EXPECT_EQ(s.accepted_requests, granted);
+  EXPECT_EQ(s.grpc.accepted_requests, granted);
+  EXPECT_EQ(s.unauthorized, forms.size() - granted);
+  EXPECT_EQ(s.grpc.unauthenticated, forms.size() - granted);
 }
 
 }  // namespace
