@@ -3,9 +3,10 @@
 // body is bounded by max_body_bytes as it streams in, and again after gunzip_bounded inflates it
 // (every spelling of gzip goes through that one inflater). gRPC calls go to a callback generic
 // service (raw message bytes, decoded by the core); gRPC bounds the message size itself,
-// decompressed too.
+// decompressed too, and a deadline ends a call whose message does not come.
 #include "receiver.hpp"
 
+#include <grpcpp/alarm.h>
 #include <grpcpp/generic/async_generic_service.h>
 #include <grpcpp/grpcpp.h>
 #include <zlib.h>
@@ -531,7 +532,10 @@ struct Receiver::Impl final : HttpHandler {
   bool start_grpc(std::string& error);
 };
 
-// One Export call: checks method and token, reads the one request message, answers.
+// One Export call: checks method and token, reads the one request message, answers. A deadline
+// (request_timeout_ms from the call's start) ends a call whose message does not come; whichever of
+// the message and the deadline comes first answers, and the reactor goes when both the call and
+// the deadline's callback are done.
 class Receiver::Impl::ExportReactor final : public grpc::ServerGenericBidiReactor {
  public:
   ExportReactor(Impl& im, grpc::GenericCallbackServerContext* context) : im_(im) {
@@ -552,10 +556,23 @@ class Receiver::Impl::ExportReactor final : public grpc::ServerGenericBidiReacto
         return;
       }
     }
+    pending_ = 2;  // OnDone and the deadline's callback
+    deadline_.Set(std::chrono::system_clock::now() + std::chrono::milliseconds(im_.options.request_timeout_ms),
+                  [this](bool fired) {
+                    if (fired && !answered_.exchange(true)) {
+                      ++im_.grpc_counters.too_large;
+                      Finish(grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
+                                          "no request message within " +
+                                              std::to_string(im_.options.request_timeout_ms) + " ms"));
+                    }
+                    release();
+                  });
     StartRead(&request_);
   }
 
   void OnReadDone(bool ok) override {
+    if (answered_.exchange(true)) return;  // the deadline came first
+    deadline_.Cancel();
     Counters& c = im_.grpc_counters;
     if (!ok) {  // gRPC already failed the call (too large) or the client went away
       ++c.too_large;
@@ -591,11 +608,18 @@ class Receiver::Impl::ExportReactor final : public grpc::ServerGenericBidiReacto
     StartWriteAndFinish(&response_, grpc::WriteOptions(), grpc::Status::OK);
   }
 
-  void OnDone() override { delete this; }
+  void OnDone() override { release(); }
 
  private:
+  void release() {
+    if (--pending_ == 0) delete this;
+  }
+
   Impl& im_;
   grpc::ByteBuffer request_, response_;
+  grpc::Alarm deadline_;
+  std::atomic<bool> answered_{false};
+  std::atomic<int> pending_{1};
 };
 
 class Receiver::Impl::GrpcService final : public grpc::CallbackGenericService {

@@ -48,7 +48,8 @@ struct ReceiverOptions {
   std::size_t max_header_bytes = 16u << 10;
   // Deadlines counted from a request's first byte, which bytes trickling in do not extend: its
   // header must be in within header_timeout_ms and all of it, body included, within
-  // request_timeout_ms, else the connection is closed.
+  // request_timeout_ms, else the connection is closed. request_timeout_ms also bounds how long a
+  // gRPC call may take to send its message (then DEADLINE_EXCEEDED).
   int header_timeout_ms = 10'000;
   int request_timeout_ms = 30'000;
   // How long an HTTP connection may stay open with no request under way (new or kept alive).
@@ -113,7 +114,8 @@ struct ReceiverStats {
     std::uint64_t unauthenticated = 0;   // missing or wrong bearer token
     std::uint64_t unimplemented = 0;     // a method other than TraceService/Export
     // The request message never arrived whole: over max_body_bytes (gRPC itself answers
-    // RESOURCE_EXHAUSTED), or the client cancelled or went away.
+    // RESOURCE_EXHAUSTED), not within request_timeout_ms (DEADLINE_EXCEEDED), or the client
+    // cancelled or went away.
     std::uint64_t unread = 0;
     std::uint64_t scripted = 0;  // replies of the `script` test hook
 

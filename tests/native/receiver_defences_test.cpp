@@ -1,7 +1,7 @@
 // The receiver under attack: slow and silent HTTP connections by the thousand, requests that
 // trickle in a byte at a time, header floods, too many connections, every form of Authorization
-// over both transports. Each is bounded in time and memory while valid requests are still
-// answered.
+// over both transports, and a gRPC call whose message never comes. Each is bounded in time and
+// memory while valid requests are still answered.
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
@@ -363,6 +363,42 @@ TEST(ReceiverDefences, AuthorizationFormsGetTheSameVerdictOverHttpAndGrpc) {
   EXPECT_EQ(s.grpc.accepted_requests, granted);
   EXPECT_EQ(s.unauthorized, forms.size() - granted);
   EXPECT_EQ(s.grpc.unauthenticated, forms.size() - granted);
+}
+
+TEST(ReceiverDefences, GrpcCallWhoseMessageNeverComesIsEndedByTheDeadline) {
+  ReceiverOptions o;
+  o.request_timeout_ms = 300;
+  auto receiver = start_receiver(o, true);
+  auto channel =
+      grpc::CreateChannel("127.0.0.1:" + std::to_string(receiver->grpc_port()), grpc::InsecureChannelCredentials());
+  grpc::GenericStub stub(channel);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  grpc::CompletionQueue cq;
+  const auto t0 = Clock::now();
+  auto call = stub.PrepareCall(&context, kGrpcExportMethod, &cq);
+  call->StartCall(reinterpret_cast<void*>(1));
+  void* tag = nullptr;
+  bool ok = false;
+  ASSERT_TRUE(cq.Next(&tag, &ok));
+  ASSERT_EQ(tag, reinterpret_cast<void*>(1));
+  // No message, ever: only wait for the call's status.
+  grpc::Status status;
+  call->Finish(&status, reinterpret_cast<void*>(2));
+  ASSERT_TRUE(cq.Next(&tag, &ok));
+  ASSERT_EQ(tag, reinterpret_cast<void*>(2));
+  const long long elapsed = ms_since(t0);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  EXPECT_NE(status.error_message().find("no request message within 300 ms"), std::string::npos)
+      << status.error_message();
+  EXPECT_GE(elapsed, 250);
+  EXPECT_LT(elapsed, 5000);  // the server's deadline, long before the client's
+  cq.Shutdown();
+  while (cq.Next(&tag, &ok)) {
+  }
+  EXPECT_EQ(receiver->stats().grpc.unread, 1u);
+  // A call whose message comes in time is still answered.
+  EXPECT_EQ(grpc_export(receiver->grpc_port(), std::nullopt), grpc::StatusCode::OK);
 }
 
 }  // namespace
