@@ -79,6 +79,7 @@ class Child {
     }
     return -1;
   }
+  pid_t pid() const { return pid_; }
   void signal(int sig) { kill(pid_, sig); }
   // Sends `sig` and returns the exit code, as wait().
   int stop(int sig, int seconds = 120) {
