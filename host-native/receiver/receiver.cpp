@@ -21,7 +21,6 @@
 #include <fstream>
 #include <mutex>
 #include <sstream>
-#include <thread>
 
 #include "http_server.hpp"
 #include "otlp/json.hpp"
