@@ -59,8 +59,8 @@ int demo_command(const std::vector<std::string>& argv) {
     std::fprintf(stderr, "otlp demo: %s\n", err.c_str());
     return 1;
   }
-  // A warm-up run starts the receiver's threads (cpp-httplib makes its pool on the first
-  // listen); the threads alive after it, but for this one, are the receiver's.
+  // A warm-up run lets the receiver start any thread it makes on demand; the threads alive after
+  // it, but for this one, are the receiver's.
   auto load_of = [&](std::uint64_t n) {
     RowLoad load;
     load.spans = n;

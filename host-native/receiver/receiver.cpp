@@ -1,13 +1,14 @@
-// OTLP/HTTP receiver on cpp-httplib and OTLP/gRPC receiver on grpc++. HTTP request bodies are
-// read through httplib's ContentReader so the headers are judged (auth, content type, encoding)
-// before any body byte is stored, and the body (decompressed when gzip) is bounded by
-// max_body_bytes as it streams in. gRPC calls go to a callback generic service (raw message
-// bytes, decoded by the core); gRPC bounds the message size itself, decompressed too.
+// OTLP/HTTP receiver on the project's event-driven HttpServer and OTLP/gRPC receiver on grpc++.
+// HTTP headers are judged (auth, content type, encoding) before any body byte is stored; the
+// body is bounded by max_body_bytes as it streams in, and again after gunzip_bounded inflates it
+// (every spelling of gzip goes through that one inflater). gRPC calls go to a callback generic
+// service (raw message bytes, decoded by the core); gRPC bounds the message size itself,
+// decompressed too, and a deadline ends a call whose message does not come.
 #include "receiver.hpp"
 
+#include <grpcpp/alarm.h>
 #include <grpcpp/generic/async_generic_service.h>
 #include <grpcpp/grpcpp.h>
-#include <httplib.h>
 #include <malloc.h>
 #include <zlib.h>
 
@@ -21,8 +22,8 @@
 #include <fstream>
 #include <mutex>
 #include <sstream>
-#include <thread>
 
+#include "http_server.hpp"
 #include "otlp/json.hpp"
 #include "otlp/proto_reader.hpp"
 #include "otlp/proto_writer.hpp"
@@ -50,6 +51,33 @@ std::string lower_trimmed(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
+}
+
+// Equal, in a time that depends on the lengths only, so that timing a guess does not tell how
+// many of its first bytes were right.
+bool equal_in_constant_time(std::string_view a, std::string_view b) {
+  unsigned diff = a.size() != b.size();
+  for (std::size_t i = 0; i < a.size(); ++i)
+    diff |= static_cast<unsigned char>(a[i]) ^ static_cast<unsigned char>(i < b.size() ? b[i] : 0);
+  return diff == 0;
+}
+
+// The one rule of both listeners for an Authorization value (HTTP header or gRPC metadata):
+// whitespace around the value is dropped (HTTP/1.1 drops it from every field value, RFC 9110
+// section 5.5; gRPC hands metadata over as sent, so dropping it here makes the two agree: a
+// trailing space passes on both); then the scheme "Bearer" in any case (RFC 7235 section 2.1:
+// schemes are case-insensitive), one or more spaces, and exactly `token` (case-sensitive).
+bool bearer_token_matches(std::string_view authorization, std::string_view token) {
+  auto is_ows = [](char c) { return c == ' ' || c == '\t'; };
+  while (!authorization.empty() && is_ows(authorization.front())) authorization.remove_prefix(1);
+  while (!authorization.empty() && is_ows(authorization.back())) authorization.remove_suffix(1);
+  constexpr std::string_view kScheme = "bearer";
+  if (authorization.size() <= kScheme.size() || authorization[kScheme.size()] != ' ') return false;
+  for (std::size_t i = 0; i < kScheme.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(authorization[i])) != kScheme[i]) return false;
+  std::string_view credentials = authorization.substr(kScheme.size());
+  while (!credentials.empty() && credentials.front() == ' ') credentials.remove_prefix(1);
+  return equal_in_constant_time(credentials, token);
 }
 
 enum class Format { protobuf, json, other };
@@ -287,20 +315,19 @@ int gunzip_bounded(std::string_view in, std::size_t limit, std::string& out) {
   return result;
 }
 
-struct Receiver::Impl {
+struct Receiver::Impl final : HttpHandler {
   class GrpcService;
   class ExportReactor;
 
   ReceiverOptions options;
   Callback callback;
-  std::unique_ptr<httplib::Server> server;  // an SSLServer with TLS
-  std::thread thread;
+  std::unique_ptr<HttpServer> http_server;  // made here, started when there is an HTTP listener
   std::unique_ptr<GrpcService> grpc_service;  // outlives grpc_server
   std::unique_ptr<grpc::Server> grpc_server;
   std::atomic<int> grpc_bound_port{-1};
   std::mutex lifecycle;  // start/stop
   bool started = false;
-  bool used = false;  // httplib::Server is single-use
+  bool used = false;  // a receiver starts once
   std::atomic<int> bound_port{-1};
 
   std::mutex callback_mutex;
@@ -316,45 +343,46 @@ struct Receiver::Impl {
         preflights{0}, bad_request{0}, unauthorized{0}, too_large{0}, unsupported{0}, scripted{0}, unread{0};
   } counters, grpc_counters;
 
-  Impl(ReceiverOptions o, Callback cb) : options(std::move(o)), callback(std::move(cb)) {
+  Impl(ReceiverOptions o, Callback cb)
+      : options(std::move(o)), callback(std::move(cb)), http_server(std::make_unique<HttpServer>(options, *this)) {
     reject_remaining = options.reject_first_spans;
   }
 
   // Access-Control-Allow-Origin for this request's Origin, or "" when none applies.
-  std::string allowed_origin(const httplib::Request& req) const {
+  std::string allowed_origin(const HttpRequest& req) const {
     if (options.cors_origins.empty()) return {};
     for (const std::string& o : options.cors_origins)
       if (o == "*") return "*";
-    if (!req.has_header("Origin")) return {};
-    const std::string origin = req.get_header_value("Origin");
+    const std::string* origin = req.find_header("Origin");
+    if (!origin) return {};
     for (const std::string& o : options.cors_origins)
-      if (o == origin) return origin;
+      if (o == *origin) return *origin;
     return {};
   }
 
-  void add_cors(const httplib::Request& req, httplib::Response& res) const {
+  void add_cors(const HttpRequest& req, HttpResponse& res) const {
     if (options.cors_origins.empty()) return;
     const std::string origin = allowed_origin(req);
-    if (origin != "*") res.set_header("Vary", "Origin");
+    if (origin != "*") res.headers.emplace_back("Vary", "Origin");
     if (origin.empty()) return;
-    res.set_header("Access-Control-Allow-Origin", origin);
-    res.set_header("Access-Control-Expose-Headers", "Retry-After");
+    res.headers.emplace_back("Access-Control-Allow-Origin", origin);
+    res.headers.emplace_back("Access-Control-Expose-Headers", "Retry-After");
   }
 
-  void preflight(const httplib::Request& req, httplib::Response& res) {
+  void preflight(const HttpRequest& req, HttpResponse& res) {
     ++counters.preflights;
     res.status = 204;
     add_cors(req, res);
     if (!allowed_origin(req).empty()) {
-      res.set_header("Access-Control-Allow-Methods", "POST, OPTIONS");
+      res.headers.emplace_back("Access-Control-Allow-Methods", "POST, OPTIONS");
       // An explicit list: a wildcard would not cover Authorization.
-      res.set_header("Access-Control-Allow-Headers", "content-type, content-encoding, authorization");
-      res.set_header("Access-Control-Max-Age", std::to_string(options.cors_max_age_seconds));
+      res.headers.emplace_back("Access-Control-Allow-Headers", "content-type, content-encoding, authorization");
+      res.headers.emplace_back("Access-Control-Max-Age", std::to_string(options.cors_max_age_seconds));
     }
   }
 
   // An error answer: a google.rpc.Status in the request's format when it has one, else text.
-  static void fail(httplib::Response& res, int status, Format format, int grpc_code, const std::string& message) {
+  static void fail(HttpResponse& res, int status, Format format, int grpc_code, const std::string& message) {
     res.status = status;
     std::string body;
     if (format == Format::protobuf) {
@@ -363,89 +391,88 @@ struct Receiver::Impl {
       body.push_back(0x12);  // message
       append_varint(message.size(), body);
       body += message;
-      res.set_content(body, kProtobuf);
+      res.headers.emplace_back("Content-Type", kProtobuf);
     } else if (format == Format::json) {
       body = "{\"code\":" + std::to_string(grpc_code) + ",\"message\":";
       append_json_string(message, body);
       body += "}";
-      res.set_content(body, kJson);
+      res.headers.emplace_back("Content-Type", kJson);
     } else {
-      res.set_content(message + "\n", "text/plain");
+      body = message + "\n";
+      res.headers.emplace_back("Content-Type", "text/plain");
     }
+    res.body = std::move(body);
   }
 
-  // Reads and discards the body (bounded), so the connection stays usable after an early
-  // rejection; when that is not possible the connection is closed after the answer.
-  void drain(const httplib::ContentReader& reader, httplib::Response& res) {
-    std::size_t seen = 0;
-    const std::size_t limit = options.max_body_bytes;
-    const int status = res.status;  // httplib overwrites it when the read fails
-    const bool ok = reader([&](const char*, std::size_t n) {
-      seen += n;
-      return seen <= limit;
-    });
-    res.status = status;
-    if (!ok) res.set_header("Connection", "close");
+  // HttpHandler. The path and method, then a POST's headers: an answer here leaves the body
+  // unread (the server discards it).
+  std::optional<HttpResponse> on_headers(const HttpRequest& req) override {
+    HttpResponse res;
+    if (req.path() != kPath) {
+      fail(res, 404, Format::other, 5, "not found: the receiver serves " + std::string(kPath));
+    } else if (req.method == "OPTIONS") {
+      preflight(req, res);
+    } else if (req.method != "POST") {
+      add_cors(req, res);
+      res.headers.emplace_back("Allow", "POST, OPTIONS");
+      fail(res, 405, Format::other, 12, "use POST");
+    } else if (post_headers_ok(req, res)) {
+      return std::nullopt;
+    }
+    return res;
   }
 
-  void post(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+  HttpResponse on_request(HttpRequest& req) override {
+    HttpResponse res;
+    post(req, res);
+    return res;
+  }
+
+  HttpResponse on_body_too_large(const HttpRequest& req) override {
+    HttpResponse res;
+    add_cors(req, res);
+    ++counters.too_large;
+    fail(res, 413, parse_content_type(req.header("Content-Type")), 8,
+         "request body over the limit of " + std::to_string(options.max_body_bytes) + " bytes");
+    return res;
+  }
+
+  // POST /v1/traces before its body: token, content type, encoding. False with `res` the answer.
+  bool post_headers_ok(const HttpRequest& req, HttpResponse& res) {
     ++counters.requests;
     add_cors(req, res);
-    const Format format = parse_content_type(req.get_header_value("Content-Type"));
-
-    if (!options.bearer_token.empty() &&
-        req.get_header_value("Authorization") != "Bearer " + options.bearer_token) {
+    const std::string content_type = req.header("Content-Type");
+    const Format format = parse_content_type(content_type);
+    if (!options.bearer_token.empty() && !bearer_token_matches(req.header("Authorization"), options.bearer_token)) {
       ++counters.unauthorized;
-      res.set_header("WWW-Authenticate", "Bearer");
+      res.headers.emplace_back("WWW-Authenticate", "Bearer");
       fail(res, 401, format, 16, "missing or wrong bearer token");
-      drain(reader, res);
-      return;
+      return false;
     }
     if (format == Format::other) {
       ++counters.unsupported;
       fail(res, 415, format, 3,
-           "unsupported Content-Type '" + req.get_header_value("Content-Type") +
-               "': expected application/x-protobuf or application/json");
-      drain(reader, res);
-      return;
+           "unsupported Content-Type '" + content_type + "': expected application/x-protobuf or application/json");
+      return false;
     }
-    const std::string raw_encoding = req.get_header_value("Content-Encoding");
+    const std::string raw_encoding = req.header("Content-Encoding");
     const std::string encoding = lower_trimmed(raw_encoding);
-    const bool gzip = encoding == "gzip";
-    if (!gzip && !encoding.empty() && encoding != "identity") {
+    if (encoding != "gzip" && !encoding.empty() && encoding != "identity") {
       ++counters.unsupported;
       fail(res, 415, format, 3, "unsupported Content-Encoding '" + raw_encoding + "': expected gzip or identity");
-      drain(reader, res);
-      return;
+      return false;
     }
-    // httplib inflates a body whose Content-Encoding is exactly "gzip" before we see it; other
-    // spellings ("GZIP") arrive compressed and are inflated below. Either way the bytes that
-    // reach `body` are bounded by max_body_bytes.
+    return true;
+  }
+
+  // POST /v1/traces whose headers passed post_headers_ok, with its whole body (at most
+  // max_body_bytes): inflated (again at most max_body_bytes), decoded, delivered, answered.
+  void post(HttpRequest& req, HttpResponse& res) {
+    add_cors(req, res);
+    const Format format = parse_content_type(req.header("Content-Type"));
     const std::size_t limit = options.max_body_bytes;
-    std::string body;
-    bool over = false;
-    const bool read_ok = reader([&](const char* data, std::size_t n) {
-      if (n > limit - body.size()) {
-        over = true;
-        return false;
-      }
-      body.append(data, n);
-      return true;
-    });
-    if (!read_ok) {
-      if (over || res.status == 413) {
-        ++counters.too_large;
-        res.set_header("Connection", "close");
-        fail(res, 413, format, 8, "request body over the limit of " + std::to_string(limit) + " bytes" +
-                                      (gzip ? " (after decompression)" : ""));
-      } else {
-        ++counters.bad_request;
-        res.set_header("Connection", "close");
-        fail(res, 400, format, 3, gzip ? "malformed gzip body or incomplete request" : "incomplete request body");
-      }
-      return;
-    }
-    if (gzip && raw_encoding != "gzip") {
+    std::string& body = req.body;
+    if (lower_trimmed(req.header("Content-Encoding")) == "gzip") {
       std::string plain;
       const int rc = gunzip_bounded(body, limit, plain);
       if (rc == 1) {
@@ -456,14 +483,14 @@ struct Receiver::Impl {
       }
       if (rc != 0) {
         ++counters.bad_request;
-        fail(res, 400, format, 3, "malformed gzip body");
+        fail(res, 400, format, 3, "malformed gzip body: not one whole gzip stream");
         return;
       }
       body.swap(plain);
     }
     const Processed p = process(body, format, counters);
     if (p.kind == Processed::scripted) {
-      if (!p.reply.retry_after.empty()) res.set_header("Retry-After", p.reply.retry_after);
+      if (!p.reply.retry_after.empty()) res.headers.emplace_back("Retry-After", p.reply.retry_after);
       fail(res, p.reply.status, format, 14, "scripted reply " + std::to_string(p.reply.status));
       return;
     }
@@ -475,13 +502,12 @@ struct Receiver::Impl {
       fail(res, 413, format, 8, p.error);
       return;
     }
-    std::string out;
     if (format == Format::protobuf) {
-      encode_trace_response(p.rejected > 0 ? &p.partial : nullptr, out);
-      res.set_content(out, kProtobuf);
+      encode_trace_response(p.rejected > 0 ? &p.partial : nullptr, res.body);
+      res.headers.emplace_back("Content-Type", kProtobuf);
     } else {
-      encode_trace_response_json(p.rejected > 0 ? &p.partial : nullptr, out);
-      res.set_content(out, kJson);
+      encode_trace_response_json(p.rejected > 0 ? &p.partial : nullptr, res.body);
+      res.headers.emplace_back("Content-Type", kJson);
     }
     res.status = 200;
   }
@@ -569,7 +595,10 @@ struct Receiver::Impl {
   bool start_grpc(std::string& error);
 };
 
-// One Export call: checks method and token, reads the one request message, answers.
+// One Export call: checks method and token, reads the one request message, answers. A deadline
+// (request_timeout_ms from the call's start) ends a call whose message does not come; whichever of
+// the message and the deadline comes first answers, and the reactor goes when both the call and
+// the deadline's callback are done.
 class Receiver::Impl::ExportReactor final : public grpc::ServerGenericBidiReactor {
  public:
   ExportReactor(Impl& im, grpc::GenericCallbackServerContext* context) : im_(im) {
@@ -584,16 +613,29 @@ class Receiver::Impl::ExportReactor final : public grpc::ServerGenericBidiReacto
       const auto& metadata = context->client_metadata();
       const auto it = metadata.find("authorization");
       if (it == metadata.end() ||
-          std::string_view(it->second.data(), it->second.size()) != "Bearer " + im_.options.bearer_token) {
+          !bearer_token_matches(std::string_view(it->second.data(), it->second.size()), im_.options.bearer_token)) {
         ++c.unauthorized;
         Finish(grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "missing or wrong bearer token"));
         return;
       }
     }
+    pending_ = 2;  // OnDone and the deadline's callback
+    deadline_.Set(std::chrono::system_clock::now() + std::chrono::milliseconds(im_.options.request_timeout_ms),
+                  [this](bool fired) {
+                    if (fired && !answered_.exchange(true)) {
+                      ++im_.grpc_counters.too_large;
+                      Finish(grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
+                                          "no request message within " +
+                                              std::to_string(im_.options.request_timeout_ms) + " ms"));
+                    }
+                    release();
+                  });
     StartRead(&request_);
   }
 
   void OnReadDone(bool ok) override {
+    if (answered_.exchange(true)) return;  // the deadline came first
+    deadline_.Cancel();
     Counters& c = im_.grpc_counters;
     if (!ok) {  // gRPC already failed the call (too large) or the client went away
       ++c.unread;
@@ -640,11 +682,18 @@ class Receiver::Impl::ExportReactor final : public grpc::ServerGenericBidiReacto
     StartWriteAndFinish(&response_, grpc::WriteOptions(), grpc::Status::OK);
   }
 
-  void OnDone() override { delete this; }
+  void OnDone() override { release(); }
 
  private:
+  void release() {
+    if (--pending_ == 0) delete this;
+  }
+
   Impl& im_;
   grpc::ByteBuffer request_, response_;
+  grpc::Alarm deadline_;
+  std::atomic<bool> answered_{false};
+  std::atomic<int> pending_{1};
 };
 
 class Receiver::Impl::GrpcService final : public grpc::CallbackGenericService {
@@ -705,62 +754,8 @@ bool Receiver::Impl::start_grpc(std::string& error) {
 }
 
 bool Receiver::Impl::start_http(std::string& error) {
-  if (options.tls_cert_file.empty()) {
-    server = std::make_unique<httplib::Server>();
-  } else {
-    const char* client_ca = options.client_ca_file.empty() ? nullptr : options.client_ca_file.c_str();
-    auto tls = std::make_unique<httplib::SSLServer>(options.tls_cert_file.c_str(), options.tls_key_file.c_str(),
-                                                    client_ca);
-    if (!tls->is_valid()) {
-      error = "cannot use the TLS certificate '" + options.tls_cert_file + "', key '" + options.tls_key_file + "'" +
-              (client_ca ? " or client CA '" + options.client_ca_file + "'" : std::string());
-      return false;
-    }
-    server = std::move(tls);
-  }
-  Impl& im = *this;
-  httplib::Server& s = *server;
-  // Responses go out in two writes (headers, body): without TCP_NODELAY the second waits for
-  // the client's delayed ACK, ~40 ms per request (HTTP/JSON capped at ~16k spans/s).
-  s.set_tcp_nodelay(true);
-  s.set_payload_max_length(options.max_body_bytes);
-  s.set_read_timeout(options.read_timeout_seconds, 0);
-  // SO_REUSEADDR only: httplib's default adds SO_REUSEPORT, which would let a second receiver
-  // share (and silently split) a port that is already taken.
-  s.set_socket_options([](int sock) {
-    int yes = 1;
-    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-  });
-  s.Post(kPath, [&im](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
-    im.post(req, res, reader);
-  });
-  s.Options(kPath, [&im](const httplib::Request& req, httplib::Response& res) { im.preflight(req, res); });
-  auto not_allowed = [&im](const httplib::Request& req, httplib::Response& res) {
-    im.add_cors(req, res);
-    res.set_header("Allow", "POST, OPTIONS");
-    Impl::fail(res, 405, Format::other, 12, "use POST");
-  };
-  s.Get(kPath, not_allowed);
-  s.Put(kPath, not_allowed);
-  s.Delete(kPath, not_allowed);
-
-  int port = options.port;
-  if (port == 0) {
-    port = s.bind_to_any_port(options.host);
-    if (port < 0) {
-      error = "cannot bind " + options.host + " on any port";
-      return false;
-    }
-  } else if (!s.bind_to_port(options.host, port)) {
-    error = "cannot bind " + options.host + ":" + std::to_string(port);
-    return false;
-  }
-  bound_port = port;
-  thread = std::thread([&im] { im.server->listen_after_bind(); });
-  // stop() is a no-op until the listen loop runs; wait for it so a quick stop() cannot be lost.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (!s.is_running() && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  if (!http_server->start(&error)) return false;
+  bound_port = http_server->port();
   return true;
 }
 
@@ -801,8 +796,7 @@ void Receiver::stop() {
   Impl& im = *impl_;
   std::lock_guard<std::mutex> lock(im.lifecycle);
   if (!im.started) return;
-  if (im.server) im.server->stop();
-  if (im.thread.joinable()) im.thread.join();
+  im.http_server->stop();
   // Calls still running after a second are cancelled.
   if (im.grpc_server) im.grpc_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));
   im.grpc_server.reset();
@@ -823,6 +817,10 @@ ReceiverStats Receiver::stats() const {
   s.too_large = c.too_large;
   s.unsupported = c.unsupported;
   s.scripted = c.scripted;
+  const HttpServerStats h = impl_->http_server->stats();
+  s.refused_connections = h.refused_connections;
+  s.header_too_large = h.header_too_large;
+  s.timed_out = h.timed_out;
   const auto& g = impl_->grpc_counters;
   s.grpc.requests = g.requests;
   s.grpc.accepted_requests = g.accepted_requests;

@@ -1,7 +1,7 @@
 // The OTLP receiver: an OTLP/HTTP server for POST /v1/traces (protobuf or JSON, gzip or
 // identity, CORS, optional bearer token) and an OTLP/gRPC server for TraceService/Export, both
 // optionally over TLS or mTLS, that hand each accepted request to one callback.
-// Built on cpp-httplib and grpc++ (both kept out of this header).
+// Built on Boost.Beast/Asio (http_server.hpp) and grpc++, both kept out of this header.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -38,8 +38,24 @@ struct ReceiverOptions {
   // Empty: no CORS headers at all.
   std::vector<std::string> cors_origins;
   int cors_max_age_seconds = 7200;
-  // Seconds a connection may stay silent mid-request before the server gives up on it.
-  int read_timeout_seconds = 5;
+
+  // Against slow and greedy HTTP clients (each connection costs a socket and a few KiB, never a
+  // thread). Connections over max_connections are closed as soon as they are accepted.
+  std::size_t max_connections = 4096;
+  // A request's header (request line and fields): more fields or bytes get 431 and the
+  // connection is closed.
+  std::size_t max_header_count = 100;
+  std::size_t max_header_bytes = 16u << 10;
+  // Deadlines counted from a request's first byte, which bytes trickling in do not extend: its
+  // header must be in within header_timeout_ms and all of it, body included, within
+  // request_timeout_ms, else the connection is closed. request_timeout_ms also bounds how long a
+  // gRPC call may take to send its message (then DEADLINE_EXCEEDED).
+  int header_timeout_ms = 10'000;
+  int request_timeout_ms = 30'000;
+  // How long an HTTP connection may stay open with no request under way (new or kept alive).
+  int idle_timeout_ms = 60'000;
+  // Threads running the HTTP listener's event loop; 0: one a core, at least 2, at most 8.
+  int http_threads = 0;
 
   // Test hooks.
   // The first `reject_first_spans` spans received (over all requests and both transports) are
@@ -82,6 +98,11 @@ struct ReceiverStats {
 
   std::uint64_t errors() const { return bad_request + unauthorized + too_large + unsupported + scripted; }
 
+  // Refused by the HTTP listener before any request was counted above.
+  std::uint64_t refused_connections = 0;  // over max_connections
+  std::uint64_t header_too_large = 0;     // 431
+  std::uint64_t timed_out = 0;            // cut by the header or whole-request deadline
+
   struct Grpc {
     std::uint64_t requests = 0;           // calls, whatever the method or outcome
     std::uint64_t accepted_requests = 0;  // answered OK
@@ -94,7 +115,8 @@ struct ReceiverStats {
     std::uint64_t unimplemented = 0;     // a method other than TraceService/Export
     std::uint64_t resource_exhausted = 0;  // over the decode limits (DecodeLimits::for_body)
     // The request message never arrived whole: over max_body_bytes (gRPC itself answers
-    // RESOURCE_EXHAUSTED), or the client cancelled or went away.
+    // RESOURCE_EXHAUSTED), not within request_timeout_ms (DEADLINE_EXCEEDED), or the client
+    // cancelled or went away.
     std::uint64_t unread = 0;
     std::uint64_t scripted = 0;  // replies of the `script` test hook
 
@@ -149,7 +171,8 @@ class Receiver {
 void append_span_json_lines(const TraceRequest& request, std::string& out);
 
 // zlib: gunzips `in` into `out` (cleared first). Returns 0 on success, 1 when the output
-// would exceed `limit` bytes (stops there), 2 for malformed or truncated gzip data.
+// would exceed `limit` bytes (stops there), 2 for malformed data, a stream that does not end
+// (truncated) or bytes after its end. The receiver's one inflater, whatever the spelling of gzip.
 int gunzip_bounded(std::string_view in, std::size_t limit, std::string& out);
 
 }  // namespace otlp::native

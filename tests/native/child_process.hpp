@@ -83,6 +83,7 @@ class Child {
     }
     return -1;
   }
+  pid_t pid() const { return pid_; }
   void signal(int sig) { kill(pid_, sig); }
   // Sends `sig` and returns the exit code, as wait().
   int stop(int sig, int seconds = 120) {
@@ -99,7 +100,6 @@ class Child {
     }
     return false;
   }
-  pid_t pid() const { return pid_; }
   std::string out() const { return slurp(out_); }
   std::string err() const { return slurp(err_); }
 

@@ -425,7 +425,7 @@ TEST(Sdk, UnreachableServerCountsEverySpanAsFailed) {
 }
 
 TEST(Sdk, ReceiverRestartedMidRunStillGetsEverySpan) {
-  Collector first;  // its stop() may wait out an idle keep-alive connection (5 s in cpp-httplib)
+  Collector first;
   const int port = first.port();
   Sdk sdk = started(fast(first.url()));
   Tracer tracer = sdk.tracer("t");
