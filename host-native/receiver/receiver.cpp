@@ -623,7 +623,7 @@ class Receiver::Impl::ExportReactor final : public grpc::ServerGenericBidiReacto
     deadline_.Set(std::chrono::system_clock::now() + std::chrono::milliseconds(im_.options.request_timeout_ms),
                   [this](bool fired) {
                     if (fired && !answered_.exchange(true)) {
-                      ++im_.grpc_counters.too_large;
+                      ++im_.grpc_counters.unread;
                       Finish(grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
                                           "no request message within " +
                                               std::to_string(im_.options.request_timeout_ms) + " ms"));
