@@ -80,8 +80,9 @@ struct Sdk::Impl {
   // Host side of QueuePolicy::wait. The core retries its enqueue after every `true` and passes
   // the full budget (max_wait_ns) on a span's first call, less after; so a call with the full
   // budget starts a new deadline for this thread, and each call waits until the worker sends a
-  // request (room comes a batch at a time), for at most 1 ms so that nothing is lost if that
-  // signal is, until the deadline passes. With budgets of 1 ms or less the core stops
+  // request (room comes a batch at a time) or begins a shutdown, until the deadline passes: for
+  // at most 10 ms at a time, so that a lost signal would cost little, while a slow server does
+  // not wake the waiting threads every millisecond. With budgets of 1 ms or less the core stops
   // shrinking them, so a wait only counts as new after a gap in the calls.
   bool wait_for_room(std::uint64_t left) {
     thread_local Steady::time_point deadline{}, last_call{};
@@ -95,7 +96,7 @@ struct Sdk::Impl {
       std::shared_lock<std::shared_mutex> lock(worker_mutex);
       if (!worker) return false;  // shut down: the pipeline refuses spans
       if (fresh) worker->notify();  // in case the batch-ready wake-up was missed
-      worker->wait_for_room(std::min(deadline, now + std::chrono::milliseconds(1)));
+      worker->wait_for_room(std::min(deadline, now + std::chrono::milliseconds(10)));
     }
     last_call = Steady::now();
     return true;

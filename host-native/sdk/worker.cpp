@@ -29,13 +29,12 @@ Worker::~Worker() {
   transport_.wake();
   thread_.join();
   transport_.abandon();  // in-flight completions would reach exporter_, which dies with us
-  sends_.fetch_add(1);   // lets threads waiting for room go (the pipeline refuses their spans)
-  std::lock_guard<std::mutex> lock(room_mutex_);
-  room_.notify_all();
+  room_events_.fetch_add(1);
+  tell_room_waiters();
 }
 
 void Worker::Relay::send(const SendRequest& request, std::function<void(const Outcome&)> complete) {
-  worker_.sends_.fetch_add(1);
+  worker_.room_events_.fetch_add(1);
   transport_.send(request, [this, complete = std::move(complete)](const Outcome& outcome) {
     complete(outcome);
     // A completion on the loop's own thread (libcurl's) is seen when run() returns; one on
@@ -61,16 +60,22 @@ void Worker::wake() {
 }
 
 void Worker::wait_for_room(std::chrono::steady_clock::time_point until) {
-  thread_local std::uint64_t seen = 0;  // sends_ when this thread last looked
+  thread_local std::uint64_t seen = 0;  // room_events_ when this thread last looked
   room_waiters_.fetch_add(1);
-  std::uint64_t sends = sends_.load();
-  if (sends == seen) {
+  std::uint64_t events = room_events_.load();
+  if (events == seen) {
     std::unique_lock<std::mutex> lock(room_mutex_);
-    room_.wait_until(lock, until, [&] { return sends_.load() != seen; });
-    sends = sends_.load();
+    room_.wait_until(lock, until, [&] { return room_events_.load() != seen; });
+    events = room_events_.load();
   }
   room_waiters_.fetch_sub(1);
-  seen = sends;
+  seen = events;
+}
+
+void Worker::tell_room_waiters() {
+  if (room_waiters_.load() == 0) return;
+  std::lock_guard<std::mutex> lock(room_mutex_);
+  room_.notify_all();
 }
 
 FlushState Worker::flush(std::uint64_t timeout_ns) { return request(false, timeout_ns); }
@@ -118,15 +123,16 @@ void Worker::loop() {
       }
     }
     const std::uint64_t now = clock_.now_unix_nano();
-    if (start_flush)
-      ticket = start_shutdown ? pipeline_.shutdown(now, timeout) : pipeline_.force_flush(now, timeout);
-    const std::uint64_t sent_before = sends_.load(std::memory_order_relaxed);
+    if (start_flush && start_shutdown) {
+      ticket = pipeline_.shutdown(now, timeout);
+      room_events_.fetch_add(1);  // the pipeline refuses spans now: waiting for room is over
+    } else if (start_flush) {
+      ticket = pipeline_.force_flush(now, timeout);
+    }
+    const std::uint64_t events_before = room_events_.load(std::memory_order_relaxed);
     std::uint64_t next = exporter_.poll(now);
     // A request sent took its spans off the queue: threads waiting for room may go on.
-    if (sends_.load(std::memory_order_relaxed) != sent_before && room_waiters_.load() > 0) {
-      std::lock_guard<std::mutex> lock(room_mutex_);
-      room_.notify_all();
-    }
+    if (room_events_.load(std::memory_order_relaxed) != events_before || start_shutdown) tell_room_waiters();
     pipeline_.handle_timeouts(clock_.now_unix_nano());
     if (ticket != 0) {
       const FlushState state = pipeline_.flush_state(ticket);

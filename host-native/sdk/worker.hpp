@@ -41,12 +41,14 @@ class Worker {
 
   // Any thread whose span found the queue full (QueuePolicy::wait): returns at once the first
   // time the loop has sent since this thread last asked (room may have come), else waits until
-  // the loop sends a request (which takes a batch off the queue) or `until` passes.
+  // the loop sends a request (which takes a batch off the queue), a shutdown begins, or `until`
+  // passes.
   void wait_for_room(std::chrono::steady_clock::time_point until);
 
  private:
   FlushState request(bool shutdown, std::uint64_t timeout_ns);
   void wake();
+  void tell_room_waiters();
   void loop();
   bool waits_idle();
 
@@ -81,8 +83,9 @@ class Worker {
   FlushState answer_ = FlushState::done;
   // Set while the loop waits with room to send: only then does notify() need to wake it.
   std::atomic<bool> listening_{false};
-  // Requests sent, and the app threads waiting for room (wait_for_room), who are told of each.
-  std::atomic<std::uint64_t> sends_{0};
+  // What may have made room in the queue (a request sent, a shutdown begun), and the app threads
+  // waiting for room (wait_for_room), who are told of each.
+  std::atomic<std::uint64_t> room_events_{0};
   std::atomic<std::uint32_t> room_waiters_{0};
   std::mutex room_mutex_;
   std::condition_variable room_;

@@ -129,6 +129,22 @@ TEST(Worker, WaitForRoomEndsWhenTheLoopSends) {
   EXPECT_LT(waiter.get(), 10s);
 }
 
+TEST(Worker, WaitForRoomEndsWhenAShutdownBegins) {
+  Rig rig;
+  rig.spans(8);
+  ASSERT_TRUE(rig.transport.wait_sent(1));  // never answered: no send makes room
+  auto waiter = std::async(std::launch::async, [&rig] {
+    rig.worker.wait_for_room(std::chrono::steady_clock::now());  // catches up with the send
+    const auto t0 = std::chrono::steady_clock::now();
+    rig.worker.wait_for_room(t0 + 30s);
+    return std::chrono::steady_clock::now() - t0;
+  });
+  EXPECT_EQ(waiter.wait_for(100ms), std::future_status::timeout);
+  EXPECT_EQ(rig.worker.shutdown(50'000'000), FlushState::timed_out);  // the span in flight stays unanswered
+  ASSERT_EQ(waiter.wait_for(5s), std::future_status::ready);
+  EXPECT_LT(waiter.get(), 10s);
+}
+
 TEST(Worker, WaitForRoomEndsAtItsDeadline) {
   Rig rig;
   rig.spans(8);
