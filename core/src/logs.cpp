@@ -4,6 +4,7 @@
 
 #include "attribute_writer.hpp"
 #include "hand_over.hpp"
+#include "per_thread.hpp"
 #include "proto_wire.hpp"
 
 namespace otlp {
@@ -76,24 +77,12 @@ void encode(Writer& w, const LogRecord& r, std::uint64_t observed, const LogReco
   w.close(m);
 }
 
-// The calling thread's buffer and counters for a provider. A thread remembers a few providers;
-// one it forgot claims its counters again when it comes back.
+// The calling thread's buffer and counters for a provider.
 struct Local {
   std::uint64_t provider = 0;
   std::string buf;
   Pipeline::SpanCounters* counters = nullptr;
 };
-
-Local& local_for(std::uint64_t serial, Pipeline& pipeline) {
-  thread_local Local locals[4];
-  thread_local unsigned next_slot = 0;
-  for (auto& l : locals)
-    if (l.provider == serial) return l;
-  Local& l = locals[next_slot++ % 4];
-  l.provider = serial;
-  l.counters = &pipeline.claim_counters();
-  return l;
-}
 
 }  // namespace
 
@@ -109,7 +98,7 @@ Logger LoggerProvider::logger(std::string_view scope_name, std::string_view scop
 }
 
 void LoggerProvider::emit(std::uint16_t scope, const LogRecord& record) {
-  Local& l = local_for(serial_, pipeline_);
+  Local& l = detail::per_thread<Local>(serial_, [this](Local& fresh) { fresh.counters = &pipeline_.claim_counters(); });
   Pipeline::SpanCounters& counters = *l.counters;
   counters.bump(counters.ended);
   const std::uint64_t observed = record.observed_time_unix_nano ? record.observed_time_unix_nano : clock_.now_unix_nano();

@@ -6,6 +6,7 @@
 
 #include "attribute_writer.hpp"
 #include "hand_over.hpp"
+#include "per_thread.hpp"
 #include "proto_wire.hpp"
 
 namespace otlp {
@@ -488,16 +489,11 @@ TracerProvider::Local& TracerProvider::local() noexcept {
   // order in which threads first asked: no shared atomic on the hot path, and one seed still
   // gives one sequence to a single-threaded program. A thread remembers a few providers; one
   // it forgot gets a fresh stream (never a repeat of an old one) when it comes back.
-  thread_local Local locals[4];
-  thread_local unsigned next_slot = 0;
-  for (auto& l : locals)
-    if (l.provider == serial_) return l;
-  Local& l = locals[next_slot++ % 4];
-  l.provider = serial_;
-  const std::uint64_t ordinal = id_streams_.fetch_add(1, std::memory_order_relaxed);
-  l.rng.reseed(config_.id_seed ^ (ordinal * 0xd1b54a32d192ed03ULL));
-  l.counters = &pipeline_.claim_counters();
-  return l;
+  return detail::per_thread<Local>(serial_, [this](Local& l) {
+    const std::uint64_t ordinal = id_streams_.fetch_add(1, std::memory_order_relaxed);
+    l.rng.reseed(config_.id_seed ^ (ordinal * 0xd1b54a32d192ed03ULL));
+    l.counters = &pipeline_.claim_counters();
+  });
 }
 
 void TracerProvider::finish(SpanRecord& r, std::uint64_t end_time) {
