@@ -6,7 +6,6 @@
 #include <mutex>
 #include <random>
 #include <shared_mutex>
-#include <thread>
 
 #include "grpc_transport.hpp"
 #include "http_transport.hpp"
