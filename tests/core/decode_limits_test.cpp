@@ -4,6 +4,8 @@
 // the model).
 #include <gtest/gtest.h>
 
+#include "support/proto_bytes.hpp"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -21,18 +23,7 @@ namespace {
 
 using testing::validator_difference;
 
-// A length-delimited protobuf field holding `body`.
-std::string field(unsigned number, const std::string& body) {
-  std::string out(1, static_cast<char>(number << 3 | 2));
-  for (std::size_t n = body.size();; n >>= 7) {
-    if (n < 0x80) {
-      out += static_cast<char>(n);
-      break;
-    }
-    out += static_cast<char>((n & 0x7f) | 0x80);
-  }
-  return out + body;
-}
+using testing::field;
 
 // A request holding these spans (their bodies) under one resource and scope.
 std::string request_of(const std::vector<std::string>& spans) {

@@ -4,6 +4,8 @@
 // `otlp receive`, with and without --out, stays within 4 times the body plus 64 MB on a
 // 16 MiB body of empty attributes (it took 1.16 GB before the limits).
 #include <gtest/gtest.h>
+
+#include "support/proto_bytes.hpp"
 #include <httplib.h>
 
 #include <fstream>
@@ -25,18 +27,7 @@ namespace {
 constexpr const char* kProto = "application/x-protobuf";
 constexpr const char* kJson = "application/json";
 
-// A length-delimited protobuf field holding `body`.
-std::string field(unsigned number, const std::string& body) {
-  std::string out(1, static_cast<char>(number << 3 | 2));
-  for (std::size_t n = body.size();; n >>= 7) {
-    if (n < 0x80) {
-      out += static_cast<char>(n);
-      break;
-    }
-    out += static_cast<char>((n & 0x7f) | 0x80);
-  }
-  return out + body;
-}
+using testing::field;
 
 // At least `size` bytes of spans holding 1000 empty attributes each (2 bytes apiece in
 // protobuf, `{}` in JSON): a body that decodes into 50-70 times its size without limits.
