@@ -49,6 +49,7 @@ int demo_command(const std::vector<std::string>& argv) {
     return 2;
   }
 
+  keep_freed_memory();
   native::ReceiverOptions ro;
   ro.host = "127.0.0.1";
   ro.port = 0;

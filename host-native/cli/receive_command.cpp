@@ -1,7 +1,6 @@
 // `otlp receive`: an OTLP/gRPC and OTLP/HTTP receiver until SIGINT/SIGTERM; spans go to --out as
 // JSON lines (whole lines only: line_file.hpp). Without --out requests are only checked and
 // counted, no model built.
-#include <malloc.h>
 #include <signal.h>
 #include <sys/resource.h>
 
@@ -68,11 +67,6 @@ void raise_open_files_limit() {
   limit.rlim_cur = limit.rlim_max;
   setrlimit(RLIMIT_NOFILE, &limit);
 }
-
-// Each request allocates its decoded model and frees it whole; glibc would hand the freed top of
-// the heap back to the kernel after most requests and fault it in again for the next (300 page
-// faults a request of 512 spans, a third of the receiver's CPU). Keep up to 16 MiB of it.
-void keep_freed_memory() { mallopt(M_TRIM_THRESHOLD, 16 << 20); }
 
 }  // namespace
 
