@@ -26,6 +26,13 @@
 //   max_depth (capped at kHardMaxDepth to protect the stack) is too_deep, and so is a KeyValue whose
 //   value would be (even when "value" is absent, since it is always written). Raw JSON nesting, which
 //   also covers the values of unknown keys, is limited to 2 * max_depth + 64 levels (too_deep).
+// - OTLP/JSON to protobuf (decode_request_json_protobuf): the same syntax and value rules, walked
+//   by the signal's schema (otlp_schema.cpp). Each member is written as it comes, so a key given
+//   twice is two fields, which a protobuf reader merges (a later scalar wins, repeated fields
+//   append); proto3 defaults of implicit fields are left out, and a message's length is written
+//   in its fewest bytes, so a document written in field-number order, as OTLP/JSON writers write
+//   it, reads back as the bytes the protobuf writer writes. The protobuf may be no longer than
+//   the decoded_bytes limit; its records and attributes are for validate_request to count.
 // - Limits (DecodeLimits, decode_budget.hpp) count what the protobuf reader counts; as an array's
 //   length is not known ahead, its vector's capacity is charged as it grows rather than each
 //   element's size. A limit error points at the element or string that passed it.
@@ -38,6 +45,8 @@
 #include "decode_budget.hpp"
 #include "json_utf8.hpp"
 #include "otlp/json.hpp"
+#include "otlp_schema.hpp"
+#include "proto_wire.hpp"
 
 namespace otlp {
 namespace {
@@ -250,6 +259,12 @@ class Parser {
       }
       return skip_value();
     });
+  }
+
+  // A request of `schema` appended to `out` as protobuf, `out` kept within `cap` bytes.
+  bool request_protobuf(const detail::MessageSchema& schema, std::uint64_t cap, std::string& out) {
+    cap_ = cap;
+    return protobuf_message(schema, 0, out);
   }
 
   bool rpc_status(RpcStatus& st) {
@@ -676,6 +691,147 @@ class Parser {
     return charge(out.size(), at);
   }
 
+  // ---- OTLP/JSON to protobuf, by the schema ----
+
+  static void put_varint(std::uint64_t v, std::string& out) {
+    char buf[10];
+    out.append(buf, static_cast<std::size_t>(detail::put_varint(buf, v) - buf));
+  }
+  static void put_tag(const detail::FieldSchema& f, detail::WireType w, std::string& out) {
+    put_varint(detail::tag(f.number, w), out);
+  }
+  static void put_le(std::uint64_t v, unsigned n, std::string& out) {
+    for (unsigned i = 0; i < n; ++i) out.push_back(static_cast<char>(v >> (8 * i)));
+  }
+  static void put_len(const detail::FieldSchema& f, std::string_view v, std::string& out) {
+    put_tag(f, detail::kLen, out);
+    put_varint(v.size(), out);
+    out.append(v);
+  }
+
+  bool protobuf_message(const detail::MessageSchema& schema, std::uint32_t depth, std::string& out) {
+    return message(depth, [&](std::string_view key) {
+      const detail::FieldSchema* f = nullptr;
+      for (std::size_t i = 0; i < schema.count && !f; ++i)
+        if (schema.fields[i].json_name == key) f = &schema.fields[i];
+      if (!f) return skip_value();
+      if (!f->repeated) return protobuf_field(*f, depth, out);
+      if (*p_ != '[') return mismatch();
+      return array([&] { return protobuf_field(*f, depth, out); });
+    });
+  }
+
+  // One value of field `f` of a message at `depth`.
+  bool protobuf_field(const detail::FieldSchema& f, std::uint32_t depth, std::string& out) {
+    using detail::FieldKind;
+    const char* at = p_;
+    const bool keep_default = f.presence != detail::Presence::implicit;
+    std::uint64_t v = 0;  // varint and fixed-width values
+    switch (f.kind) {
+      case FieldKind::message: {
+        // The length goes before the message, which is written after room for the longest
+        // length; the room not needed is closed up once the message is done.
+        put_tag(f, detail::kLen, out);
+        const std::size_t room = out.size();
+        out.append(5, '\0');
+        if (!protobuf_message(*f.message, depth + 1, out)) return false;
+        char len[10];
+        const auto n = static_cast<std::size_t>(detail::put_varint(len, out.size() - room - 5) - len);
+        out.replace(room, 5, len, n);
+        return within_cap(out, at);
+      }
+      case FieldKind::string: {
+        if (*p_ != '"') return mismatch();
+        std::string_view s;
+        if (!string_token(scratch_, s)) return false;
+        if (!s.empty() || keep_default) put_len(f, s, out);
+        return within_cap(out, at);
+      }
+      case FieldKind::bytes:
+        if (!bytes(bytes_)) return false;
+        if (!bytes_.empty() || keep_default) put_len(f, bytes_, out);
+        return within_cap(out, at);
+      case FieldKind::id16:
+      case FieldKind::id8: {
+        if (*p_ != '"') return mismatch();
+        std::string_view hex;
+        if (!string_token(scratch_, hex)) return false;
+        if (hex.empty()) return true;
+        std::optional<Id<16>> id16;
+        std::optional<Id<8>> id8;
+        const std::uint8_t* id = nullptr;
+        if (f.kind == FieldKind::id16 && (id16 = Id<16>::from_hex(hex))) id = id16->bytes.data();
+        if (f.kind == FieldKind::id8 && (id8 = Id<8>::from_hex(hex))) id = id8->bytes.data();
+        if (!id) return fail(DecodeError::bad_id_length, at);
+        put_len(f, {reinterpret_cast<const char*>(id), f.kind == FieldKind::id16 ? 16u : 8u}, out);
+        return within_cap(out, at);
+      }
+      case FieldKind::boolean: {
+        bool b = false;
+        if (!boolean(b)) return false;
+        v = b;
+        break;
+      }
+      case FieldKind::uint32: {
+        std::uint32_t u;
+        if (f.names && *p_ == '"') {
+          std::string_view name;
+          if (!string_token(scratch_, name)) return false;
+          std::size_t i = 0;
+          while (i < f.names->count && f.names->names[i] != name) ++i;
+          if (i == f.names->count) return fail(DecodeError::bad_value, at);
+          u = static_cast<std::uint32_t>(i);
+        } else if (!u32(u)) {
+          return false;
+        }
+        v = u;
+        break;
+      }
+      case FieldKind::int64: {
+        std::int64_t i;
+        if (!i64(i)) return false;
+        v = static_cast<std::uint64_t>(i);
+        break;
+      }
+      case FieldKind::fixed64:
+        if (!u64(v)) return false;
+        break;
+      case FieldKind::fixed32: {
+        std::uint32_t u;
+        if (!u32(u)) return false;
+        v = u;
+        break;
+      }
+      case FieldKind::dbl: {
+        double d;
+        if (!dbl(d)) return false;
+        std::memcpy(&v, &d, sizeof v);
+        break;
+      }
+    }
+    if (v == 0 && !keep_default) return true;
+    switch (f.kind) {
+      case FieldKind::fixed64:
+      case FieldKind::dbl:
+        put_tag(f, detail::kFixed64, out);
+        put_le(v, 8, out);
+        break;
+      case FieldKind::fixed32:
+        put_tag(f, detail::kFixed32, out);
+        put_le(v, 4, out);
+        break;
+      default:
+        put_tag(f, detail::kVarint, out);
+        put_varint(v, out);
+        break;
+    }
+    return within_cap(out, at);
+  }
+
+  bool within_cap(const std::string& out, const char* at) {
+    return out.size() <= cap_ || fail(DecodeError::too_many_decoded_bytes, at);
+  }
+
   // ---- messages ----
 
   bool any_value(AnyValue& v, std::uint32_t depth) {
@@ -880,6 +1036,8 @@ class Parser {
   std::size_t error_offset_ = 0;
   std::string key_buf_;  // keys with escapes
   std::string scratch_;  // values with escapes
+  std::string bytes_;    // a bytes value decoded, on its way to protobuf
+  std::uint64_t cap_ = 0;  // request_protobuf's bound on its output
 };
 
 }  // namespace
@@ -888,6 +1046,14 @@ DecodeStatus decode_trace_request_json(std::string_view json, TraceRequest& out,
   out = TraceRequest{};
   Parser parser(json, options.max_depth, options.limits.value_or(DecodeLimits::for_body(json.size())));
   return parser.document([&] { return parser.request(out); });
+}
+
+DecodeStatus decode_request_json_protobuf(Signal signal, std::string_view json, std::string& out,
+                                         const DecodeOptions& options) {
+  const DecodeLimits limits = options.limits.value_or(DecodeLimits::for_body(json.size()));
+  Parser parser(json, options.max_depth, limits);
+  const std::uint64_t cap = out.size() + limits.decoded_bytes;
+  return parser.document([&] { return parser.request_protobuf(detail::request_schema(signal), cap, out); });
 }
 
 DecodeStatus decode_trace_response_json(std::string_view json, std::optional<PartialSuccess>& partial) {

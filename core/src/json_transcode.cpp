@@ -11,6 +11,7 @@
 
 #include "json_out.hpp"
 #include "otlp/json.hpp"
+#include "otlp/proto_writer.hpp"
 #include "otlp_schema.hpp"
 #include "proto_cursor.hpp"
 
@@ -221,14 +222,214 @@ class Transcoder {
   std::vector<std::vector<Occurrence>> found_;
 };
 
+// The messages of a signal's envelope (request -> Resource* -> Scope* -> items), the same
+// shape for every signal; the field numbers are the envelope's (OTLP-FACTS.md).
+struct Envelope {
+  explicit Envelope(Signal signal)
+      : request(detail::request_schema(signal)),
+        resource_x(*request.fields[0].message),
+        scope_x_field(*detail::find_field(resource_x, 2)),
+        scope_x(*scope_x_field.message),
+        items_field(*detail::find_field(scope_x, 2)),
+        resource(*detail::find_field(resource_x, 1)->message),
+        scope(*detail::find_field(scope_x, 1)->message),
+        item(*items_field.message) {}
+  const MessageSchema& request;
+  const MessageSchema& resource_x;
+  const FieldSchema& scope_x_field;
+  const MessageSchema& scope_x;
+  const FieldSchema& items_field;
+  const MessageSchema& resource;
+  const MessageSchema& scope;
+  const MessageSchema& item;
+};
+constexpr std::uint32_t kItemDepth = 3;  // request 0, Resource* 1, Scope* 2
+
+// Writes `message` of `schema` as JSON to `out` at the depth its cursor gets from `ctx`, "{}"
+// for an absent one (null data).
+bool message_or_empty(detail::Context& ctx, const char* data, std::size_t size, const MessageSchema& schema,
+                      std::string& out) {
+  if (!data) {
+    out += "{}";
+    return true;
+  }
+  return Transcoder(ctx, out).message({data, size}, schema);
+}
+
+// The lines of transcode_record_lines: one scope's items, each after `prefix` (the signal,
+// resource and scope members).
+class LineWriter {
+ public:
+  LineWriter(detail::Context& ctx, const Envelope& e, std::uint64_t skip, const RecordLinesSink& sink,
+             std::size_t chunk)
+      : ctx_(ctx), e_(e), skip_(skip), sink_(sink), chunk_(chunk), t_(ctx, lines_) {}
+
+  bool request(std::string_view bytes, std::string_view signal_name) {
+    Message m(ctx_, bytes);
+    while (m.next()) {
+      if (m.number() != 1) continue;
+      if (!m.enter() || !resource_x(m.child(), signal_name)) return false;
+    }
+    if (!m.ok()) return false;
+    if (!lines_.empty()) sink_(lines_);
+    return true;
+  }
+
+ private:
+  bool resource_x(std::string_view bytes, std::string_view signal_name) {
+    Message m(ctx_, bytes);
+    const char* resource = nullptr;
+    std::size_t resource_size = 0;
+    std::string_view url;
+    std::vector<std::string_view> scopes;
+    while (m.next()) {
+      if (m.number() == 1 || m.number() == 2) {
+        if (!m.enter()) return false;
+        if (m.number() == 1) {
+          resource = m.data();
+          resource_size = m.size();
+        } else {
+          scopes.push_back(m.child());
+        }
+      } else if (m.number() == 3) {
+        if (!m.is(detail::kLen)) return false;
+        url = {m.data(), m.size()};
+      }
+    }
+    if (!m.ok()) return false;
+    // The members every line of this resource starts with. The cursors open (request, this
+    // one) put the resource at its depth in the request, and the scope and items below at theirs.
+    std::string head = "{\"signal\":";
+    append_json_string(signal_name, head);
+    head += ",\"resource\":";
+    if (!message_or_empty(ctx_, resource, resource_size, e_.resource, head)) return false;
+    if (!url.empty()) {
+      head += ",\"resourceSchemaUrl\":";
+      append_json_string(url, head);
+    }
+    for (std::string_view s : scopes)
+      if (!scope_x(s, head)) return false;
+    return true;
+  }
+
+  bool scope_x(std::string_view bytes, const std::string& resource_head) {
+    Message m(ctx_, bytes);
+    const char* scope = nullptr;
+    std::size_t scope_size = 0;
+    std::string_view url;
+    items_.clear();
+    while (m.next()) {
+      if (m.number() == 1 || m.number() == 2) {
+        if (!m.enter()) return false;
+        if (m.number() == 1) {
+          scope = m.data();
+          scope_size = m.size();
+        } else {
+          items_.push_back(m.child());
+        }
+      } else if (m.number() == 3) {
+        if (!m.is(detail::kLen)) return false;
+        url = {m.data(), m.size()};
+      }
+    }
+    if (!m.ok()) return false;
+    std::string head = resource_head + ",\"scope\":";
+    if (!message_or_empty(ctx_, scope, scope_size, e_.scope, head)) return false;
+    if (!url.empty()) {
+      head += ",\"scopeSchemaUrl\":";
+      append_json_string(url, head);
+    }
+    // Items sit one deeper than this cursor, as the scope did.
+    for (std::string_view item : items_) {
+      if (skip_ > 0) {
+        --skip_;
+        continue;
+      }
+      lines_ += head;
+      const std::size_t at = lines_.size();
+      if (!t_.message(item, e_.item)) return false;
+      // The item's own members close the line: its '{' becomes the ',' after the scope.
+      if (lines_.size() - at == 2) {
+        lines_.resize(at);
+        lines_ += "}\n";
+      } else {
+        lines_[at] = ',';
+        lines_ += '\n';
+      }
+      if (lines_.size() >= chunk_) {
+        sink_(lines_);
+        lines_.clear();
+      }
+    }
+    return true;
+  }
+
+  detail::Context& ctx_;
+  const Envelope& e_;
+  std::uint64_t skip_;
+  const RecordLinesSink& sink_;
+  std::size_t chunk_;
+  std::string lines_;
+  Transcoder t_;
+  std::vector<std::string_view> items_;
+};
+
 }  // namespace
 
 DecodeStatus transcode_request_json(Signal signal, std::string_view protobuf, std::string& out,
                                     const DecodeOptions& options) {
   detail::Context ctx(protobuf.data(), options.max_depth, detail::kNoLimits);
-  const MessageSchema& root = signal == Signal::logs ? detail::kLogsRequest : detail::kTraceRequest;
   Transcoder t(ctx, out);
-  t.message(protobuf, root);
+  t.message(protobuf, detail::request_schema(signal));
+  return ctx.status;
+}
+
+DecodeStatus transcode_response_json(Signal signal, std::string_view protobuf, std::string& out) {
+  detail::Context ctx(protobuf.data(), DecodeOptions{}.max_depth, detail::kNoLimits);
+  Transcoder t(ctx, out);
+  t.message(protobuf, detail::response_schema(signal));
+  return ctx.status;
+}
+
+DecodeStatus transcode_record_json(Signal signal, std::string_view item_field, std::string& out,
+                                   const DecodeOptions& options) {
+  const Envelope e(signal);
+  detail::Context ctx(item_field.data(), options.max_depth, detail::kNoLimits);
+  ctx.depth = kItemDepth - 1;
+  Message m(ctx, item_field);
+  if (m.next()) {
+    if (m.number() != e.items_field.number) {
+      ctx.fail(DecodeError::wrong_wire_type, m.tag_at());
+    } else if (m.enter()) {
+      Transcoder(ctx, out).message(m.child(), e.item);
+    }
+  }
+  return ctx.status;
+}
+
+void transcode_request_json_frame(Signal signal, const Resource& resource, const InstrumentationScope& scope,
+                                  std::string& head, std::string& tail) {
+  // The request with one empty item, cut around that item's JSON: the frame is then exactly
+  // what the transcoder writes around the items (the envelope's protobuf is every signal's).
+  const Envelope e(signal);
+  std::string protobuf, whole;
+  const char empty_item[] = {static_cast<char>(detail::tag(e.items_field.number, detail::kLen)), 0};
+  encode_trace_request(resource, scope, std::string_view(empty_item, 2), protobuf);
+  transcode_request_json(signal, protobuf, whole);
+  std::string marker = "\"";
+  marker.append(e.items_field.json_name);
+  marker += "\":[";
+  const std::size_t at = whole.rfind(marker) + marker.size();  // at the empty item's "{}"
+  head.assign(whole, 0, at);
+  tail.assign(whole, at + 2);
+}
+
+DecodeStatus transcode_record_lines(Signal signal, std::string_view protobuf, std::uint64_t skip,
+                                    const RecordLinesSink& sink, std::size_t chunk_bytes,
+                                    const DecodeOptions& options) {
+  const Envelope e(signal);
+  detail::Context ctx(protobuf.data(), options.max_depth, detail::kNoLimits);
+  LineWriter(ctx, e, skip, sink, chunk_bytes).request(protobuf, signal_info(signal).name);
   return ctx.status;
 }
 

@@ -86,6 +86,11 @@ struct Local {
 
 }  // namespace
 
+void encode_log_record_field(const LogRecord& record, std::string& out, const LogRecordLimits& limits) {
+  Writer w(out, Writer::Growth::exact);
+  encode(w, record, record.observed_time_unix_nano, limits);
+}
+
 LoggerProvider::LoggerProvider(Pipeline& pipeline, Clock& clock, LoggerConfig config)
     : pipeline_(pipeline), clock_(clock), config_(std::move(config)), serial_(next_serial()) {}
 

@@ -1,10 +1,14 @@
 // Internal: the OTLP messages as data. Each message's fields, numbers, JSON names and kinds
 // written once (from the opentelemetry-proto definitions, see shared/OTLP-FACTS.md), for the
-// code that walks protobuf bytes generically: the OTLP/JSON transcoder.
+// code that walks a request generically: the OTLP/JSON transcoder, the validating pass of the
+// signals that have no model (proto_reader.cpp) and the OTLP/JSON to protobuf reader
+// (json_reader.cpp).
 #pragma once
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
+
+#include "otlp/signal.hpp"
 
 namespace otlp::detail {
 
@@ -32,6 +36,21 @@ enum class Presence : std::uint8_t {
   required,  // KeyValue.value: written even when absent (as {})
 };
 
+// What an occurrence of a message field counts for against the DecodeLimits (decode.hpp).
+enum class Count : std::uint8_t {
+  none,
+  item,       // the signal's unit (a span, a log record): a record, and counted
+  record,     // a span's event or link
+  attribute,  // a KeyValue or an array value, of its element
+};
+
+// An enum's proto names, value i named names[i]: OTLP/JSON writes enums as integers, and a
+// reader accepts the names too, as protobuf's JSON mapping does.
+struct EnumNames {
+  const std::string_view* names;
+  std::size_t count;
+};
+
 struct FieldSchema {
   std::uint32_t number;
   std::string_view json_name;
@@ -39,6 +58,8 @@ struct FieldSchema {
   bool repeated = false;
   Presence presence = Presence::implicit;
   const MessageSchema* message = nullptr;  // for FieldKind::message
+  Count count = Count::none;
+  const EnumNames* names = nullptr;        // for enums (FieldKind::uint32)
 };
 
 struct MessageSchema {
@@ -46,8 +67,21 @@ struct MessageSchema {
   std::size_t count;
 };
 
-// The roots: ExportTraceServiceRequest and ExportLogsServiceRequest.
+// The roots: ExportTraceServiceRequest and ExportLogsServiceRequest, and their responses.
 extern const MessageSchema kTraceRequest;
 extern const MessageSchema kLogsRequest;
+extern const MessageSchema kTraceResponse;
+extern const MessageSchema kLogsResponse;
+
+// The request and response of a signal.
+const MessageSchema& request_schema(Signal signal);
+const MessageSchema& response_schema(Signal signal);
+
+// The field numbered `number` in `schema`, or null.
+inline const FieldSchema* find_field(const MessageSchema& schema, std::uint64_t number) {
+  for (std::size_t i = 0; i < schema.count; ++i)
+    if (schema.fields[i].number == number) return &schema.fields[i];
+  return nullptr;
+}
 
 }  // namespace otlp::detail

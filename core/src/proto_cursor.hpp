@@ -42,7 +42,7 @@ struct Context {
   std::uint32_t max_depth;
   std::uint32_t depth = 0;  // cursors open, so the depth of the next one
   detail::DecodeBudget budget;
-  std::uint64_t spans = 0;
+  std::uint64_t items = 0;  // the signal's unit (spans, log records) read so far
   DecodeStatus status;
 
   bool fail(DecodeError error, const char* at) {
@@ -289,9 +289,10 @@ class Message {
 
   // Charges the current field against the limits (decode_budget.hpp); false, with the error at
   // its tag, when over.
-  OTLP_INLINE bool span() {
-    if (!charged(ctx_.budget.record(sizeof(SpanData)))) return false;
-    ++ctx_.spans;
+  // One of the signal's items (a span, a log record): a record of `size` bytes, and counted.
+  OTLP_INLINE bool item(std::size_t size) {
+    if (!charged(ctx_.budget.record(size))) return false;
+    ++ctx_.items;
     return true;
   }
   OTLP_INLINE bool record(std::size_t size) { return charged(ctx_.budget.record(size)); }

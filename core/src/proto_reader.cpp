@@ -36,6 +36,7 @@
 #include <cstring>
 #include <vector>
 
+#include "otlp_schema.hpp"
 #include "proto_cursor.hpp"
 
 namespace otlp {
@@ -371,7 +372,7 @@ bool read_scope_spans(Context& ctx, std::string_view bytes, Ss&& ss) {
         if (!m.enter() || !read_scope(ctx, m.child(), at(ss, &ScopeSpans::scope))) return false;
         break;
       case 2:
-        if (!m.enter() || !m.span() || !read_span(ctx, m.child(), add(at(ss, &ScopeSpans::spans)))) return false;
+        if (!m.enter() || !m.item(sizeof(SpanData)) || !read_span(ctx, m.child(), add(at(ss, &ScopeSpans::spans)))) return false;
         break;
       case 3:
         if (!m.string(at(ss, &ScopeSpans::schema_url))) return false;
@@ -435,6 +436,42 @@ bool read_partial_success(Context& ctx, std::string_view bytes, Ps&& ps) {
   return m.ok();
 }
 
+// ---- the validating pass of the signals without a model: the request walked by its schema ----
+
+bool validate_message(Context& ctx, std::string_view bytes, const detail::MessageSchema& schema) {
+  using detail::Count;
+  using detail::FieldKind;
+  Message m(ctx, bytes);
+  std::uint64_t attributes = 0;  // of this element
+  while (m.next()) {
+    const detail::FieldSchema* f = detail::find_field(schema, m.number());
+    if (!f) continue;
+    bool ok = true;
+    switch (f->kind) {
+      case FieldKind::message:
+        ok = m.enter() &&
+             (f->count == Count::item ? m.item(0)
+              : f->count == Count::record  ? m.record(0)
+              : f->count == Count::attribute ? m.attribute(attributes, 0)
+                                            : true) &&
+             validate_message(ctx, m.child(), *f->message);
+        break;
+      case FieldKind::string:
+      case FieldKind::bytes: ok = m.string(Skip<std::string>{}); break;
+      case FieldKind::id16: ok = m.id(Skip<TraceId>{}); break;
+      case FieldKind::id8: ok = m.id(Skip<SpanId>{}); break;
+      case FieldKind::boolean:
+      case FieldKind::uint32:
+      case FieldKind::int64: ok = m.is(kVarint); break;
+      case FieldKind::fixed64:
+      case FieldKind::dbl: ok = m.is(kFixed64); break;
+      case FieldKind::fixed32: ok = m.is(kFixed32); break;
+    }
+    if (!ok) return false;
+  }
+  return m.ok();
+}
+
 }  // namespace
 
 DecodeStatus decode_trace_request(std::string_view bytes, TraceRequest& out, const DecodeOptions& options) {
@@ -447,7 +484,16 @@ DecodeStatus decode_trace_request(std::string_view bytes, TraceRequest& out, con
 DecodeStatus validate_trace_request(std::string_view bytes, std::uint64_t& spans, const DecodeOptions& options) {
   Context ctx(bytes.data(), options.max_depth, options.limits.value_or(DecodeLimits::for_body(bytes.size())));
   read_request(ctx, bytes, Skip<TraceRequest>{});
-  spans = ctx.spans;
+  spans = ctx.items;
+  return ctx.status;
+}
+
+DecodeStatus validate_request(Signal signal, std::string_view bytes, std::uint64_t& items,
+                              const DecodeOptions& options) {
+  if (signal == Signal::traces) return validate_trace_request(bytes, items, options);
+  Context ctx(bytes.data(), options.max_depth, options.limits.value_or(DecodeLimits::for_body(bytes.size())));
+  validate_message(ctx, bytes, detail::request_schema(signal));
+  items = ctx.items;
   return ctx.status;
 }
 

@@ -2,6 +2,8 @@
 
 #include "otlp/proto_writer.hpp"
 
+#include <iterator>
+
 namespace otlp::workload {
 namespace {
 
@@ -94,6 +96,42 @@ TraceRequest standard_request(std::uint64_t count, std::uint64_t seed) {
   ss.spans.reserve(static_cast<std::size_t>(count));
   for (std::uint64_t i = 0; i < count; ++i) ss.spans.push_back(standard_span(rng, i));
   return req;
+}
+
+StandardLogRecord::StandardLogRecord()
+    : body_("GET /api/orders/12345 200 1.5ms"),
+      attributes_{{"http.request.method", "GET"},
+                  {"url.path", "/api/orders/12345"},
+                  {"http.response.status_code", 200},
+                  {"app.duration_ms", 1.5}} {
+  context_.trace_flags = kFlagSampled;
+  record_.body = &body_;
+  record_.attributes = attributes_;
+  record_.attribute_count = std::size(attributes_);
+  record_.context = &context_;
+}
+
+const LogRecord& StandardLogRecord::at(Random& rng, std::uint64_t index) {
+  context_.trace_id = random_id<TraceId>(rng);
+  context_.span_id = random_id<SpanId>(rng);
+  record_.time_unix_nano = kBaseTimeUnixNano + index * 1'000'000 + 500'000;
+  record_.observed_time_unix_nano = record_.time_unix_nano + 200'000;
+  const bool error = index % 10 == 9;
+  record_.severity = static_cast<std::uint8_t>(error ? Severity::error : Severity::info);
+  record_.severity_text = error ? "ERROR" : "INFO";
+  return record_;
+}
+
+std::size_t standard_log_records_bytes(std::uint64_t count) {
+  // Record to record only ids (fixed sizes, never all-zero), fixed64 times and the severity
+  // change; so two records, one of each severity, give every size.
+  Random rng(1);
+  StandardLogRecord r;
+  std::string info, error;
+  encode_log_record_field(r.at(rng, 0), info);
+  encode_log_record_field(r.at(rng, 9), error);
+  const std::uint64_t errors = count / 10;
+  return static_cast<std::size_t>((count - errors) * info.size() + errors * error.size());
 }
 
 }  // namespace otlp::workload

@@ -1,6 +1,6 @@
-// `otlp encode`: one request of standard spans (shared/WORKLOAD.md) on stdout, written a chunk
-// at a time: one span is built and restamped for each index, so memory stays flat whatever
-// --spans asks for.
+// `otlp encode`: one request of a signal's standard items (shared/WORKLOAD.md: the standard span
+// or the standard log record) on stdout, written a chunk at a time: one item is built and
+// restamped for each index, so memory stays flat whatever the count asks for.
 #include <chrono>
 #include <cstdio>
 #include <functional>
@@ -9,6 +9,7 @@
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "otlp/json.hpp"
+#include "otlp/logs.hpp"
 #include "otlp/proto_reader.hpp"
 #include "otlp/proto_writer.hpp"
 #include "otlp/workload.hpp"
@@ -20,65 +21,95 @@ constexpr std::size_t kChunkBytes = 1 << 20;
 
 using Sink = std::function<bool(std::string_view)>;
 
-// Calls `each` with the standard spans 0..count-1 of `seed`, one span object restamped in turn.
-template <class Each>
-void for_each_standard_span(std::uint64_t count, std::uint64_t seed, Each each) {
-  Random rng(seed);
-  SpanData span;
-  for (std::uint64_t i = 0; i < count; ++i) {
-    if (i == 0) {
-      span = workload::standard_span(rng, 0);
-    } else {
-      workload::restamp_standard_span(span, rng, i);
-    }
-    each(span);
-  }
-}
+// The standard items 0, 1, 2, ... of a signal and seed, each as its Scope* items field.
+class StandardItems {
+ public:
+  StandardItems(Signal signal, std::uint64_t seed) : signal_(signal), rng_(seed) {}
 
-// The request of workload::standard_request(count, seed), as encode_trace_request or
-// encode_trace_request_json would write it, handed to `sink` in chunks; false when it refuses
-// one.
-bool stream_request(std::uint64_t count, std::uint64_t seed, bool json, const Sink& sink) {
+  // Appends the next item as protobuf (its Scope* items field) or as OTLP/JSON (the item's
+  // object, as transcode_request_json writes it). Spans have a model and its JSON writer, faster
+  // than the transcoder; a log record is written as protobuf and transcoded.
+  void append_next(bool json, std::string& out) {
+    if (signal_ == Signal::traces) {
+      if (next_ == 0) {
+        span_ = workload::standard_span(rng_, 0);
+      } else {
+        workload::restamp_standard_span(span_, rng_, next_);
+      }
+      if (json) {
+        encode_span_json(span_, out);
+      } else {
+        encode_span_field(span_, out);
+      }
+    } else {
+      field_.clear();
+      encode_log_record_field(log_record_.at(rng_, next_), json ? field_ : out);
+      if (json) transcode_record_json(signal_, field_, out);
+    }
+    ++next_;
+  }
+  // The bytes of items 0..count-1, whatever the seed.
+  static std::size_t bytes(Signal signal, std::uint64_t count) {
+    return signal == Signal::traces ? workload::standard_spans_bytes(count) : workload::standard_log_records_bytes(count);
+  }
+
+ private:
+  Signal signal_;
+  Random rng_;
+  std::uint64_t next_ = 0;
+  SpanData span_;
+  workload::StandardLogRecord log_record_;
+  std::string field_;
+};
+
+// The request of `count` standard items of `signal` under the standard resource and scope, as
+// protobuf or as the transcoder writes it in OTLP/JSON, handed to `sink` in chunks; false when
+// it refuses one.
+bool stream_request(Signal signal, std::uint64_t count, std::uint64_t seed, bool json, const Sink& sink) {
   const Resource resource = workload::standard_resource();
   const InstrumentationScope scope = workload::standard_scope();
+  StandardItems items(signal, seed);
+  // Each item is written to `one` and copied: a protobuf writer sizes the string it writes to
+  // its whole capacity first, which would be the chunk's megabyte for every item.
   std::string chunk, tail, one;
   chunk.reserve(kChunkBytes + 4096);
-  auto add = [&](std::string_view bytes) {
-    chunk.append(bytes);
-    if (chunk.size() < kChunkBytes) return true;
-    const bool ok = sink(chunk);
-    chunk.clear();
-    return ok;
-  };
-  bool ok = true;
   if (json) {
-    encode_trace_request_json_frame(resource, scope, chunk, tail);
-    bool first = true;
-    for_each_standard_span(count, seed, [&](const SpanData& span) {
-      one.clear();
-      if (!first) one += ',';
-      first = false;
-      encode_span_json(span, one);
-      ok = ok && add(one);
-    });
+    transcode_request_json_frame(signal, resource, scope, chunk, tail);
   } else {
-    encode_trace_request_head(resource, scope, workload::standard_spans_bytes(count), chunk);
-    for_each_standard_span(count, seed, [&](const SpanData& span) {
-      one.clear();
-      encode_span_field(span, one);
-      ok = ok && add(one);
-    });
+    encode_trace_request_head(resource, scope, StandardItems::bytes(signal, count), chunk);  // every signal's envelope
   }
-  return ok && add(tail) && (chunk.empty() || sink(chunk));
+  for (std::uint64_t i = 0; i < count; ++i) {
+    one.clear();
+    if (json && i) one += ',';
+    items.append_next(json, one);
+    chunk += one;
+    if (chunk.size() >= kChunkBytes) {
+      if (!sink(chunk)) return false;
+      chunk.clear();
+    }
+  }
+  chunk += tail;
+  return sink(chunk);
 }
 
 }  // namespace
 
 int encode_command(const std::vector<std::string>& argv) {
-  Args args(argv, {"--spans", "--format", "--seed"}, {"--summary"});
+  Args args(argv, {"--signal", "--count", "--spans", "--format", "--seed"}, {"--summary"});
   std::string err = args.error();
-  std::uint64_t spans = 0, seed = 0;
-  if (err.empty() && args.get_uint("--spans", 512, 1, 10'000'000, &spans, &err))
+  const std::string signal_name = args.get("--signal", "traces");
+  Signal signal = Signal::traces;
+  if (signal_name == "logs") {
+    signal = Signal::logs;
+  } else if (err.empty() && signal_name != "traces") {
+    err = "option '--signal' expects 'traces' or 'logs', got '" + signal_name + "'";
+  }
+  if (err.empty() && args.has("--spans") && (signal != Signal::traces || args.has("--count")))
+    err = signal != Signal::traces ? "option '--spans' counts spans: use '--count' for " + signal_name
+                                   : "options '--spans' and '--count' say the same: give one";
+  std::uint64_t count = 0, seed = 0;
+  const char* count_flag = args.has("--spans") ? "--spans" : "--count";
+  if (err.empty() && args.get_uint(count_flag, 512, 1, 10'000'000, &count, &err))
     args.get_uint("--seed", 1, 0, UINT64_MAX, &seed, &err);
   const std::string format = args.get("--format", "protobuf");
   if (err.empty() && format != "protobuf" && format != "json")
@@ -90,7 +121,7 @@ int encode_command(const std::vector<std::string>& argv) {
   const bool json = format == "json";
 
   if (!args.has("--summary")) {
-    const bool written = stream_request(spans, seed, json, [](std::string_view bytes) {
+    const bool written = stream_request(signal, count, seed, json, [](std::string_view bytes) {
       return std::fwrite(bytes.data(), 1, bytes.size(), stdout) == bytes.size();
     });
     if (!written || std::fflush(stdout) != 0) {
@@ -102,30 +133,49 @@ int encode_command(const std::vector<std::string>& argv) {
 
   // The summary keeps the request in memory to read it back, and quotes the best of a few
   // encodings: the first one pays for cold caches.
+  auto encode = [&](bool as_json, std::string& out) {
+    stream_request(signal, count, seed, as_json, [&out](std::string_view bytes) {
+      out.append(bytes);
+      return true;
+    });
+  };
   std::string out;
   double seconds = 1e30;
   for (int run = 0; run < 7; ++run) {
     out.clear();
     const auto t0 = std::chrono::steady_clock::now();
-    stream_request(spans, seed, json, [&out](std::string_view bytes) {
-      out.append(bytes);
-      return true;
-    });
+    encode(json, out);
     seconds = std::min(seconds, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   }
   if (std::fwrite(out.data(), 1, out.size(), stdout) != out.size() || std::fflush(stdout) != 0) {
     std::perror("otlp encode: writing stdout");
     return 1;
   }
-  TraceRequest back;
-  const DecodeStatus st = json ? decode_trace_request_json(out, back) : decode_trace_request(out, back);
-  const bool same = st.ok() && back == workload::standard_request(spans, seed);
+  // Read back with the signal's readers: the protobuf is checked and its items counted; the
+  // JSON must read back into the protobuf the same items encode into.
+  // Without the decode limits: they defend a receiver, and this is the tool's own output.
+  DecodeOptions unlimited;
+  unlimited.limits = DecodeLimits{UINT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX};
+  std::string protobuf;
+  DecodeStatus st;
+  if (json) {
+    std::string expected;
+    encode(false, expected);
+    st = decode_request_json_protobuf(signal, out, protobuf, unlimited);
+    if (st.ok() && protobuf != expected) st.error = DecodeError::bad_value;
+  } else {
+    protobuf = out;
+  }
+  std::uint64_t items = 0;
+  if (st.ok()) st = validate_request(signal, protobuf, items, unlimited);
+  const bool same = st.ok() && items == count;
+  const std::string_view unit = signal_info(signal).items;
   std::fprintf(stderr,
-               "otlp encode: %llu standard spans as %s: %zu bytes (%.1f bytes/span), encoded in %.3f ms "
-               "(%.2f M spans/s, best of 7); decoded back: %s\n",
-               static_cast<unsigned long long>(spans), format.c_str(), out.size(),
-               static_cast<double>(out.size()) / static_cast<double>(spans), seconds * 1e3,
-               static_cast<double>(spans) / seconds / 1e6,
+               "otlp encode: %llu standard %.*s as %s: %zu bytes (%.1f bytes each), encoded in %.3f ms "
+               "(%.2f M %.*s/s, best of 7); decoded back: %s\n",
+               static_cast<unsigned long long>(count), static_cast<int>(unit.size()), unit.data(), format.c_str(),
+               out.size(), static_cast<double>(out.size()) / static_cast<double>(count), seconds * 1e3,
+               static_cast<double>(count) / seconds / 1e6, static_cast<int>(unit.size()), unit.data(),
                same ? "identical" : (st.ok() ? "DIFFERENT" : st.message()));
   return same ? 0 : 1;
 }

@@ -1,17 +1,20 @@
-// `otlp receive`: an OTLP/gRPC and OTLP/HTTP receiver until SIGINT/SIGTERM; spans go to --out as
-// JSON lines (whole lines only: line_file.hpp). Without --out requests are only checked and
-// counted, no model built.
+// `otlp receive`: an OTLP/gRPC and OTLP/HTTP receiver of every signal until SIGINT/SIGTERM; spans
+// and log records go to --out as JSON lines, one per item with all it carries
+// (transcode_record_lines; whole lines only: line_file.hpp). Without --out requests are only
+// checked and counted.
 #include <signal.h>
 #include <sys/resource.h>
 
 #include <cstdio>
 #include <ctime>
+#include <iterator>
 #include <string>
 #include <vector>
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/line_file.hpp"
+#include "otlp/json.hpp"
 #include "receiver.hpp"
 
 namespace otlp::cli {
@@ -39,10 +42,11 @@ bool split_host_port(const std::string& s, std::string* host, int* port) {
   return true;
 }
 
-// "N requests, N spans, N bytes, N errors" for the live summary.
-std::string live(std::uint64_t requests, std::uint64_t spans, std::uint64_t bytes, std::uint64_t errors) {
-  return std::to_string(requests) + " requests, " + std::to_string(spans) + " spans, " + std::to_string(bytes) +
-         " bytes, " + std::to_string(errors) + " errors";
+// "N requests, N spans, N log records, N bytes, N errors" for the live summary.
+std::string live(std::uint64_t requests, std::uint64_t spans, std::uint64_t log_records, std::uint64_t bytes,
+                 std::uint64_t errors) {
+  return std::to_string(requests) + " requests, " + std::to_string(spans) + " spans, " + std::to_string(log_records) +
+         " log records, " + std::to_string(bytes) + " bytes, " + std::to_string(errors) + " errors";
 }
 
 // Collects repeated `--cors-origin O` (Args keeps only the last value of a flag).
@@ -138,18 +142,18 @@ int receive_command(const std::vector<std::string>& argv_in) {
   const sigset_t signals = block_stop_signals();
 
   bool write_failed = false;
-  native::Receiver::Callback write;
+  native::Receiver::RequestCallback write;
   if (out.is_open()) {
-    write = [&](const TraceRequest& request) {
-      if (write_failed) return;
-      std::string lines;
-      native::append_span_json_lines(request, lines);
-      std::string why;
-      if (!out.append(lines, why)) {
-        write_failed = true;
-        std::fprintf(stderr, "otlp receive: writing '%s': %s; no more spans are written\n", out_path.c_str(),
-                     why.c_str());
-      }
+    write = [&](const native::Receiver::Delivery& d) {
+      // The request was checked: the lines cannot fail to transcode.
+      transcode_record_lines(d.signal, d.protobuf, d.rejected, [&](std::string_view lines) {
+        std::string why;
+        if (!write_failed && !out.append(lines, why)) {
+          write_failed = true;
+          std::fprintf(stderr, "otlp receive: writing '%s': %s; no more records are written\n", out_path.c_str(),
+                       why.c_str());
+        }
+      });
     };
   }
   native::Receiver receiver(options, write);
@@ -163,9 +167,15 @@ int receive_command(const std::vector<std::string>& argv_in) {
   if (options.grpc_port >= 0)
     std::fprintf(stderr, "otlp receive: listening on %s:%d for OTLP/gRPC%s\n", options.grpc_host.c_str(),
                  receiver.grpc_port(), security);
-  if (options.port >= 0)
-    std::fprintf(stderr, "otlp receive: listening on %s://%s:%d/v1/traces for OTLP/HTTP%s\n", tls ? "https" : "http",
-                 options.host.c_str(), receiver.port(), security);
+  // The first signal's URL, as before the others were served (scripts read it), then the others' paths.
+  if (options.port >= 0) {
+    std::string others;
+    for (std::size_t i = 1; i < std::size(kSignals); ++i)
+      others += " (" + std::string(kSignals[i].name) + " on " + std::string(kSignals[i].http_path) + ")";
+    std::fprintf(stderr, "otlp receive: listening on %s://%s:%d%s for OTLP/HTTP%s%s\n", tls ? "https" : "http",
+                 options.host.c_str(), receiver.port(), std::string(kSignals[0].http_path).c_str(), security,
+                 others.c_str());
+  }
 
   const bool grpc_on = options.grpc_port >= 0, http_on = options.port >= 0;
   native::ReceiverStats last;
@@ -180,9 +190,10 @@ int receive_command(const std::vector<std::string>& argv_in) {
         s.grpc.requests == last.grpc.requests && s.grpc.bytes == last.grpc.bytes)
       continue;
     std::string line = "\rotlp receive:";
-    if (grpc_on) line += " gRPC " + live(s.grpc.requests, s.grpc.spans, s.grpc.bytes, s.grpc.errors());
+    if (grpc_on)
+      line += " gRPC " + live(s.grpc.requests, s.grpc.spans, s.grpc.log_records, s.grpc.bytes, s.grpc.errors());
     if (grpc_on && http_on) line += " |";
-    if (http_on) line += " HTTP " + live(s.requests, s.spans, s.bytes, s.errors());
+    if (http_on) line += " HTTP " + live(s.requests, s.spans, s.log_records, s.bytes, s.errors());
     std::fputs((line + "   ").c_str(), stderr);
     printed = true;
     last = s;
@@ -194,12 +205,14 @@ int receive_command(const std::vector<std::string>& argv_in) {
   const char* by = sig == SIGINT ? "SIGINT" : "SIGTERM";
   if (http_on) {
     std::fprintf(stderr,
-                 "%sotlp receive: stopped by %s after %llu requests (%llu accepted), %llu spans, %llu bytes over HTTP; "
+                 "%sotlp receive: stopped by %s after %llu requests (%llu accepted), %llu spans, %llu log records, %llu "
+                 "bytes over HTTP; "
                  "errors: %llu bad request, %llu unauthorized, %llu too large, %llu unsupported; refused: %llu "
                  "headers too large, %llu timed out, %llu connections over the limit\n",
                  printed ? "\n" : "", by, static_cast<unsigned long long>(s.requests),
                  static_cast<unsigned long long>(s.accepted_requests), static_cast<unsigned long long>(s.spans),
-                 static_cast<unsigned long long>(s.bytes), static_cast<unsigned long long>(s.bad_request),
+                 static_cast<unsigned long long>(s.log_records), static_cast<unsigned long long>(s.bytes),
+                 static_cast<unsigned long long>(s.bad_request),
                  static_cast<unsigned long long>(s.unauthorized), static_cast<unsigned long long>(s.too_large),
                  static_cast<unsigned long long>(s.unsupported), static_cast<unsigned long long>(s.header_too_large),
                  static_cast<unsigned long long>(s.timed_out), static_cast<unsigned long long>(s.refused_connections));
@@ -209,10 +222,12 @@ int receive_command(const std::vector<std::string>& argv_in) {
   if (grpc_on) {
     const auto& g = s.grpc;
     std::fprintf(stderr,
-                 "otlp receive: and %llu requests (%llu accepted), %llu spans, %llu bytes over gRPC; errors: %llu "
+                 "otlp receive: and %llu requests (%llu accepted), %llu spans, %llu log records, %llu bytes over gRPC; "
+                 "errors: %llu "
                  "invalid argument, %llu unauthenticated, %llu unimplemented, %llu resource exhausted, %llu unread\n",
                  static_cast<unsigned long long>(g.requests), static_cast<unsigned long long>(g.accepted_requests),
-                 static_cast<unsigned long long>(g.spans), static_cast<unsigned long long>(g.bytes),
+                 static_cast<unsigned long long>(g.spans), static_cast<unsigned long long>(g.log_records),
+                 static_cast<unsigned long long>(g.bytes),
                  static_cast<unsigned long long>(g.invalid_argument),
                  static_cast<unsigned long long>(g.unauthenticated), static_cast<unsigned long long>(g.unimplemented),
                  static_cast<unsigned long long>(g.resource_exhausted), static_cast<unsigned long long>(g.unread));

@@ -1,4 +1,7 @@
-// OTLP/HTTP receiver on the project's event-driven HttpServer and OTLP/gRPC receiver on grpc++.
+// OTLP/HTTP receiver on the project's event-driven HttpServer and OTLP/gRPC receiver on grpc++,
+// for every signal of signal_info: the path or method names the signal, and one path serves them
+// all. A JSON body is read into protobuf first; a request is then checked by the signal's
+// validating pass (or, for a trace model callback, decoded into the model).
 // HTTP headers are judged (auth, content type, encoding) before any body byte is stored; the
 // body is bounded by max_body_bytes as it streams in, and again after gunzip_bounded inflates it
 // (every spelling of gzip goes through that one inflater). gRPC calls go to a callback generic
@@ -16,11 +19,12 @@
 #include <atomic>
 #include <cctype>
 #include <chrono>
-#include <cmath>
 #include <climits>
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <mutex>
+#include <optional>
 #include <sstream>
 
 #include "http_server.hpp"
@@ -32,10 +36,22 @@
 namespace otlp::native {
 namespace {
 
-constexpr const char* kPath = "/v1/traces";
 constexpr const char* kProtobuf = "application/x-protobuf";
 constexpr const char* kJson = "application/json";
-constexpr const char* kGrpcMethod = "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
+constexpr std::size_t kSignalCount = std::size(kSignals);
+
+// The signal whose HTTP path or gRPC method this is.
+std::optional<Signal> signal_for(std::string_view path_or_method, std::string_view SignalInfo::*member) {
+  for (std::size_t i = 0; i < kSignalCount; ++i)
+    if (kSignals[i].*member == path_or_method) return static_cast<Signal>(i);
+  return std::nullopt;
+}
+
+std::string served_paths() {
+  std::string paths;
+  for (const SignalInfo& s : kSignals) paths += (paths.empty() ? "" : " and ") + std::string(s.http_path);
+  return paths;
+}
 
 bool read_file(const std::string& path, std::string& out) {
   std::ifstream in(path, std::ios::binary);
@@ -98,86 +114,14 @@ void append_varint(std::uint64_t v, std::string& out) {
 }
 
 
-void append_base64(std::string_view in, std::string& out) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::size_t i = 0;
-  for (; i + 3 <= in.size(); i += 3) {
-    const std::uint32_t v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) |
-                            static_cast<unsigned char>(in[i + 2]);
-    out += {kAlphabet[v >> 18], kAlphabet[(v >> 12) & 63], kAlphabet[(v >> 6) & 63], kAlphabet[v & 63]};
-  }
-  if (in.size() - i == 1) {
-    const std::uint32_t v = static_cast<unsigned char>(in[i]) << 16;
-    out += {kAlphabet[v >> 18], kAlphabet[(v >> 12) & 63], '=', '='};
-  } else if (in.size() - i == 2) {
-    const std::uint32_t v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8);
-    out += {kAlphabet[v >> 18], kAlphabet[(v >> 12) & 63], kAlphabet[(v >> 6) & 63], '='};
-  }
-}
-
-void append_value(const AnyValue& v, std::string& out);
-
-void append_kvlist(const std::vector<KeyValue>& kvs, std::string& out) {
-  out.push_back('{');
-  bool first = true;
-  for (const KeyValue& kv : kvs) {
-    if (!first) out.push_back(',');
-    first = false;
-    append_json_string(kv.key, out);
-    out.push_back(':');
-    append_value(kv.value, out);
-  }
-  out.push_back('}');
-}
-
-void append_value(const AnyValue& v, std::string& out) {
-  switch (v.kind) {
-    case AnyValue::Kind::empty: out += "null"; break;
-    case AnyValue::Kind::string: append_json_string(v.str, out); break;
-    case AnyValue::Kind::boolean: out += v.bool_value ? "true" : "false"; break;
-    case AnyValue::Kind::int64: out += std::to_string(v.int_value); break;
-    case AnyValue::Kind::dbl: {
-      if (std::isnan(v.double_value)) {
-        out += "\"NaN\"";
-      } else if (std::isinf(v.double_value)) {
-        out += v.double_value > 0 ? "\"Infinity\"" : "\"-Infinity\"";
-      } else {
-        char buf[32];
-        std::snprintf(buf, sizeof buf, "%.17g", v.double_value);
-        out += buf;
-      }
-      break;
-    }
-    case AnyValue::Kind::array: {
-      out.push_back('[');
-      for (std::size_t i = 0; i < v.array.size(); ++i) {
-        if (i) out.push_back(',');
-        append_value(v.array[i], out);
-      }
-      out.push_back(']');
-      break;
-    }
-    case AnyValue::Kind::kvlist: append_kvlist(v.kvlist, out); break;
-    case AnyValue::Kind::bytes:
-      out.push_back('"');
-      append_base64(v.str, out);
-      out.push_back('"');
-      break;
-  }
-}
-
-std::string service_name(const Resource& resource) {
-  for (const KeyValue& kv : resource.attributes)
-    if (kv.key == "service.name" && kv.value.kind == AnyValue::Kind::string) return kv.value.str;
-  return {};
-}
-
 // Why a request over the decode limits (decode.hpp) was refused, with the limit it passed.
-std::string over_limits_message(const DecodeStatus& st, const DecodeLimits& limits, std::size_t body_bytes) {
+std::string over_limits_message(Signal signal, const DecodeStatus& st, const DecodeLimits& limits,
+                                std::size_t body_bytes) {
   std::string what;
   switch (st.error) {
     case DecodeError::too_many_records:
-      what = std::to_string(limits.records) + " spans, events and links";
+      what = std::to_string(limits.records) + " " +
+             (signal == Signal::traces ? "spans, events and links" : std::string(signal_info(signal).items));
       break;
     case DecodeError::too_many_attributes:
       what = std::to_string(limits.attributes) + " attributes and array values";
@@ -234,48 +178,6 @@ void drop_first_spans(TraceRequest& request, std::uint64_t n) {
 
 }  // namespace
 
-void append_span_json_lines(const TraceRequest& request, std::string& out) {
-  for (const auto& rs : request.resource_spans) {
-    const std::string service = service_name(rs.resource);
-    for (const auto& ss : rs.scope_spans) {
-      for (const SpanData& s : ss.spans) {
-        out += "{\"traceId\":\"";
-        out += s.trace_id.to_hex();
-        out += "\",\"spanId\":\"";
-        out += s.span_id.to_hex();
-        out += '"';
-        if (s.parent_span_id.valid()) {
-          out += ",\"parentSpanId\":\"";
-          out += s.parent_span_id.to_hex();
-          out += '"';
-        }
-        out += ",\"name\":";
-        append_json_string(s.name, out);
-        out += ",\"kind\":";
-        out += std::to_string(static_cast<int>(s.kind));
-        out += ",\"service\":";
-        append_json_string(service, out);
-        out += ",\"scope\":";
-        append_json_string(ss.scope.name, out);
-        out += ",\"startTimeUnixNano\":\"";
-        out += std::to_string(s.start_time_unix_nano);
-        out += "\",\"endTimeUnixNano\":\"";
-        out += std::to_string(s.end_time_unix_nano);
-        out += "\",\"attributes\":";
-        append_kvlist(s.attributes, out);
-        if (s.status.code != StatusCode::unset || !s.status.message.empty()) {
-          out += ",\"status\":{\"code\":";
-          out += std::to_string(static_cast<int>(s.status.code));
-          out += ",\"message\":";
-          append_json_string(s.status.message, out);
-          out += '}';
-        }
-        out += "}\n";
-      }
-    }
-  }
-}
-
 int gunzip_bounded(std::string_view in, std::size_t limit, std::string& out) {
   out.clear();
   z_stream zs{};
@@ -320,7 +222,8 @@ struct Receiver::Impl final : HttpHandler {
   class ExportReactor;
 
   ReceiverOptions options;
-  Callback callback;
+  Callback callback;                  // traces, as the model
+  RequestCallback request_callback;  // any signal, as protobuf
   std::unique_ptr<HttpServer> http_server;  // made here, started when there is an HTTP listener
   std::unique_ptr<GrpcService> grpc_service;  // outlives grpc_server
   std::unique_ptr<grpc::Server> grpc_server;
@@ -339,13 +242,15 @@ struct Receiver::Impl final : HttpHandler {
   // UNAUTHENTICATED, unsupported UNIMPLEMENTED, too_large RESOURCE_EXHAUSTED (over the decode
   // limits) and unread the messages never read whole.
   struct Counters {
-    std::atomic<std::uint64_t> requests{0}, accepted_requests{0}, spans{0}, rejected_spans{0}, bytes{0},
-        preflights{0}, bad_request{0}, unauthorized{0}, too_large{0}, unsupported{0}, scripted{0}, unread{0};
+    std::atomic<std::uint64_t> requests{0}, accepted_requests{0}, bytes{0}, preflights{0}, bad_request{0},
+        unauthorized{0}, too_large{0}, unsupported{0}, scripted{0}, unread{0};
+    std::atomic<std::uint64_t> items[kSignalCount]{}, rejected[kSignalCount]{};  // by Signal
   } counters, grpc_counters;
 
-  Impl(ReceiverOptions o, Callback cb)
-      : options(std::move(o)), callback(std::move(cb)), http_server(std::make_unique<HttpServer>(options, *this)) {
-    reject_remaining = options.reject_first_spans;
+  Impl(ReceiverOptions o, Callback cb, RequestCallback rcb)
+      : options(std::move(o)), callback(std::move(cb)), request_callback(std::move(rcb)),
+        http_server(std::make_unique<HttpServer>(options, *this)) {
+    reject_remaining = options.reject_first_items;
   }
 
   // Access-Control-Allow-Origin for this request's Origin, or "" when none applies.
@@ -408,8 +313,8 @@ struct Receiver::Impl final : HttpHandler {
   // unread (the server discards it).
   std::optional<HttpResponse> on_headers(const HttpRequest& req) override {
     HttpResponse res;
-    if (req.path() != kPath) {
-      fail(res, 404, Format::other, 5, "not found: the receiver serves " + std::string(kPath));
+    if (!signal_for(req.path(), &SignalInfo::http_path)) {
+      fail(res, 404, Format::other, 5, "not found: the receiver serves " + served_paths());
     } else if (req.method == "OPTIONS") {
       preflight(req, res);
     } else if (req.method != "POST") {
@@ -437,7 +342,7 @@ struct Receiver::Impl final : HttpHandler {
     return res;
   }
 
-  // POST /v1/traces before its body: token, content type, encoding. False with `res` the answer.
+  // A POST on a signal's path before its body: token, content type, encoding. False with `res` the answer.
   bool post_headers_ok(const HttpRequest& req, HttpResponse& res) {
     ++counters.requests;
     add_cors(req, res);
@@ -465,11 +370,12 @@ struct Receiver::Impl final : HttpHandler {
     return true;
   }
 
-  // POST /v1/traces whose headers passed post_headers_ok, with its whole body (at most
+  // A POST whose headers passed post_headers_ok, with its whole body (at most
   // max_body_bytes): inflated (again at most max_body_bytes), decoded, delivered, answered.
   void post(HttpRequest& req, HttpResponse& res) {
     add_cors(req, res);
     const Format format = parse_content_type(req.header("Content-Type"));
+    const Signal signal = *signal_for(req.path(), &SignalInfo::http_path);  // on_headers checked it
     const std::size_t limit = options.max_body_bytes;
     std::string& body = req.body;
     if (lower_trimmed(req.header("Content-Encoding")) == "gzip") {
@@ -488,7 +394,7 @@ struct Receiver::Impl final : HttpHandler {
       }
       body.swap(plain);
     }
-    const Processed p = process(body, format, counters);
+    const Processed p = process(signal, body, format, counters);
     if (p.kind == Processed::scripted) {
       if (!p.reply.retry_after.empty()) res.headers.emplace_back("Retry-After", p.reply.retry_after);
       fail(res, p.reply.status, format, 14, "scripted reply " + std::to_string(p.reply.status));
@@ -503,10 +409,10 @@ struct Receiver::Impl final : HttpHandler {
       return;
     }
     if (format == Format::protobuf) {
-      encode_trace_response(p.rejected > 0 ? &p.partial : nullptr, res.body);
+      res.body = p.response;
       res.headers.emplace_back("Content-Type", kProtobuf);
     } else {
-      encode_trace_response_json(p.rejected > 0 ? &p.partial : nullptr, res.body);
+      transcode_response_json(signal, p.response, res.body);
       res.headers.emplace_back("Content-Type", kJson);
     }
     res.status = 200;
@@ -519,13 +425,27 @@ struct Receiver::Impl final : HttpHandler {
     enum Kind { scripted, malformed, over_limits, accepted } kind = accepted;
     ReceiverOptions::ScriptedReply reply;  // scripted: the reply to give
     std::string error;                     // malformed, over_limits: why
-    std::int64_t rejected = 0;             // accepted: spans refused by the reject_first_spans hook
-    PartialSuccess partial;                // accepted: what to answer when rejected > 0
+    // accepted: the Export*ServiceResponse as protobuf, with a partial success when the
+    // reject_first_items hook refused items. Its fields have the same numbers for every signal
+    // (rejected_spans, rejected_log_records: 1), so the trace response writer writes them all.
+    std::string response;
   };
+
+  // A request refused with `st` (malformed or over the decode limits) at `stage`.
+  static Processed refused(Signal signal, const DecodeStatus& st, const char* stage, const DecodeLimits& limits,
+                           std::size_t body_bytes, Counters& c) {
+    Processed p;
+    p.kind = st.over_limit() ? Processed::over_limits : Processed::malformed;
+    p.error = st.over_limit() ? over_limits_message(signal, st, limits, body_bytes)
+                              : std::string("malformed ") + stage + " request: " + st.message() + " at byte " +
+                                    std::to_string(st.offset);
+    ++(st.over_limit() ? c.too_large : c.bad_request);
+    return p;
+  }
 
   // The transport-independent part: test hooks, decoding, delivery and counters. The body is
   // this function's (left empty), and so is the memory a large one decodes into.
-  Processed process(std::string& request_body, Format format, Counters& c) {
+  Processed process(Signal signal, std::string& request_body, Format format, Counters& c) {
     const GiveBackMemory give_back(request_body.size() >= kGiveBackAbove);
     std::string body = std::move(request_body);  // freed before `give_back` acts
     request_body.clear();
@@ -541,30 +461,32 @@ struct Receiver::Impl final : HttpHandler {
       }
     }
 
-    // With no callback nothing needs the model: protobuf is only checked and counted.
-    const DecodeLimits limits = DecodeLimits::for_body(body.size());
+    const std::size_t body_bytes = body.size();
+    const DecodeLimits limits = DecodeLimits::for_body(body_bytes);
     DecodeOptions decode_options;
     decode_options.limits = limits;
+    // JSON is read into protobuf, so that from here on one path serves both formats; the limits
+    // stay those of the body as it came.
+    if (format == Format::json) {
+      std::string protobuf;
+      const DecodeStatus st = decode_request_json_protobuf(signal, body, protobuf, decode_options);
+      if (!st.ok()) return refused(signal, st, "JSON", limits, body_bytes, c);
+      body.swap(protobuf);
+    }
+    // The model only for a callback that takes it; otherwise the request is checked and its
+    // items counted, no model built.
+    const bool model = callback && signal == Signal::traces;
     TraceRequest request;
     std::uint64_t total = 0;
-    DecodeStatus st;
-    if (format == Format::protobuf && !callback) {
-      st = validate_trace_request(body, total, decode_options);
-    } else {
-      st = format == Format::protobuf ? decode_trace_request(body, request, decode_options)
-                                      : decode_trace_request_json(body, request, decode_options);
+    const DecodeStatus st =
+        model ? decode_trace_request(body, request, decode_options) : validate_request(signal, body, total, decode_options);
+    if (!st.ok()) return refused(signal, st, format == Format::json ? "JSON (read into protobuf)" : "protobuf", limits,
+                                 body_bytes, c);
+    if (model) {
       total = count_spans(request);
+      body.clear();
+      body.shrink_to_fit();
     }
-    if (!st.ok()) {
-      p.kind = st.over_limit() ? Processed::over_limits : Processed::malformed;
-      p.error = st.over_limit() ? over_limits_message(st, limits, body.size())
-                                : std::string("malformed ") + (format == Format::protobuf ? "protobuf" : "JSON") +
-                                      " request: " + st.message() + " at byte " + std::to_string(st.offset);
-      ++(st.over_limit() ? c.too_large : c.bad_request);
-      return p;
-    }
-    body.clear();
-    body.shrink_to_fit();
 
     std::int64_t rejected = 0;
     if (total > 0) {
@@ -578,16 +500,22 @@ struct Receiver::Impl final : HttpHandler {
       }
     }
     const std::uint64_t delivered = total - static_cast<std::uint64_t>(rejected);
-    if (callback) {
+    if (model) {
       if (rejected > 0) drop_first_spans(request, static_cast<std::uint64_t>(rejected));
       std::lock_guard<std::mutex> lock(callback_mutex);
       callback(request);
+    } else if (request_callback) {
+      std::lock_guard<std::mutex> lock(callback_mutex);
+      request_callback({signal, body, static_cast<std::uint64_t>(rejected)});
     }
-    c.spans += delivered;
-    c.rejected_spans += static_cast<std::uint64_t>(rejected);
+    const auto i = static_cast<std::size_t>(signal);
+    c.items[i] += delivered;
+    c.rejected[i] += static_cast<std::uint64_t>(rejected);
     ++c.accepted_requests;
-    p.rejected = rejected;
-    p.partial = PartialSuccess{rejected, rejected > 0 ? "rejected by the receiver's test hook" : ""};
+    if (rejected > 0) {
+      const PartialSuccess partial{rejected, "rejected by the receiver's test hook"};
+      encode_trace_response(&partial, p.response);
+    }
     return p;
   }
 
@@ -604,7 +532,8 @@ class Receiver::Impl::ExportReactor final : public grpc::ServerGenericBidiReacto
   ExportReactor(Impl& im, grpc::GenericCallbackServerContext* context) : im_(im) {
     Counters& c = im_.grpc_counters;
     ++c.requests;
-    if (context->method() != kGrpcMethod) {
+    const std::optional<Signal> signal = signal_for(context->method(), &SignalInfo::grpc_method);
+    if (!signal) {
       ++c.unsupported;
       Finish(grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "unknown method " + context->method()));
       return;
@@ -619,6 +548,7 @@ class Receiver::Impl::ExportReactor final : public grpc::ServerGenericBidiReacto
         return;
       }
     }
+    signal_ = *signal;
     pending_ = 2;  // OnDone and the deadline's callback
     deadline_.Set(std::chrono::system_clock::now() + std::chrono::milliseconds(im_.options.request_timeout_ms),
                   [this](bool fired) {
@@ -654,7 +584,7 @@ class Receiver::Impl::ExportReactor final : public grpc::ServerGenericBidiReacto
       }
     }
     request_.Clear();
-    const Processed p = im_.process(body, Format::protobuf, c);
+    const Processed p = im_.process(signal_, body, Format::protobuf, c);
     if (p.kind == Processed::scripted) {
       RpcStatus status;
       status.code = p.reply.grpc_code;
@@ -675,9 +605,7 @@ class Receiver::Impl::ExportReactor final : public grpc::ServerGenericBidiReacto
       Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, p.error));
       return;
     }
-    std::string out;
-    encode_trace_response(p.rejected > 0 ? &p.partial : nullptr, out);
-    grpc::Slice slice(out);
+    grpc::Slice slice(p.response);
     response_ = grpc::ByteBuffer(&slice, 1);
     StartWriteAndFinish(&response_, grpc::WriteOptions(), grpc::Status::OK);
   }
@@ -690,6 +618,7 @@ class Receiver::Impl::ExportReactor final : public grpc::ServerGenericBidiReacto
   }
 
   Impl& im_;
+  Signal signal_ = Signal::traces;  // the method's, once it is known to be one
   grpc::ByteBuffer request_, response_;
   grpc::Alarm deadline_;
   std::atomic<bool> answered_{false};
@@ -760,7 +689,9 @@ bool Receiver::Impl::start_http(std::string& error) {
 }
 
 Receiver::Receiver(ReceiverOptions options, Callback callback)
-    : impl_(std::make_unique<Impl>(std::move(options), std::move(callback))) {}
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(callback), nullptr)) {}
+Receiver::Receiver(ReceiverOptions options, RequestCallback callback)
+    : impl_(std::make_unique<Impl>(std::move(options), nullptr, std::move(callback))) {}
 
 Receiver::~Receiver() { stop(); }
 
@@ -808,8 +739,11 @@ ReceiverStats Receiver::stats() const {
   ReceiverStats s;
   s.requests = c.requests;
   s.accepted_requests = c.accepted_requests;
-  s.spans = c.spans;
-  s.rejected_spans = c.rejected_spans;
+  constexpr auto kTraces = static_cast<std::size_t>(Signal::traces), kLogs = static_cast<std::size_t>(Signal::logs);
+  s.spans = c.items[kTraces];
+  s.rejected_spans = c.rejected[kTraces];
+  s.log_records = c.items[kLogs];
+  s.rejected_log_records = c.rejected[kLogs];
   s.bytes = c.bytes;
   s.preflights = c.preflights;
   s.bad_request = c.bad_request;
@@ -824,8 +758,10 @@ ReceiverStats Receiver::stats() const {
   const auto& g = impl_->grpc_counters;
   s.grpc.requests = g.requests;
   s.grpc.accepted_requests = g.accepted_requests;
-  s.grpc.spans = g.spans;
-  s.grpc.rejected_spans = g.rejected_spans;
+  s.grpc.spans = g.items[kTraces];
+  s.grpc.rejected_spans = g.rejected[kTraces];
+  s.grpc.log_records = g.items[kLogs];
+  s.grpc.rejected_log_records = g.rejected[kLogs];
   s.grpc.bytes = g.bytes;
   s.grpc.invalid_argument = g.bad_request;
   s.grpc.unauthenticated = g.unauthorized;

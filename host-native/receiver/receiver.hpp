@@ -1,6 +1,7 @@
-// The OTLP receiver: an OTLP/HTTP server for POST /v1/traces (protobuf or JSON, gzip or
-// identity, CORS, optional bearer token) and an OTLP/gRPC server for TraceService/Export, both
-// optionally over TLS or mTLS, that hand each accepted request to one callback.
+// The OTLP receiver: an OTLP/HTTP server for POST on each signal's path (/v1/traces, /v1/logs;
+// protobuf or JSON, gzip or identity, CORS, optional bearer token) and an OTLP/gRPC server for
+// each signal's Export method, both optionally over TLS or mTLS, that hand each accepted request
+// to one callback. What differs per signal is read from signal_info (otlp/signal.hpp).
 // Built on Boost.Beast/Asio (http_server.hpp) and grpc++, both kept out of this header.
 #pragma once
 #include <cstddef>
@@ -12,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "otlp/signal.hpp"
 #include "otlp/span.hpp"
 
 namespace otlp::native {
@@ -58,10 +60,10 @@ struct ReceiverOptions {
   int http_threads = 0;
 
   // Test hooks.
-  // The first `reject_first_spans` spans received (over all requests and both transports) are
-  // rejected through partial_success (200 / OK, rejected_spans = how many of the request's
-  // spans) and not delivered.
-  std::int64_t reject_first_spans = 0;
+  // The first `reject_first_items` items received (spans and log records alike, over all
+  // requests and both transports) are rejected through partial_success (200 / OK,
+  // rejected_spans or rejected_log_records = how many of the request's items) and not delivered.
+  std::int64_t reject_first_items = 0;
   // The first requests (of either transport, in arrival order) are answered with these replies
   // (body read, not decoded, nothing delivered). HTTP: `status`, and a non-empty retry_after
   // becomes the Retry-After header. gRPC: `grpc_code`, and a set grpc_retry_delay_ms becomes a
@@ -82,13 +84,16 @@ struct ReceiverOptions {
 
 // Snapshot of the counters (each read atomically; the set is not one consistent instant).
 // The top-level fields count the HTTP listener; `grpc` counts the gRPC listener.
+// Items are counted per signal: spans and log records apart.
 struct ReceiverStats {
-  std::uint64_t requests = 0;           // POST /v1/traces, whatever the outcome
+  std::uint64_t requests = 0;           // POSTs on a signal's path, whatever the outcome
   std::uint64_t accepted_requests = 0;  // answered 200
   std::uint64_t spans = 0;              // spans accepted (and delivered to the callback, if any)
   std::uint64_t rejected_spans = 0;     // spans refused through partial_success (test hook)
+  std::uint64_t log_records = 0;        // log records accepted (and delivered, if any callback)
+  std::uint64_t rejected_log_records = 0;  // log records refused through partial_success
   std::uint64_t bytes = 0;              // payload bytes decoded (after decompression)
-  std::uint64_t preflights = 0;         // OPTIONS /v1/traces
+  std::uint64_t preflights = 0;         // OPTIONS on a signal's path
   // Errors by class.
   std::uint64_t bad_request = 0;   // 400: malformed body (protobuf, JSON or gzip)
   std::uint64_t unauthorized = 0;  // 401
@@ -108,11 +113,13 @@ struct ReceiverStats {
     std::uint64_t accepted_requests = 0;  // answered OK
     std::uint64_t spans = 0;              // spans accepted (and delivered to the callback, if any)
     std::uint64_t rejected_spans = 0;     // spans refused through partial_success (test hook)
+    std::uint64_t log_records = 0;        // log records accepted (and delivered, if any callback)
+    std::uint64_t rejected_log_records = 0;  // log records refused through partial_success
     std::uint64_t bytes = 0;              // message bytes decoded (after decompression)
     // Errors by class.
-    std::uint64_t invalid_argument = 0;  // malformed ExportTraceServiceRequest
+    std::uint64_t invalid_argument = 0;  // malformed Export*ServiceRequest
     std::uint64_t unauthenticated = 0;   // missing or wrong bearer token
-    std::uint64_t unimplemented = 0;     // a method other than TraceService/Export
+    std::uint64_t unimplemented = 0;     // a method other than the signals' Export
     std::uint64_t resource_exhausted = 0;  // over the decode limits (DecodeLimits::for_body)
     // The request message never arrived whole: over max_body_bytes (gRPC itself answers
     // RESOURCE_EXHAUSTED), not within request_timeout_ms (DEADLINE_EXCEEDED), or the client
@@ -128,6 +135,7 @@ struct ReceiverStats {
   // Both transports.
   std::uint64_t total_requests() const { return requests + grpc.requests; }
   std::uint64_t total_spans() const { return spans + grpc.spans; }
+  std::uint64_t total_log_records() const { return log_records + grpc.log_records; }
 };
 
 // Every request is decoded within DecodeLimits::for_body(its size) (decode.hpp): one that would
@@ -135,13 +143,25 @@ struct ReceiverStats {
 // what a request decodes into stays a small multiple of its body whatever the body holds.
 class Receiver {
  public:
-  // Called once per accepted request with its (non-rejected) spans, on a server thread; calls
-  // are serialized. It must not call stop().
+  // Callbacks are called once per accepted request, on a server thread; calls are serialized.
+  // They must not call stop().
+  // A trace request decoded into the model, its rejected spans removed. Log requests are
+  // checked and counted, not delivered to it.
   using Callback = std::function<void(const TraceRequest&)>;
+  // A request of any signal as protobuf (a JSON one read into protobuf), checked, valid during
+  // the call; its first `rejected` items were refused by the reject_first_items hook and are
+  // not to be delivered.
+  struct Delivery {
+    Signal signal;
+    std::string_view protobuf;
+    std::uint64_t rejected;
+  };
+  using RequestCallback = std::function<void(const Delivery&)>;
 
-  // Without a callback nothing needs the spans themselves: a protobuf request is then only
-  // checked and its spans counted (validate_trace_request: the same answers, no model built).
+  // Without a callback nothing needs the items themselves: a request is then only checked and
+  // its items counted (validate_request: the same answers, no model built).
   explicit Receiver(ReceiverOptions options, Callback callback = nullptr);
+  Receiver(ReceiverOptions options, RequestCallback callback);
   ~Receiver();  // stops
   Receiver(const Receiver&) = delete;
   Receiver& operator=(const Receiver&) = delete;
@@ -163,12 +183,6 @@ class Receiver {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
-
-// Appends one JSON line per span of `request` ('\n'-terminated):
-// {"traceId","spanId","parentSpanId"?,"name","kind","service","scope","startTimeUnixNano",
-//  "endTimeUnixNano","attributes":{...},"status"?}. Times are decimal strings (as in OTLP/JSON),
-// attribute values native JSON (int64 as numbers, bytes as base64, non-finite doubles as strings).
-void append_span_json_lines(const TraceRequest& request, std::string& out);
 
 // zlib: gunzips `in` into `out` (cleared first). Returns 0 on success, 1 when the output
 // would exceed `limit` bytes (stops there), 2 for malformed data, a stream that does not end

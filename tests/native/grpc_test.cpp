@@ -253,7 +253,7 @@ TEST(GrpcExporter, ResourceExhaustedWithoutRetryInfoIsFinal) {
 
 TEST(GrpcExporter, PartialSuccessIsReported) {
   ReceiverOptions o;
-  o.reject_first_spans = 3;
+  o.reject_first_items = 3;
   rig::Receiving r(o);
   ASSERT_TRUE(r.ok()) << r.error();
   GrpcExporter e(plaintext(r.grpc_url()), rig::fast());
@@ -391,7 +391,7 @@ TEST(GrpcReceiver, SurvivesMalformedMessagesAndKeepsServing) {
         << reply.status.error_message();
   }
   // Another method.
-  EXPECT_EQ(raw_call(port, good, "/opentelemetry.proto.collector.logs.v1.LogsService/Export").status.error_code(),
+  EXPECT_EQ(raw_call(port, good, "/opentelemetry.proto.collector.trace.v1.TraceService/Import").status.error_code(),
             grpc::StatusCode::UNIMPLEMENTED);
   // Over the size limit, plain, and as a gzip bomb (16 MiB of zeros, a few KiB on the wire).
   EXPECT_EQ(raw_call(port, std::string(2 << 20, 'x')).status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
@@ -440,7 +440,7 @@ TEST(GrpcReceiver, ScriptedStatusCarriesRetryInfoInTheTrailer) {
 
 TEST(GrpcReceiver, PartialSuccessInTheResponseBody) {
   ReceiverOptions o;
-  o.reject_first_spans = 4;
+  o.reject_first_items = 4;
   rig::Receiving r(o);
   ASSERT_TRUE(r.ok()) << r.error();
   const RawReply reply = raw_call(r.receiver().grpc_port(), request_bytes(10));
@@ -458,7 +458,7 @@ TEST(GrpcReceiver, TakenPortIsAnError) {
   ReceiverOptions o;
   o.port = -1;
   o.grpc_port = first.receiver().grpc_port();
-  Receiver second(o, nullptr);
+  Receiver second(o);
   std::string err;
   EXPECT_FALSE(second.start(&err));
   EXPECT_NE(err.find(std::to_string(o.grpc_port)), std::string::npos) << err;

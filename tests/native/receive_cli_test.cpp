@@ -6,6 +6,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -14,15 +15,19 @@
 #include <regex>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "child_process.hpp"
 #include "exporter_rig.hpp"
 #include "grpc_transport.hpp"
 #include "http_transport.hpp"
+#include "otlp/json.hpp"
 #include "otlp/proto_writer.hpp"
 #include "otlp/workload.hpp"
+#include "raw_grpc.hpp"
 #include "raw_http.hpp"
+#include "support/random_request.hpp"
 
 namespace otlp::native {
 namespace {
@@ -61,10 +66,12 @@ TEST(ReceiveCli, GrpcAndHttpSpansLandInTheFileAndTheSummary) {
   }
   EXPECT_EQ(child.stop(SIGTERM), 0) << child.err();
   EXPECT_TRUE(std::regex_search(
-      child.err(), std::regex("stopped by SIGTERM after \\d+ requests \\(\\d+ accepted\\), 30 spans, \\d+ bytes over HTTP")))
+      child.err(), std::regex("stopped by SIGTERM after \\d+ requests \\(\\d+ accepted\\), 30 spans, 0 log records, \\d+ "
+                              "bytes over HTTP")))
       << child.err();
   EXPECT_TRUE(std::regex_search(child.err(),
-                                std::regex("and \\d+ requests \\(\\d+ accepted\\), 50 spans, \\d+ bytes over gRPC")))
+                                std::regex("and \\d+ requests \\(\\d+ accepted\\), 50 spans, 0 log records, \\d+ bytes "
+                                           "over gRPC")))
       << child.err();
 
   std::ifstream in(out);
@@ -125,7 +132,7 @@ std::vector<std::string> whole_lines(const std::string& content) {
       break;
     }
     const std::string line = content.substr(at, nl - at);
-    EXPECT_TRUE(line.rfind("{\"traceId\":\"", 0) == 0 && line.back() == '}') << line;
+    EXPECT_TRUE(line.rfind("{\"signal\":\"", 0) == 0 && line.back() == '}') << line;
     lines.push_back(line);
     at = nl + 1;
   }
@@ -138,10 +145,98 @@ std::string proto_of(std::uint64_t spans, std::uint64_t seed) {
   return body;
 }
 
+// One strict JSON object: read as a logs request, whose reader checks the syntax of every member
+// it skips, and a line has none of a request's keys.
+bool is_json_object(const std::string& line) {
+  std::string protobuf;
+  return !line.empty() && line[0] == '{' && decode_request_json_protobuf(Signal::logs, line, protobuf).ok() &&
+         protobuf.empty();
+}
+
+TEST(ReceiveCli, LogsAndSpansLandInTheFileWithAllTheyCarry) {
+  const std::string out = testing_cli::temp_path("records.jsonl");
+  std::remove(out.c_str());
+  Child child({"receive", "--grpc", "127.0.0.1:0", "--http", "127.0.0.1:0", "--out", out});
+  std::smatch m;
+  ASSERT_TRUE(child.read_until(std::regex("listening on 127\\.0\\.0\\.1:(\\d+) for OTLP/gRPC\\n[^\\n]*listening on "
+                                          "http://127\\.0\\.0\\.1:(\\d+)/v1/traces for OTLP/HTTP \\(logs on /v1/logs\\)"),
+                               m))
+      << child.err();
+  const int grpc_port = std::stoi(m[1]);
+  httplib::Client c("127.0.0.1", std::stoi(m[2]));
+  Resource resource;
+  resource.attributes = {{"service.name", "every-kind"}, {"k8s.pod.uid", std::int64_t{7}}};
+  InstrumentationScope scope;
+  scope.name = "random";
+  scope.version = "0.1";
+  scope.attributes = {{"scope.attr", true}};
+  const std::string random = testing::logs_request(testing::random_log_records(9, 5), resource, scope);
+  std::string json, spans;
+  ASSERT_TRUE(transcode_request_json(Signal::logs, testing::standard_logs_request(3, 2), json).ok());
+  encode_trace_request(workload::standard_request(2, 5), spans);
+  for (const auto& [path, body, type] :
+       {std::tuple{"/v1/logs", testing::standard_logs_request(4, 1), "application/x-protobuf"},
+        std::tuple{"/v1/logs", json, "application/json"}, std::tuple{"/v1/logs", random, "application/x-protobuf"},
+        std::tuple{"/v1/traces", spans, "application/x-protobuf"}}) {
+    auto res = c.Post(path, body, type);
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200) << res->body;
+  }
+  const std::string grpc_logs = "/opentelemetry.proto.collector.logs.v1.LogsService/Export";
+  EXPECT_TRUE(raw_call(grpc_port, testing::standard_logs_request(2, 3), grpc_logs).status.ok());
+  EXPECT_EQ(child.stop(SIGTERM), 0) << child.err();
+  EXPECT_NE(child.err().find("2 spans, 12 log records"), std::string::npos) << child.err();
+  EXPECT_NE(child.err().find("0 spans, 2 log records"), std::string::npos) << child.err();
+
+  const std::vector<std::string> lines = whole_lines(testing_cli::slurp(out));
+  ASSERT_EQ(lines.size(), 16u);
+  int logs = 0, traces = 0;
+  for (const std::string& l : lines) {
+    EXPECT_TRUE(is_json_object(l)) << l;
+    logs += l.rfind("{\"signal\":\"logs\",", 0) == 0;
+    traces += l.rfind("{\"signal\":\"traces\",", 0) == 0;
+  }
+  EXPECT_EQ(logs, 14);
+  EXPECT_EQ(traces, 2);
+  // A standard record's line: resource, scope and every field of the record.
+  const std::string& first = lines[0];
+  for (const char* field :
+       {R"("resource":{"attributes":[{"key":"service.name","value":{"stringValue":"checkout"}})",
+        R"("scope":{"name":"bench","version":"1.0.0"})", R"("timeUnixNano":"1700000000000500000")",
+        R"("observedTimeUnixNano":"1700000000000700000")", R"("severityNumber":9)", R"("severityText":"INFO")",
+        R"("body":{"stringValue":"GET /api/orders/12345 200 1.5ms"})",
+        R"({"key":"app.duration_ms","value":{"doubleValue":1.5}})", R"("flags":1)", R"("traceId":")", R"("spanId":")"})
+    EXPECT_NE(first.find(field), std::string::npos) << field << " in " << first;
+  // The random records (every body and attribute kind) are written whole, as the core writes them.
+  std::vector<std::string> expected;
+  ASSERT_TRUE(transcode_record_lines(Signal::logs, random, 0, [&](std::string_view text) {
+                for (std::size_t at = 0; at < text.size();) {
+                  const std::size_t nl = text.find('\n', at);
+                  expected.emplace_back(text.substr(at, nl - at));
+                  at = nl + 1;
+                }
+              }).ok());
+  ASSERT_EQ(expected.size(), 5u);
+  for (const std::string& e : expected) {
+    EXPECT_NE(std::find(lines.begin(), lines.end(), e), lines.end()) << e;
+    EXPECT_NE(e.find(R"("scope":{"name":"random","version":"0.1","attributes":[{"key":"scope.attr")"),
+              std::string::npos) << e;
+  }
+  // A span's line: ids, parent, name, kind, times, attributes, events, links, flags.
+  const std::string& span = *std::find_if(lines.begin(), lines.end(), [](const std::string& l) {
+    return l.rfind("{\"signal\":\"traces\"", 0) == 0;
+  });
+  for (const char* field : {R"("parentSpanId":")", R"("name":"GET /api/orders/{id}")", R"("kind":2)",
+                            R"("startTimeUnixNano":")", R"("endTimeUnixNano":")", R"("events":[{"timeUnixNano")",
+                            R"("links":[{"traceId")", R"({"key":"app.cache_hit","value":{"boolValue":false}})"})
+    EXPECT_NE(span.find(field), std::string::npos) << field << " in " << span;
+  std::remove(out.c_str());
+}
+
 TEST(ReceiveCli, OutFileEndingInsideALineIsCutAtStart) {
   const std::string out = testing_cli::temp_path("cut.jsonl");
-  const std::string whole = "{\"traceId\":\"01\",\"name\":\"kept\"}\n";
-  const std::string partial = "{\"traceId\":\"02\",\"na";  // a receiver killed in the middle of it
+  const std::string whole = "{\"signal\":\"traces\",\"name\":\"kept\"}\n";
+  const std::string partial = "{\"signal\":\"traces\",\"na";  // a receiver killed in the middle of it
   std::ofstream(out, std::ios::binary | std::ios::trunc) << whole << partial;
   Child child({"receive", "--http", "127.0.0.1:0", "--out", out});
   const int port = child.listening_port();
@@ -170,13 +265,13 @@ TEST(ReceiveCli, OutFileHoldsWholeLinesWhenAWriteIsCutShort) {
   ASSERT_GT(port, 0) << child.err();
   httplib::Client c("127.0.0.1", port);
   int accepted = 0;
-  for (int k = 0; k < 40 && child.err().find("no more spans are written") == std::string::npos; ++k) {
+  for (int k = 0; k < 40 && child.err().find("no more records are written") == std::string::npos; ++k) {
     auto res = c.Post("/v1/traces", proto_of(20, 100 + k), "application/x-protobuf");
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 200);
     ++accepted;
   }
-  EXPECT_NE(child.err().find("no more spans are written"), std::string::npos) << child.err();
+  EXPECT_NE(child.err().find("no more records are written"), std::string::npos) << child.err();
   EXPECT_EQ(child.stop(SIGTERM), 1) << child.err();
   const std::vector<std::string> lines = whole_lines(testing_cli::slurp(out));
   EXPECT_EQ(lines.size() % 20, 0u);  // whole requests only

@@ -52,7 +52,7 @@ std::unique_ptr<Receiver> start_receiver(ReceiverOptions o, bool grpc = false) {
   o.port = 0;
   o.grpc_host = "127.0.0.1";
   o.grpc_port = grpc ? 0 : -1;
-  auto r = std::make_unique<Receiver>(std::move(o), nullptr);
+  auto r = std::make_unique<Receiver>(std::move(o));
   std::string err;
   EXPECT_TRUE(r->start(&err)) << err;
   return r;

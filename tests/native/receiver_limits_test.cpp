@@ -123,7 +123,7 @@ TEST(ReceiverValidate, WithoutACallbackEveryAnswerIsTheSame) {
                                            "",
                                            standard_body(1)};
   ReceiverOptions options;
-  options.reject_first_spans = 12;  // the partial-success hook counts the same either way
+  options.reject_first_items = 12;  // the partial-success hook counts the same either way
   Rig with(true, options), without(false, options);
   for (std::size_t i = 0; i < bodies.size(); ++i) {
     auto a = with.post(bodies[i], kProto);

@@ -231,7 +231,7 @@ TEST(Sdk, WrongTokenFailsAndIsCountedNotLost) {
 
 TEST(Sdk, PartialSuccessRejectsAreReported) {
   ReceiverOptions ro;
-  ro.reject_first_spans = 40;
+  ro.reject_first_items = 40;
   Collector collector(ro);
   Sdk sdk = started(fast(collector.url()));
   Tracer tracer = sdk.tracer("t");

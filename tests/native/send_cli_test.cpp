@@ -119,7 +119,7 @@ TEST(SendCli, RateLimitsTheSender) {
 
 TEST(SendCli, RejectedSpansMakeItFail) {
   ReceiverOptions ro;
-  ro.reject_first_spans = 100;
+  ro.reject_first_items = 100;
   Local local(ro);
   Child send({"send", "--endpoint", local.endpoint(), "--spans", "1000"});
   EXPECT_EQ(send.wait(), 1);

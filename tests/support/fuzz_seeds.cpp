@@ -73,4 +73,22 @@ std::vector<std::string> json_seeds() {
   return seeds;
 }
 
+std::vector<std::string> logs_seeds() {
+  std::vector<std::string> protobuf = {standard_logs_request(3, 42), ""};
+  for (std::uint64_t seed = 1; seed <= 4; ++seed) {
+    Resource resource;
+    resource.attributes = {{"service.name", "seed"}};
+    InstrumentationScope scope;
+    scope.name = "fuzz";
+    protobuf.push_back(logs_request(random_log_records(seed, 1 + seed % 3), resource, scope));
+  }
+  // A record whose body nests to the default depth limit (32): the body's AnyValue is at 4.
+  std::string body = wrap(1, "deep");
+  for (int k = 0; k < 14; ++k) body = wrap(5, wrap(1, body));  // array_value { values }
+  protobuf.push_back(wrap(1, wrap(2, wrap(2, wrap(5, body)))));
+  std::vector<std::string> seeds = protobuf;
+  for (const std::string& p : protobuf) transcode_request_json(Signal::logs, p, seeds.emplace_back());
+  return seeds;
+}
+
 }  // namespace otlp::testing

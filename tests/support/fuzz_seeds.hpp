@@ -13,4 +13,8 @@ std::vector<std::string> proto_seeds();
 // For fuzz_json_reader: the same requests and responses as OTLP/JSON.
 std::vector<std::string> json_seeds();
 
+// For fuzz_logs_reader: logs requests (standard records, random ones with every body and
+// attribute kind, one at the default depth limit), as protobuf and as OTLP/JSON.
+std::vector<std::string> logs_seeds();
+
 }  // namespace otlp::testing

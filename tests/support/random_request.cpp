@@ -3,7 +3,10 @@
 #include <limits>
 #include <string>
 
+#include "otlp/logs.hpp"
+#include "otlp/proto_writer.hpp"
 #include "otlp/random.hpp"
+#include "otlp/workload.hpp"
 
 namespace otlp::testing {
 namespace {
@@ -235,6 +238,42 @@ std::size_t span_count(const TraceRequest& request) {
   for (const auto& rs : request.resource_spans)
     for (const auto& ss : rs.scope_spans) n += ss.spans.size();
   return n;
+}
+
+std::string logs_request(const std::vector<RandomLogRecord>& records, const Resource& resource,
+                         const InstrumentationScope& scope) {
+  LogRecordLimits limits;
+  limits.attribute_count = kNoLimit;
+  std::string items;
+  for (const RandomLogRecord& r : records) {
+    std::vector<Attribute> attributes;
+    for (const KeyValue& kv : r.attributes) attributes.push_back({kv.key, AttributeValue(kv.value)});
+    const AttributeValue body(r.body);
+    LogRecord record;
+    record.time_unix_nano = r.time_unix_nano;
+    record.observed_time_unix_nano = r.observed_time_unix_nano;
+    record.severity = r.severity;
+    record.severity_text = r.severity_text;
+    record.body = r.has_body ? &body : nullptr;
+    record.attributes = attributes.data();
+    record.attribute_count = attributes.size();
+    record.event_name = r.event_name;
+    record.context = &r.context;
+    encode_log_record_field(record, items, limits);
+  }
+  std::string out;
+  encode_trace_request(resource, scope, items, out);  // the envelope of every signal
+  return out;
+}
+
+std::string standard_logs_request(std::uint64_t count, std::uint64_t seed) {
+  Random rng(seed);
+  workload::StandardLogRecord standard;
+  std::string items;
+  for (std::uint64_t i = 0; i < count; ++i) encode_log_record_field(standard.at(rng, i), items);
+  std::string out;
+  encode_trace_request(workload::standard_resource(), workload::standard_scope(), items, out);
+  return out;
 }
 
 }  // namespace otlp::testing

@@ -36,6 +36,13 @@ struct RandomLogRecord {
 };
 std::vector<RandomLogRecord> random_log_records(std::uint64_t seed, std::size_t n);
 
+// An ExportLogsServiceRequest (protobuf) of `records` under one resource and one scope, each
+// record written by encode_log_record_field with no attribute count limit.
+std::string logs_request(const std::vector<RandomLogRecord>& records, const Resource& resource = {},
+                         const InstrumentationScope& scope = {});
+// One of the standard log records 0..count-1 (shared/WORKLOAD.md) of `seed`.
+std::string standard_logs_request(std::uint64_t count, std::uint64_t seed);
+
 // Total number of spans in a request.
 std::size_t span_count(const TraceRequest& request);
 

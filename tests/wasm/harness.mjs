@@ -13,6 +13,25 @@ export const OTLP_BIN = process.env.OTLP_BIN ?? join(root, 'build', 'native', 'b
 export const wasmBinary = (protocol) => readFileSync(join(DIST, protocol === 'json' ? 'otlp-json.wasm' : 'otlp.wasm'));
 export const loadModule = () => import(join(DIST, 'otlp.mjs'));
 
+// An OTLP/JSON AnyValue as a plain value (int64 strings as numbers).
+const plain = (v) => {
+  if (v.arrayValue) return (v.arrayValue.values ?? []).map(plain);
+  if (v.kvlistValue) return Object.fromEntries((v.kvlistValue.values ?? []).map((kv) => [kv.key, plain(kv.value ?? {})]));
+  if (v.intValue !== undefined) return Number(v.intValue);
+  return v.stringValue ?? v.boolValue ?? v.doubleValue ?? v.bytesValue;
+};
+const attributeMap = (attributes) => Object.fromEntries((attributes ?? []).map((kv) => [kv.key, plain(kv.value ?? {})]));
+
+// A span line of the receiver's --out file (OTLP/JSON members with the signal, resource and
+// scope) with what the tests compare made plain: the service and scope names, attributes as an
+// object.
+const asSpan = (line) => ({
+  ...line,
+  service: attributeMap(line.resource.attributes)['service.name'],
+  scope: line.scope.name,
+  attributes: attributeMap(line.attributes),
+});
+
 // Starts `otlp receive --http 127.0.0.1:0 --out FILE [--cors-origin O]...` and reads the port
 // it reports on stderr.
 export async function startReceiver({ corsOrigins = [] } = {}) {
@@ -31,7 +50,8 @@ export async function startReceiver({ corsOrigins = [] } = {}) {
     });
     child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`receiver exited (${code}): ${stderr}`)); });
   });
-  const spans = () => (existsSync(out) ? readFileSync(out, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []);
+  const lines = () => (existsSync(out) ? readFileSync(out, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []);
+  const spans = () => lines().filter((l) => l.signal === 'traces').map(asSpan);
   return {
     port,
     url: `http://127.0.0.1:${port}/v1/traces`,

@@ -4,6 +4,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <string_view>
 
 #include "otlp/attribute.hpp"
@@ -42,6 +43,11 @@ struct LogRecord {
   std::string_view event_name;
   const SpanContext* context = nullptr;       // the span it was emitted in: trace id, span id, flags
 };
+
+// Appends `record` as one ScopeLogs.log_records field (tag, length and LogRecord), written as a
+// logger writes it when emitting (the same code), with the record's own observed time: for
+// tools that write requests of log records without a pipeline (`otlp encode`).
+void encode_log_record_field(const LogRecord& record, std::string& out, const LogRecordLimits& limits = {});
 
 struct LoggerConfig {
   LogRecordLimits limits;

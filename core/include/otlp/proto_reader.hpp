@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "otlp/decode.hpp"
+#include "otlp/signal.hpp"
 #include "otlp/span.hpp"
 
 namespace otlp {
@@ -21,6 +22,15 @@ DecodeStatus decode_trace_request(std::string_view bytes, TraceRequest& out, con
 // status as decode_trace_request with the same options, error and offset included, and on
 // success `spans` = how many spans it holds.
 DecodeStatus validate_trace_request(std::string_view bytes, std::uint64_t& spans, const DecodeOptions& options = {});
+
+// Checks the request of any signal without building anything: `items` = how many of the
+// signal's unit (signal_info(signal).items) it holds. Traces go through validate_trace_request;
+// the other signals are walked by their schema, refusing what transcode_request_json refuses
+// (framing, a known field of the wrong wire type, ids of the wrong length, depth) and a request
+// over options.limits: its records, attributes (per element too) and string bytes are counted
+// as the trace reader counts them; with no model, records and attributes cost 0 bytes.
+DecodeStatus validate_request(Signal signal, std::string_view bytes, std::uint64_t& items,
+                              const DecodeOptions& options = {});
 
 // Decodes an ExportTraceServiceResponse; `partial` is set only when the field is present.
 DecodeStatus decode_trace_response(std::string_view bytes, std::optional<PartialSuccess>& partial);

@@ -2,6 +2,7 @@
 #pragma once
 #include <cstdint>
 
+#include "otlp/logs.hpp"
 #include "otlp/random.hpp"
 #include "otlp/span.hpp"
 #include "otlp/tracer.hpp"
@@ -41,5 +42,28 @@ std::size_t standard_spans_bytes(std::uint64_t count);
 
 // One request of `count` standard spans under the standard resource and scope.
 TraceRequest standard_request(std::uint64_t count, std::uint64_t seed);
+
+// The standard log record of shared/WORKLOAD.md (under the standard resource and scope): one
+// record object restamped per index, so that a stream of them builds nothing anew.
+class StandardLogRecord {
+ public:
+  StandardLogRecord();
+  StandardLogRecord(const StandardLogRecord&) = delete;
+  StandardLogRecord& operator=(const StandardLogRecord&) = delete;
+  // The index-th record: times from the index-th standard span's start, ERROR on every 10th
+  // (index % 10 == 9), trace and span id drawn from `rng` as a standard span draws its own.
+  // It borrows from this object, and holds until the next call.
+  const LogRecord& at(Random& rng, std::uint64_t index);
+
+ private:
+  AttributeValue body_;
+  Attribute attributes_[4];
+  SpanContext context_;
+  LogRecord record_;
+};
+
+// The bytes encode_log_record_field writes for the standard log records 0..count-1, whatever
+// the seed (as standard_spans_bytes for spans).
+std::size_t standard_log_records_bytes(std::uint64_t count);
 
 }  // namespace otlp::workload
