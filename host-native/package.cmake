@@ -13,6 +13,7 @@ set(OTLP_NATIVE_PUBLIC_HEADERS
   ${CMAKE_CURRENT_SOURCE_DIR}/sdk/grpc_transport.hpp
   ${CMAKE_CURRENT_SOURCE_DIR}/sdk/http_transport.hpp
   ${CMAKE_CURRENT_SOURCE_DIR}/sdk/loop_transport.hpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/sdk/propagators.hpp
   ${CMAKE_CURRENT_SOURCE_DIR}/sdk/sdk.hpp
   ${CMAKE_CURRENT_SOURCE_DIR}/sdk/tsc_clock.hpp
   ${CMAKE_CURRENT_SOURCE_DIR}/sdk/worker.hpp)

@@ -341,6 +341,24 @@ std::optional<Error> read_signal(const Env& env, Signal signal, SignalOptions o)
   return read_batch(env, signal, o.pipeline);
 }
 
+// `tracecontext,baggage`, entries trimmed and matched case-insensitively; `none` only alone.
+Result<Propagators> parse_propagators(const Var& v) {
+  Propagators p{false, false};
+  std::string_view rest = v.value;
+  while (true) {
+    const std::size_t comma = rest.find(',');
+    const std::string_view entry = trim(rest.substr(0, comma));
+    if (entry.empty()) {  // a trailing comma, as the other lists allow
+    } else if (iequals(entry, "tracecontext")) p.tracecontext = true;
+    else if (iequals(entry, "baggage")) p.baggage = true;
+    else if (!(iequals(entry, "none") && trim(v.value).size() == entry.size()))
+      return bad(v.name, "tracecontext and/or baggage (comma-separated), or none", v.raw);
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 1);
+  }
+  return p;
+}
+
 // An exporter's options as validate() checks them; `prefix` names the fields ("logs.otlp.").
 std::optional<Error> check_otlp(const OtlpOptions& o, const std::string& prefix) {
   if (!is_http_url(o.endpoint)) return bad(prefix + "endpoint", kUrlExpected, o.endpoint);
@@ -424,6 +442,12 @@ Result<Options> options_from_env(Getenv getenv) {
     auto n = parse_uint(*v, kU32Max);
     if (!n) return n.error();
     *f.field = static_cast<std::uint32_t>(n.value());
+  }
+
+  if (auto v = env.get("OTEL_PROPAGATORS")) {
+    auto p = parse_propagators(*v);
+    if (!p) return p.error();
+    o.propagators = p.value();
   }
 
   if (auto v = env.get("OTEL_TRACES_SAMPLER")) o.sampler = std::string(v->value);

@@ -16,6 +16,7 @@
 #include "otlp/pipeline.hpp"
 #include "otlp/signal.hpp"
 #include "otlp/span.hpp"
+#include "propagators.hpp"
 
 namespace otlp::native {
 
@@ -96,6 +97,9 @@ struct Options : OtlpOptions {
   // OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT stand in for the attribute ones that are unset.
   SpanLimits limits;
   LogsOptions logs;
+  // OTEL_PROPAGATORS: a comma-separated list of tracecontext and baggage (the default: both), or
+  // none. Others (b3, jaeger...) are not built in: an Error naming the variable.
+  Propagators propagators;
   std::FILE* console_stream = nullptr;  // where `console` exporters write (null: stderr)
 };
 

@@ -158,6 +158,7 @@ struct Sdk::Impl {
 
 
   bool disabled = false;
+  Propagators propagators;
   TscClock clock;  // ~10 ns a read against ~24 for clock_gettime; three reads a span
   std::unique_ptr<Pipeline> pipelines[kSignalCount];  // by Signal
   Transports transports;
@@ -197,6 +198,7 @@ Logger Sdk::logger(std::string_view scope_name, std::string_view scope_version, 
 
 LoggerProvider& Sdk::logger_provider() { return *impl_->logger_provider; }
 bool Sdk::disabled() const { return impl_->disabled; }
+const Propagators& Sdk::propagators() const { return impl_->propagators; }
 Stats Sdk::stats(Signal signal) const { return impl_->pipeline(signal).stats(); }
 Stats Sdk::stats() const { return stats(Signal::traces); }
 
@@ -266,6 +268,7 @@ Result<Sdk> start(Options o) {
   auto impl = std::make_unique<Sdk::Impl>(o);
   Sdk::Impl* m = impl.get();
   m->disabled = o.disabled;
+  m->propagators = o.propagators;
   m->transports = std::move(transports);
   std::vector<Lane> lanes;
   for (std::size_t i = 0; i < kSignalCount; ++i) {

@@ -58,6 +58,8 @@ class Sdk {
   Logger logger(std::string_view scope_name, std::string_view scope_version = {}, std::uint8_t min_severity = 0);
   LoggerProvider& logger_provider();
   bool disabled() const;  // OTEL_SDK_DISABLED: spans are never recorded, nothing is sent
+  // OTEL_PROPAGATORS: the headers to write into outgoing requests and read from incoming ones.
+  const Propagators& propagators() const;
 
   // Any thread, any time. Per signal; emitted log records count as `ended`, so the invariant
   // ended == exported + rejected + failed + dropped + queued holds for both. stats(): traces.

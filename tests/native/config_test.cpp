@@ -544,6 +544,25 @@ TEST(ConfigLogs, ExporterSelection) {
   EXPECT_EQ(c.pipeline.protocol, otlp::Protocol::json);
 }
 
+TEST(ConfigPropagators, ValuesAndErrors) {
+  const Options d = ok({});
+  EXPECT_TRUE(d.propagators.tracecontext);
+  EXPECT_TRUE(d.propagators.baggage);
+  const Options t = ok({{"OTEL_PROPAGATORS", " TraceContext "}});
+  EXPECT_TRUE(t.propagators.tracecontext);
+  EXPECT_FALSE(t.propagators.baggage);
+  const Options b = ok({{"OTEL_PROPAGATORS", "baggage,"}});
+  EXPECT_FALSE(b.propagators.tracecontext);
+  EXPECT_TRUE(b.propagators.baggage);
+  const Options both = ok({{"OTEL_PROPAGATORS", "baggage , tracecontext"}});
+  EXPECT_TRUE(both.propagators.tracecontext && both.propagators.baggage);
+  const Options none = ok({{"OTEL_PROPAGATORS", "none"}});
+  EXPECT_FALSE(none.propagators.tracecontext || none.propagators.baggage);
+  expect_names({{"OTEL_PROPAGATORS", "b3"}}, "OTEL_PROPAGATORS", "b3");
+  expect_names({{"OTEL_PROPAGATORS", "tracecontext,jaeger"}}, "OTEL_PROPAGATORS", "tracecontext,jaeger");
+  expect_names({{"OTEL_PROPAGATORS", "none,baggage"}}, "OTEL_PROPAGATORS", "none,baggage");
+}
+
 TEST(ConfigDefaults, RealEnvironmentIsTheDefaultSource) {
   // With no getenv given, ::getenv is used. Whatever the test runner's environment holds, the
   // result is options or an error naming an OTEL_* variable.

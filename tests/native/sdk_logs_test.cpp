@@ -376,6 +376,15 @@ TEST(SdkLogs, EachSignalAtItsOwnEndpointFromTheEnvironment) {
   EXPECT_EQ(generic.requests(), 1u);  // no logs at the generic endpoint
 }
 
+TEST(SdkLogs, PropagatorsComeFromTheEnvironment) {
+  auto sdk = start_from_env([](const char* name) -> const char* {
+    return std::string_view(name) == "OTEL_PROPAGATORS" ? "baggage" : nullptr;
+  });
+  ASSERT_TRUE(sdk.ok()) << sdk.error().message;
+  EXPECT_FALSE(sdk->propagators().tracecontext);
+  EXPECT_TRUE(sdk->propagators().baggage);
+}
+
 TEST(SdkLogs, ConsoleWritesOneOtlpJsonLinePerRequest) {
   std::FILE* out = std::tmpfile();
   ASSERT_NE(out, nullptr);
