@@ -34,7 +34,8 @@ std::string_view sdk_version() noexcept;
 enum class ExporterKind : std::uint8_t {
   otlp,     // the OTLP exporter (OtlpOptions), the default
   console,  // one OTLP/JSON line per export request on stderr
-  none,     // nowhere: spans are not sampled, log records are counted dropped
+  none,     // nowhere: spans are not sampled, loggers enabled for no severity (records
+            // without one are counted dropped)
 };
 
 // One signal's OTLP exporter, from OTEL_EXPORTER_OTLP_<SIGNAL>_* (signal_info(s).env) or, where
@@ -51,7 +52,8 @@ struct OtlpOptions {
   // ones with the same (case-insensitive) name.
   std::vector<std::pair<std::string, std::string>> headers;
   // OTEL_EXPORTER_OTLP[_TRACES]_TIMEOUT: bounds each batch's export, every attempt and backoff
-  // included (PipelineConfig::exporter_timeout_ns), within OTEL_BSP_EXPORT_TIMEOUT.
+  // included (PipelineConfig::exporter_timeout_ns), within the batch processor's
+  // OTEL_BSP_EXPORT_TIMEOUT / OTEL_BLRP_EXPORT_TIMEOUT.
   std::uint64_t timeout_ms = 10000;
   bool gzip = false;                 // OTEL_EXPORTER_OTLP[_TRACES]_COMPRESSION: gzip | none
   // OTEL_EXPORTER_OTLP[_TRACES]_INSECURE. The spec: it only matters for gRPC endpoints given
