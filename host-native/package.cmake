@@ -9,9 +9,11 @@ include(CMakePackageConfigHelpers)
 # dependency to cmake/otlp_portableConfig.cmake.in).
 set(OTLP_NATIVE_PUBLIC_HEADERS
   ${CMAKE_CURRENT_SOURCE_DIR}/sdk/config.hpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/sdk/console_transport.hpp
   ${CMAKE_CURRENT_SOURCE_DIR}/sdk/grpc_transport.hpp
   ${CMAKE_CURRENT_SOURCE_DIR}/sdk/http_transport.hpp
   ${CMAKE_CURRENT_SOURCE_DIR}/sdk/loop_transport.hpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/sdk/propagators.hpp
   ${CMAKE_CURRENT_SOURCE_DIR}/sdk/sdk.hpp
   ${CMAKE_CURRENT_SOURCE_DIR}/sdk/tsc_clock.hpp
   ${CMAKE_CURRENT_SOURCE_DIR}/sdk/worker.hpp)

@@ -28,7 +28,7 @@ std::uint64_t Exporter::poll(std::uint64_t now) {
   }
   while (auto request = pipeline_.poll_export(now)) {
     const std::uint64_t id = request->id;
-    transport_.send(SendRequest{*request, options_.headers, options_.compression},
+    transport_.send(SendRequest{*request, options_.headers, options_.compression, pipeline_.config().signal},
                     [this, id](const Outcome& outcome) {
                       Done* d = new Done{id, outcome, done_.load(std::memory_order_relaxed)};
                       while (!done_.compare_exchange_weak(d->next, d, std::memory_order_release,

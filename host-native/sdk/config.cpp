@@ -47,7 +47,7 @@ Error bad(std::string_view name, std::string_view expected, std::string_view raw
 
 // One variable that is set: its name (for errors), its raw text and the trimmed value.
 struct Var {
-  const char* name;
+  std::string name;
   std::string_view raw;
   std::string_view value;
 };
@@ -58,15 +58,15 @@ class Env {
     if (!getenv_) getenv_ = [](const char* n) -> const char* { return std::getenv(n); };
   }
   // Unset, empty and blank values all count as unset (the spec: empty means unset).
-  std::optional<Var> get(const char* name) const {
-    const char* v = getenv_(name);
+  std::optional<Var> get(const std::string& name) const {
+    const char* v = getenv_(name.c_str());
     if (v == nullptr) return std::nullopt;
     const std::string_view raw(v);
     if (trim(raw).empty()) return std::nullopt;
     return Var{name, raw, trim(raw)};
   }
   // The per-signal variable when set, else the generic one.
-  std::optional<Var> get(const char* per_signal, const char* generic) const {
+  std::optional<Var> get(const std::string& per_signal, const std::string& generic) const {
     if (auto v = get(per_signal)) return v;
     return get(generic);
   }
@@ -136,7 +136,7 @@ Result<KeyValues> parse_list(const Var& v, bool secret_values) {
       const std::string_view key = trim(entry.substr(0, eq));
       const std::string_view value = trim(entry.substr(eq + 1));
       if (key.empty()) {
-        if (secret_values) return Error{std::string(v.name) + ": expected a key before '=' (value not shown)"};
+        if (secret_values) return Error{v.name + ": expected a key before '=' (value not shown)"};
         return bad(v.name, "a key before '='", entry);
       }
       auto k = percent_decode(key);
@@ -144,7 +144,7 @@ Result<KeyValues> parse_list(const Var& v, bool secret_values) {
       auto val = percent_decode(value);
       if (!val) {
         if (secret_values)
-          return Error{std::string(v.name) + ": expected valid percent-encoding (%XX) in the value of '" +
+          return Error{v.name + ": expected valid percent-encoding (%XX) in the value of '" +
                        std::string(key) + "' (value not shown)"};
         return bad(v.name, "valid percent-encoding (%XX) in value", value);
       }
@@ -222,9 +222,166 @@ void set_attribute(Attributes& attrs, std::string_view key, std::string value, b
   attrs.push_back(KeyValue{std::string(key), AnyValue(std::move(value))});
 }
 
+// OTEL_EXPORTER_OTLP_<env>_<suffix>, and the generic OTEL_EXPORTER_OTLP_<suffix>.
+std::string per_signal(Signal s, std::string_view suffix) {
+  return "OTEL_EXPORTER_OTLP_" + std::string(signal_info(s).env) + "_" + std::string(suffix);
+}
+std::string generic(std::string_view suffix) { return "OTEL_EXPORTER_OTLP_" + std::string(suffix); }
+
+// One signal's OTEL_EXPORTER_OTLP_[<SIGNAL>_]* variables.
+std::optional<Error> read_otlp(const Env& env, Signal signal, OtlpOptions& o) {
+  // Protocol first: it decides the endpoint's default and whether the signal's path is appended.
+  if (auto v = env.get(per_signal(signal, "PROTOCOL"), generic("PROTOCOL"))) {
+    // Enum values match ASCII case-insensitively (the spec's SHOULD), as make_sampler does.
+    if (iequals(v->value, "grpc")) o.protocol = Protocol::grpc;
+    else if (iequals(v->value, "http/protobuf")) o.protocol = Protocol::http_protobuf;
+    else if (iequals(v->value, "http/json")) o.protocol = Protocol::http_json;
+    else return bad(v->name, "grpc, http/protobuf or http/json", v->raw);
+  }
+
+  const bool http = o.protocol != Protocol::grpc;
+  if (auto v = env.get(per_signal(signal, "ENDPOINT"))) {
+    if (!is_http_url(v->value)) return bad(v->name, kUrlExpected, v->raw);
+    o.endpoint = std::string(v->value);  // per-signal: used as is
+  } else if (auto g = env.get(generic("ENDPOINT"))) {
+    if (!is_http_url(g->value)) return bad(g->name, kUrlExpected, g->raw);
+    o.endpoint = std::string(g->value);
+    if (http) {  // a base URL: append the signal's path, with exactly one '/' between
+      if (o.endpoint.back() == '/') o.endpoint.pop_back();
+      o.endpoint.append(signal_info(signal).http_path);
+    }
+  } else {
+    o.endpoint = http ? std::string(kDefaultHttpBase).append(signal_info(signal).http_path)
+                      : std::string(kDefaultGrpcEndpoint);
+  }
+
+  // Headers merge by name: generic first, then per-signal entries replace or add.
+  for (const std::string& name : {generic("HEADERS"), per_signal(signal, "HEADERS")}) {
+    auto v = env.get(name);
+    if (!v) continue;
+    auto h = parse_list(*v, true);
+    if (!h) return h.error();
+    if (auto e = check_headers(v->name, h.value())) return *e;
+    merge_headers(o.headers, std::move(h.value()));
+  }
+
+  if (auto v = env.get(per_signal(signal, "TIMEOUT"), generic("TIMEOUT"))) {
+    auto n = parse_uint(*v, std::numeric_limits<std::uint64_t>::max() / kNsPerMs);
+    if (!n) return n.error();
+    // 0 would fail every export at once; the spec gives it no "no timeout" meaning.
+    if (n.value() == 0) return bad(v->name, "a timeout in milliseconds greater than 0", v->raw);
+    o.timeout_ms = n.value();
+  }
+  if (auto v = env.get(per_signal(signal, "COMPRESSION"), generic("COMPRESSION"))) {
+    if (iequals(v->value, "gzip")) o.gzip = true;
+    else if (iequals(v->value, "none")) o.gzip = false;
+    else return bad(v->name, "gzip or none", v->raw);
+  }
+  if (auto v = env.get(per_signal(signal, "INSECURE"), generic("INSECURE"))) {
+    auto b = parse_bool(*v);
+    if (!b) return b.error();
+    o.insecure = b.value();
+  }
+  // File paths: kept as given; the transport reports a file it cannot read.
+  struct PathField {
+    const char* suffix;
+    std::string* field;
+  };
+  for (const PathField& f : {PathField{"CERTIFICATE", &o.certificate}, PathField{"CLIENT_KEY", &o.client_key},
+                             PathField{"CLIENT_CERTIFICATE", &o.client_certificate}})
+    if (auto v = env.get(per_signal(signal, f.suffix), generic(f.suffix))) *f.field = std::string(v->value);
+  return std::nullopt;
+}
+
+// OTEL_<batch_env>_*: the signal's batch processor; times in milliseconds, stored in nanoseconds.
+std::optional<Error> read_batch(const Env& env, Signal signal, PipelineConfig& p) {
+  const std::string prefix = "OTEL_" + std::string(signal_info(signal).batch_env) + "_";
+  struct MsField {
+    const char* suffix;
+    std::uint64_t* ns;
+  };
+  for (const MsField& f : {MsField{"SCHEDULE_DELAY", &p.schedule_delay_ns}, MsField{"EXPORT_TIMEOUT", &p.export_timeout_ns}}) {
+    if (auto v = env.get(prefix + f.suffix)) {
+      auto n = parse_uint(*v, std::numeric_limits<std::uint64_t>::max() / kNsPerMs);
+      if (!n) return n.error();
+      *f.ns = n.value() * kNsPerMs;
+    }
+  }
+  struct U32Field {
+    const char* suffix;
+    std::uint32_t* field;
+  };
+  for (const U32Field& f : {U32Field{"MAX_QUEUE_SIZE", &p.max_queue_size},
+                            U32Field{"MAX_EXPORT_BATCH_SIZE", &p.max_export_batch_size}}) {
+    if (auto v = env.get(prefix + f.suffix)) {
+      auto n = parse_uint(*v, kU32Max);
+      if (!n) return n.error();
+      *f.field = static_cast<std::uint32_t>(n.value());
+    }
+  }
+  // Zero sizes and batch > queue: core's check names the OTEL_<batch_env>_* variable and the value.
+  return otlp::validate(p);
+}
+
+// One signal: OTEL_<env>_EXPORTER, its OTLP exporter's variables (read only when it is used)
+// and its batch processor's.
+std::optional<Error> read_signal(const Env& env, Signal signal, SignalOptions o) {
+  ExporterKind& kind = o.exporter;
+  if (auto v = env.get("OTEL_" + std::string(signal_info(signal).env) + "_EXPORTER")) {
+    if (iequals(v->value, "otlp")) kind = ExporterKind::otlp;
+    else if (iequals(v->value, "console")) kind = ExporterKind::console;
+    else if (iequals(v->value, "none")) kind = ExporterKind::none;
+    else return bad(v->name, "otlp, console or none", v->raw);
+  }
+  if (kind == ExporterKind::otlp) {
+    if (auto e = read_otlp(env, signal, o.otlp)) return e;
+  }
+  const bool json = kind == ExporterKind::otlp && o.otlp.protocol == Protocol::http_json;
+  o.pipeline.protocol = json ? otlp::Protocol::json : otlp::Protocol::protobuf;
+  return read_batch(env, signal, o.pipeline);
+}
+
+// `tracecontext,baggage`, entries trimmed and matched case-insensitively; `none` only alone.
+Result<Propagators> parse_propagators(const Var& v) {
+  Propagators p{false, false};
+  std::string_view rest = v.value;
+  while (true) {
+    const std::size_t comma = rest.find(',');
+    const std::string_view entry = trim(rest.substr(0, comma));
+    if (entry.empty()) {  // a trailing comma, as the other lists allow
+    } else if (iequals(entry, "tracecontext")) p.tracecontext = true;
+    else if (iequals(entry, "baggage")) p.baggage = true;
+    else if (!(iequals(entry, "none") && trim(v.value).size() == entry.size()))
+      return bad(v.name, "tracecontext and/or baggage (comma-separated), or none", v.raw);
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 1);
+  }
+  return p;
+}
+
+// An exporter's options as validate() checks them; `prefix` names the fields ("logs.otlp.").
+std::optional<Error> check_otlp(const OtlpOptions& o, const std::string& prefix) {
+  if (!is_http_url(o.endpoint)) return bad(prefix + "endpoint", kUrlExpected, o.endpoint);
+  if (o.timeout_ms == 0) return Error{prefix + "timeout_ms: must be greater than 0, got 0"};
+  if (o.timeout_ms > std::numeric_limits<std::uint64_t>::max() / kNsPerMs)
+    return Error{prefix + "timeout_ms: too large, got " + std::to_string(o.timeout_ms)};
+  return check_headers(prefix + "headers", o.headers);
+}
+
 }  // namespace
 
 std::string_view sdk_version() noexcept { return OTLP_PORTABLE_VERSION; }
+
+SignalOptions signal_options(Options& o, Signal signal) {
+  if (signal == Signal::logs) return {o.logs.exporter, o.logs.otlp, o.logs.pipeline};
+  return {o.traces_exporter, o, o.pipeline};
+}
+
+OtlpOptions OtlpOptions::for_signal(Signal signal) {
+  OtlpOptions o;
+  o.endpoint = std::string(kDefaultHttpBase).append(signal_info(signal).http_path);
+  return o;
+}
 
 Result<Options> options_from_env(Getenv getenv) {
   const Env env(std::move(getenv));
@@ -240,69 +397,10 @@ Result<Options> options_from_env(Getenv getenv) {
     }
   }
 
-  // Protocol first: it decides the endpoint's default and whether /v1/traces is appended.
-  if (auto v = env.get("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL")) {
-    // Enum values match ASCII case-insensitively (the spec's SHOULD), as make_sampler does.
-    if (iequals(v->value, "grpc")) o.protocol = Protocol::grpc;
-    else if (iequals(v->value, "http/protobuf")) o.protocol = Protocol::http_protobuf;
-    else if (iequals(v->value, "http/json")) o.protocol = Protocol::http_json;
-    else return bad(v->name, "grpc, http/protobuf or http/json", v->raw);
+  for (std::size_t i = 0; i < std::size(kSignals); ++i) {
+    const auto signal = static_cast<Signal>(i);
+    if (auto e = read_signal(env, signal, signal_options(o, signal))) return *e;
   }
-  o.pipeline.protocol = o.protocol == Protocol::http_json ? otlp::Protocol::json : otlp::Protocol::protobuf;
-
-  const bool http = o.protocol != Protocol::grpc;
-  if (auto v = env.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")) {
-    if (!is_http_url(v->value)) return bad(v->name, kUrlExpected, v->raw);
-    o.endpoint = std::string(v->value);  // per-signal: used as is
-  } else if (auto g = env.get("OTEL_EXPORTER_OTLP_ENDPOINT")) {
-    if (!is_http_url(g->value)) return bad(g->name, kUrlExpected, g->raw);
-    o.endpoint = std::string(g->value);
-    if (http) {  // a base URL: append the signal's path, with exactly one '/' between
-      if (o.endpoint.back() != '/') o.endpoint.push_back('/');
-      o.endpoint.append("v1/traces");
-    }
-  } else {
-    o.endpoint = std::string(http ? kDefaultHttpEndpoint : kDefaultGrpcEndpoint);
-  }
-
-  // Headers merge by name: generic first, then per-signal entries replace or add.
-  if (auto v = env.get("OTEL_EXPORTER_OTLP_HEADERS")) {
-    auto h = parse_list(*v, true);
-    if (!h) return h.error();
-    if (auto e = check_headers(v->name, h.value())) return *e;
-    merge_headers(o.headers, std::move(h.value()));
-  }
-  if (auto v = env.get("OTEL_EXPORTER_OTLP_TRACES_HEADERS")) {
-    auto h = parse_list(*v, true);
-    if (!h) return h.error();
-    if (auto e = check_headers(v->name, h.value())) return *e;
-    merge_headers(o.headers, std::move(h.value()));
-  }
-
-  if (auto v = env.get("OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", "OTEL_EXPORTER_OTLP_TIMEOUT")) {
-    auto n = parse_uint(*v, std::numeric_limits<std::uint64_t>::max() / kNsPerMs);
-    if (!n) return n.error();
-    // 0 would fail every export at once; the spec gives it no "no timeout" meaning.
-    if (n.value() == 0) return bad(v->name, "a timeout in milliseconds greater than 0", v->raw);
-    o.timeout_ms = n.value();
-  }
-  if (auto v = env.get("OTEL_EXPORTER_OTLP_TRACES_COMPRESSION", "OTEL_EXPORTER_OTLP_COMPRESSION")) {
-    if (iequals(v->value, "gzip")) o.gzip = true;
-    else if (iequals(v->value, "none")) o.gzip = false;
-    else return bad(v->name, "gzip or none", v->raw);
-  }
-  if (auto v = env.get("OTEL_EXPORTER_OTLP_TRACES_INSECURE", "OTEL_EXPORTER_OTLP_INSECURE")) {
-    auto b = parse_bool(*v);
-    if (!b) return b.error();
-    o.insecure = b.value();
-  }
-  // File paths: kept as given; the transport reports a file it cannot read.
-  if (auto v = env.get("OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE", "OTEL_EXPORTER_OTLP_CERTIFICATE"))
-    o.certificate = std::string(v->value);
-  if (auto v = env.get("OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY", "OTEL_EXPORTER_OTLP_CLIENT_KEY"))
-    o.client_key = std::string(v->value);
-  if (auto v = env.get("OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE", "OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE"))
-    o.client_certificate = std::string(v->value);
 
   // Resource: the variable's attributes in order (a repeated key: the last wins), service.name
   // from OTEL_SERVICE_NAME when set, and telemetry.sdk.* unless the variable already set them.
@@ -320,27 +418,12 @@ Result<Options> options_from_env(Getenv getenv) {
   set_attribute(o.resource.attributes, "telemetry.sdk.language", "cpp", false);
   set_attribute(o.resource.attributes, "telemetry.sdk.version", std::string(sdk_version()), false);
 
-  // Batch span processor: times in milliseconds, stored in nanoseconds.
-  struct MsField {
-    const char* name;
-    std::uint64_t* ns;
-  };
-  for (const MsField& f : {MsField{"OTEL_BSP_SCHEDULE_DELAY", &o.pipeline.schedule_delay_ns},
-                           MsField{"OTEL_BSP_EXPORT_TIMEOUT", &o.pipeline.export_timeout_ns}}) {
-    if (auto v = env.get(f.name)) {
-      auto n = parse_uint(*v, std::numeric_limits<std::uint64_t>::max() / kNsPerMs);
-      if (!n) return n.error();
-      *f.ns = n.value() * kNsPerMs;
-    }
-  }
   struct U32Field {
     const char* name;
     const char* fallback;  // a general limit standing in when `name` is unset, or null
     std::uint32_t* field;
   };
   const U32Field u32_fields[] = {
-      {"OTEL_BSP_MAX_QUEUE_SIZE", nullptr, &o.pipeline.max_queue_size},
-      {"OTEL_BSP_MAX_EXPORT_BATCH_SIZE", nullptr, &o.pipeline.max_export_batch_size},
       {"OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT", "OTEL_ATTRIBUTE_COUNT_LIMIT", &o.limits.attribute_count},
       {"OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT", "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT",
        &o.limits.attribute_value_length},
@@ -349,6 +432,9 @@ Result<Options> options_from_env(Getenv getenv) {
       // The spec's general attribute limit applies to event and link attributes too.
       {"OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT", "OTEL_ATTRIBUTE_COUNT_LIMIT", &o.limits.attributes_per_event},
       {"OTEL_LINK_ATTRIBUTE_COUNT_LIMIT", "OTEL_ATTRIBUTE_COUNT_LIMIT", &o.limits.attributes_per_link},
+      {"OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT", "OTEL_ATTRIBUTE_COUNT_LIMIT", &o.logs.limits.attribute_count},
+      {"OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT", "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT",
+       &o.logs.limits.attribute_value_length},
   };
   for (const U32Field& f : u32_fields) {
     auto v = f.fallback ? env.get(f.name, f.fallback) : env.get(f.name);
@@ -357,8 +443,12 @@ Result<Options> options_from_env(Getenv getenv) {
     if (!n) return n.error();
     *f.field = static_cast<std::uint32_t>(n.value());
   }
-  // Zero sizes and batch > queue: core's check names the OTEL_BSP_* variable and the value.
-  if (auto e = otlp::validate(o.pipeline)) return *e;
+
+  if (auto v = env.get("OTEL_PROPAGATORS")) {
+    auto p = parse_propagators(*v);
+    if (!p) return p.error();
+    o.propagators = p.value();
+  }
 
   if (auto v = env.get("OTEL_TRACES_SAMPLER")) o.sampler = std::string(v->value);
   if (auto v = env.get("OTEL_TRACES_SAMPLER_ARG")) o.sampler_arg = std::string(v->value);
@@ -370,12 +460,14 @@ Result<Options> options_from_env(Getenv getenv) {
 
 std::optional<Error> validate(const Options& o) {
   if (o.disabled) return std::nullopt;
-  if (!is_http_url(o.endpoint)) return bad("endpoint", kUrlExpected, o.endpoint);
-  if (o.timeout_ms == 0) return Error{"timeout_ms: must be greater than 0, got 0"};
-  if (o.timeout_ms > std::numeric_limits<std::uint64_t>::max() / kNsPerMs)
-    return Error{"timeout_ms: too large, got " + std::to_string(o.timeout_ms)};
-  if (auto e = check_headers("headers", o.headers)) return e;
+  if (o.traces_exporter == ExporterKind::otlp) {
+    if (auto e = check_otlp(o, "")) return e;
+  }
+  if (o.logs.exporter == ExporterKind::otlp) {
+    if (auto e = check_otlp(o.logs.otlp, "logs.otlp.")) return e;
+  }
   if (auto e = otlp::validate(o.pipeline)) return e;
+  if (auto e = otlp::validate(o.logs.pipeline)) return e;
   if (auto s = make_sampler(o.sampler, o.sampler_arg); !s) return s.error();
   return std::nullopt;
 }

@@ -2,6 +2,7 @@
 // OpenTelemetry specification (SDK environment variables and the OTLP exporter's variables).
 #pragma once
 #include <cstdint>
+#include <cstdio>
 #include <functional>
 #include <optional>
 #include <string>
@@ -11,13 +12,17 @@
 
 #include "otlp/error.hpp"
 #include "otlp/limits.hpp"
+#include "otlp/logs.hpp"
 #include "otlp/pipeline.hpp"
+#include "otlp/signal.hpp"
 #include "otlp/span.hpp"
+#include "propagators.hpp"
 
 namespace otlp::native {
 
 enum class Protocol : std::uint8_t { grpc, http_protobuf, http_json };
 
+inline constexpr std::string_view kDefaultHttpBase = "http://localhost:4318";
 inline constexpr std::string_view kDefaultHttpEndpoint = "http://localhost:4318/v1/traces";
 inline constexpr std::string_view kDefaultGrpcEndpoint = "http://localhost:4317";
 inline constexpr std::string_view kSdkName = "otlp-portable";
@@ -25,8 +30,20 @@ inline constexpr std::string_view kSdkName = "otlp-portable";
 // The SDK version reported as telemetry.sdk.version (the CMake project version).
 std::string_view sdk_version() noexcept;
 
-struct Options {
-  bool disabled = false;  // OTEL_SDK_DISABLED=true: a no-op SDK, nothing else is read
+// Where a signal's records go: OTEL_TRACES_EXPORTER, OTEL_LOGS_EXPORTER.
+enum class ExporterKind : std::uint8_t {
+  otlp,     // the OTLP exporter (OtlpOptions), the default
+  console,  // one OTLP/JSON line per export request on stderr
+  none,     // nowhere: spans are not sampled, loggers enabled for no severity (records
+            // without one are counted dropped)
+};
+
+// One signal's OTLP exporter, from OTEL_EXPORTER_OTLP_<SIGNAL>_* (signal_info(s).env) or, where
+// that is unset, the generic OTEL_EXPORTER_OTLP_*. Shown here with the traces' names.
+struct OtlpOptions {
+  // The defaults of `signal`: its HTTP path on the default endpoint.
+  static OtlpOptions for_signal(Signal signal);
+
   // The full URL requests go to. HTTP: OTEL_EXPORTER_OTLP_ENDPOINT + "/v1/traces", or
   // OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as is. gRPC: either one as is.
   std::string endpoint{kDefaultHttpEndpoint};
@@ -35,7 +52,8 @@ struct Options {
   // ones with the same (case-insensitive) name.
   std::vector<std::pair<std::string, std::string>> headers;
   // OTEL_EXPORTER_OTLP[_TRACES]_TIMEOUT: bounds each batch's export, every attempt and backoff
-  // included (PipelineConfig::exporter_timeout_ns), within OTEL_BSP_EXPORT_TIMEOUT.
+  // included (PipelineConfig::exporter_timeout_ns), within the batch processor's
+  // OTEL_BSP_EXPORT_TIMEOUT / OTEL_BLRP_EXPORT_TIMEOUT.
   std::uint64_t timeout_ms = 10000;
   bool gzip = false;                 // OTEL_EXPORTER_OTLP[_TRACES]_COMPRESSION: gzip | none
   // OTEL_EXPORTER_OTLP[_TRACES]_INSECURE. The spec: it only matters for gRPC endpoints given
@@ -45,6 +63,25 @@ struct Options {
   std::string certificate;           // OTEL_EXPORTER_OTLP[_TRACES]_CERTIFICATE: CA file (PEM)
   std::string client_key;            // OTEL_EXPORTER_OTLP[_TRACES]_CLIENT_KEY (mTLS, PEM)
   std::string client_certificate;    // OTEL_EXPORTER_OTLP[_TRACES]_CLIENT_CERTIFICATE (mTLS, PEM)
+};
+
+// The logs signal's own settings.
+struct LogsOptions {
+  ExporterKind exporter = ExporterKind::otlp;                  // OTEL_LOGS_EXPORTER
+  OtlpOptions otlp = OtlpOptions::for_signal(Signal::logs);    // OTEL_EXPORTER_OTLP[_LOGS]_*
+  // OTEL_BLRP_SCHEDULE_DELAY, OTEL_BLRP_EXPORT_TIMEOUT (ms), OTEL_BLRP_MAX_QUEUE_SIZE,
+  // OTEL_BLRP_MAX_EXPORT_BATCH_SIZE; protocol follows otlp.protocol.
+  PipelineConfig pipeline = PipelineConfig::for_signal(Signal::logs);
+  // OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT, OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT, with
+  // OTEL_ATTRIBUTE_COUNT_LIMIT / OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT standing in when unset.
+  LogRecordLimits limits;
+};
+
+// The traces' OTLP exporter settings are Options' own (OtlpOptions, the fields the SDK had
+// before it carried logs); the logs' are in `logs`.
+struct Options : OtlpOptions {
+  bool disabled = false;  // OTEL_SDK_DISABLED=true: a no-op SDK, nothing else is read
+  ExporterKind traces_exporter = ExporterKind::otlp;  // OTEL_TRACES_EXPORTER
   // OTEL_SERVICE_NAME, else service.name from OTEL_RESOURCE_ATTRIBUTES, else "unknown_service".
   std::string service_name = "unknown_service";
   // OTEL_RESOURCE_ATTRIBUTES (string values, percent-decoded), then service.name (always
@@ -61,18 +98,32 @@ struct Options {
   // OTEL_LINK_ATTRIBUTE_COUNT_LIMIT; OTEL_ATTRIBUTE_COUNT_LIMIT and
   // OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT stand in for the attribute ones that are unset.
   SpanLimits limits;
+  LogsOptions logs;
+  // OTEL_PROPAGATORS: a comma-separated list of tracecontext and baggage (the default: both), or
+  // none. Others (b3, jaeger...) are not built in: an Error naming the variable.
+  Propagators propagators;
+  std::FILE* console_stream = nullptr;  // where `console` exporters write (null: stderr)
 };
+
+// One signal's settings within Options: the one place a Signal is mapped to its fields.
+struct SignalOptions {
+  ExporterKind& exporter;
+  OtlpOptions& otlp;
+  PipelineConfig& pipeline;
+};
+SignalOptions signal_options(Options& options, Signal signal);
 
 using Getenv = std::function<const char*(const char*)>;
 
 // Reads the environment through `getenv` (null: ::getenv). Empty values count as unset and
-// per-signal (TRACES) variables beat generic ones. Any bad value is an Error naming the variable
+// per-signal (TRACES, LOGS) variables beat generic ones. Any bad value is an Error naming the variable
 // and the value it got, e.g.
 //   "OTEL_BSP_MAX_QUEUE_SIZE: expected a non-negative integer, got 'lots'".
 Result<Options> options_from_env(Getenv getenv = nullptr);
 
-// Checks options built or edited by hand: endpoint scheme, timeout, pipeline and sampler. Errors
-// name the field (or the variable it comes from). options_from_env's result always passes.
+// Checks options built or edited by hand: endpoint scheme, timeout, pipeline and sampler, for each
+// signal whose exporter is used. Errors name the field (or the variable it comes from).
+// options_from_env's result always passes.
 std::optional<Error> validate(const Options& options);
 
 }  // namespace otlp::native

@@ -132,8 +132,55 @@ std::uint64_t wall_now() {
           .count());
 }
 
+// Where one signal's requests go: a channel and its credentials.
+struct Destination {
+  GrpcOptions options;
+  std::string setup_error;
+  bool tls = false;
+  bool tls_without_client_cert = false;
+  std::shared_ptr<grpc::Channel> channel;
+  std::unique_ptr<grpc::GenericStub> stub;
+};
+
+std::shared_ptr<Destination> open_destination(GrpcOptions options) {
+  auto d = std::make_shared<Destination>();
+  d->options = std::move(options);
+  const GrpcOptions& o = d->options;
+  const Target target = parse_endpoint(o.endpoint, o.insecure);
+
+  std::shared_ptr<grpc::ChannelCredentials> credentials;
+  if (!target.tls) {
+    credentials = grpc::InsecureChannelCredentials();
+  } else {
+    d->tls = true;
+    d->tls_without_client_cert = o.client_certificate.empty();
+    grpc::SslCredentialsOptions ssl;
+    std::string& err = d->setup_error;
+    if (!o.ca_file.empty()) read_pem(o.ca_file, "CA certificate", ssl.pem_root_certs, err);
+    if (o.client_certificate.empty() != o.client_key.empty()) {
+      if (err.empty()) err = "gRPC: mTLS needs both a client certificate and a client key";
+    } else if (!o.client_certificate.empty() && err.empty()) {
+      if (read_pem(o.client_certificate, "client certificate", ssl.pem_cert_chain, err))
+        read_pem(o.client_key, "client key", ssl.pem_private_key, err);
+    }
+    credentials = grpc::SslCredentials(ssl);
+  }
+  if (!d->setup_error.empty()) return d;
+
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_ENABLE_RETRIES, 0);  // the core's retry policy decides, not gRPC's
+  // Reconnect soon after the server comes back: gRPC's own backoff (up to 120 s) would make
+  // every retry of the core fail fast while the channel waits.
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
+  d->channel = grpc::CreateCustomChannel(target.address, credentials, args);
+  d->stub = std::make_unique<grpc::GenericStub>(d->channel);
+  return d;
+}
+
 // One Export call, owned by the transport from send() until its tag comes off the queue.
 struct Call {
+  std::shared_ptr<Destination> destination;
   grpc::ClientContext context;
   grpc::ByteBuffer request, response;
   grpc::Status status;
@@ -149,13 +196,9 @@ struct Call {
 // or two per request, a quarter of the sender's CPU at one export in flight). Every gRPC
 // object is made and destroyed on that thread as well.
 struct GrpcTransport::Impl {
-  GrpcOptions options;
-  std::string setup_error;
-  bool tls = false;
-  bool tls_without_client_cert = false;
   grpc::CompletionQueue queue;  // declared first: drained and destroyed last
-  std::shared_ptr<grpc::Channel> channel;
-  std::unique_ptr<grpc::GenericStub> stub;
+  std::shared_ptr<Destination> destinations[std::size(kSignals)];  // by Signal
+  std::string setup_error;  // the first destination's that has one
   std::unordered_map<Call*, std::unique_ptr<Call>> calls;  // in flight
   // wake(): an alarm due at once puts its tag on the queue; one at a time.
   std::mutex wake_mutex;
@@ -173,43 +216,24 @@ struct GrpcTransport::Impl {
     if (it == calls.end()) return;
     std::unique_ptr<Call> call = std::move(it->second);
     calls.erase(it);
-    if (deliver) call->complete(outcome_of(call->status, call->response, tls, tls_without_client_cert));
+    const Destination& d = *call->destination;
+    if (deliver) call->complete(outcome_of(call->status, call->response, d.tls, d.tls_without_client_cert));
   }
 };
 
 GrpcTransport::GrpcTransport(GrpcOptions options) : impl_(std::make_unique<Impl>()) {
+  const std::shared_ptr<Destination> every = open_destination(std::move(options));
+  for (auto& d : impl_->destinations) d = every;
+  impl_->setup_error = every->setup_error;
+}
+
+void GrpcTransport::set_destination(Signal signal, GrpcOptions options) {
   Impl& im = *impl_;
-  im.options = std::move(options);
-  const GrpcOptions& o = im.options;
-  const Target target = parse_endpoint(o.endpoint, o.insecure);
-
-  std::shared_ptr<grpc::ChannelCredentials> credentials;
-  if (!target.tls) {
-    credentials = grpc::InsecureChannelCredentials();
-  } else {
-    im.tls = true;
-    im.tls_without_client_cert = o.client_certificate.empty();
-    grpc::SslCredentialsOptions ssl;
-    std::string& err = im.setup_error;
-    if (!o.ca_file.empty()) read_pem(o.ca_file, "CA certificate", ssl.pem_root_certs, err);
-    if (o.client_certificate.empty() != o.client_key.empty()) {
-      if (err.empty()) err = "gRPC: mTLS needs both a client certificate and a client key";
-    } else if (!o.client_certificate.empty() && err.empty()) {
-      if (read_pem(o.client_certificate, "client certificate", ssl.pem_cert_chain, err))
-        read_pem(o.client_key, "client key", ssl.pem_private_key, err);
-    }
-    credentials = grpc::SslCredentials(ssl);
-  }
-  if (!im.setup_error.empty()) return;
-
-  grpc::ChannelArguments args;
-  args.SetInt(GRPC_ARG_ENABLE_RETRIES, 0);  // the core's retry policy decides, not gRPC's
-  // Reconnect soon after the server comes back: gRPC's own backoff (up to 120 s) would make
-  // every retry of the core fail fast while the channel waits.
-  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
-  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
-  im.channel = grpc::CreateCustomChannel(target.address, credentials, args);
-  im.stub = std::make_unique<grpc::GenericStub>(im.channel);
+  auto& d = im.destinations[static_cast<std::size_t>(signal)];
+  d = open_destination(std::move(options));
+  im.setup_error.clear();
+  for (const auto& each : im.destinations)
+    if (im.setup_error.empty()) im.setup_error = each->setup_error;
 }
 
 GrpcTransport::~GrpcTransport() {
@@ -229,8 +253,11 @@ const std::string& GrpcTransport::setup_error() const { return impl_->setup_erro
 
 void GrpcTransport::send(const SendRequest& request, std::function<void(const Outcome&)> complete) {
   Impl& im = *impl_;
-  if (!im.setup_error.empty()) return complete(Outcome::grpc(GrpcCode::failed_precondition, {}, im.setup_error));
+  const std::shared_ptr<Destination>& destination = im.destinations[static_cast<std::size_t>(request.signal)];
+  if (!destination->setup_error.empty())
+    return complete(Outcome::grpc(GrpcCode::failed_precondition, {}, destination->setup_error));
   auto call = std::make_unique<Call>();
+  call->destination = destination;
   for (const auto& [name, value] : request.headers) {
     std::string key = name;
     std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -239,7 +266,7 @@ void GrpcTransport::send(const SendRequest& request, std::function<void(const Ou
     call->context.AddMetadata(key, value);
   }
   if (request.compression == Compression::gzip) call->context.set_compression_algorithm(GRPC_COMPRESS_GZIP);
-  std::uint64_t timeout_ms = im.options.timeout_ms;
+  std::uint64_t timeout_ms = destination->options.timeout_ms;
   const std::uint64_t now = wall_now();
   if (request.request.deadline_unix_nano > now)
     timeout_ms = std::min<std::uint64_t>(timeout_ms, (request.request.deadline_unix_nano - now) / 1'000'000 + 1);
@@ -249,7 +276,8 @@ void GrpcTransport::send(const SendRequest& request, std::function<void(const Ou
   call->request = grpc::ByteBuffer(&body, 1);
   call->complete = std::move(complete);
   Call& c = *call;
-  c.reader = im.stub->PrepareUnaryCall(&c.context, kGrpcExportMethod, c.request, &im.queue);
+  const std::string method(signal_info(request.signal).grpc_method);
+  c.reader = destination->stub->PrepareUnaryCall(&c.context, method, c.request, &im.queue);
   c.reader->StartCall();
   c.reader->Finish(&c.response, &c.status, &c);
   im.calls.emplace(&c, std::move(call));

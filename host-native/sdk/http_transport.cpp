@@ -25,6 +25,7 @@ std::uint64_t wall_now() {
 
 struct Transfer {
   CURL* easy = nullptr;
+  const HttpOptions* destination = nullptr;
   curl_slist* headers = nullptr;
   std::string body;
   std::string response;
@@ -133,7 +134,7 @@ bool gzip_compress(std::string_view data, std::string& out) {
 }
 
 struct HttpTransport::Impl {
-  HttpOptions options;
+  HttpOptions destinations[std::size(kSignals)];  // by Signal
   CURLM* multi = nullptr;
   std::map<CURL*, std::unique_ptr<Transfer>> transfers;
   // Finished transfers kept for the next sends: an easy handle keeps its buffers and the
@@ -144,7 +145,7 @@ struct HttpTransport::Impl {
 HttpTransport::HttpTransport(HttpOptions options) : impl_(std::make_unique<Impl>()) {
   static std::once_flag init;
   std::call_once(init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-  impl_->options = std::move(options);
+  for (HttpOptions& d : impl_->destinations) d = options;
   impl_->multi = curl_multi_init();
 }
 
@@ -152,6 +153,10 @@ HttpTransport::~HttpTransport() {
   abandon();
   impl_->idle.clear();
   curl_multi_cleanup(impl_->multi);
+}
+
+void HttpTransport::set_destination(Signal signal, HttpOptions options) {
+  impl_->destinations[static_cast<std::size_t>(signal)] = std::move(options);
 }
 
 void HttpTransport::abandon() {
@@ -180,7 +185,10 @@ void HttpTransport::send(const SendRequest& request, std::function<void(const Ou
   for (const auto& [name, value] : request.headers)
     t->headers = curl_slist_append(t->headers, (name + ": " + value).c_str());
 
-  const HttpOptions& o = impl_->options;
+  const HttpOptions& o = impl_->destinations[static_cast<std::size_t>(request.signal)];
+  // A handle last used for another destination may hold its TLS files: start it afresh.
+  if (t->easy && t->destination != &o) curl_easy_reset(t->easy);
+  t->destination = &o;
   std::uint64_t timeout_ms = o.timeout_ms;
   const std::uint64_t now = wall_now();
   if (request.request.deadline_unix_nano > now)
@@ -222,7 +230,7 @@ void HttpTransport::run(int timeout_ms) {
     std::unique_ptr<Transfer> t = std::move(it->second);
     impl_->transfers.erase(it);
     curl_multi_remove_handle(impl_->multi, t->easy);
-    const HttpOptions& o = impl_->options;
+    const HttpOptions& o = *t->destination;
     const bool tls_without_client_cert = o.url.rfind("https://", 0) == 0 && o.client_certificate.empty();
     t->complete(outcome_of(*t, msg->data.result, tls_without_client_cert));
     t->complete = nullptr;

@@ -1,16 +1,19 @@
 // OTLP/HTTP with libcurl: one multi handle, driven by one thread (the native host loop), so
-// every transfer, timeout and retry runs without a thread per request.
+// every transfer, timeout and retry runs without a thread per request. One transport serves
+// every signal: a request goes to its signal's destination (SendRequest::signal).
 #pragma once
 #include <cstdint>
 #include <memory>
 #include <string>
 
 #include "loop_transport.hpp"
+#include "otlp/signal.hpp"
 
 namespace otlp::native {
 
+// One signal's destination.
 struct HttpOptions {
-  std::string url = "http://localhost:4318/v1/traces";
+  std::string url = "http://localhost:4318/v1/traces";  // the full URL, the signal's path included
   std::uint64_t timeout_ms = 10000;  // per attempt (OTEL_EXPORTER_OTLP_TIMEOUT)
   std::string ca_file;               // verify the server with this CA (TLS)
   std::string client_certificate;    // mTLS
@@ -19,10 +22,14 @@ struct HttpOptions {
 
 class HttpTransport final : public LoopTransport {
  public:
+  // Requests of every signal go to `options` until set_destination() gives a signal its own.
   explicit HttpTransport(HttpOptions options);
   ~HttpTransport() override;  // abandons transfers still running (their completions never run)
   HttpTransport(const HttpTransport&) = delete;
   HttpTransport& operator=(const HttpTransport&) = delete;
+
+  // Before the first send: where requests of `signal` go.
+  void set_destination(Signal signal, HttpOptions options);
 
   // Host loop thread only.
   void send(const SendRequest& request, std::function<void(const Outcome&)> complete) override;

@@ -11,14 +11,17 @@ std::uint64_t SystemClock::now_unix_nano() noexcept {
           .count());
 }
 
-Worker::Worker(Pipeline& pipeline, LoopTransport& transport, Clock& clock, ExporterOptions options)
-    : pipeline_(pipeline),
-      transport_(transport),
-      clock_(clock),
-      relay_(transport, *this),
-      exporter_(pipeline, relay_, std::move(options)) {
-  thread_ = std::thread([this] { loop(); });
+Worker::Worker(std::vector<Lane> lanes, std::vector<LoopTransport*> loops, Clock& clock)
+    : loops_(std::move(loops)), clock_(clock) {
+  for (Lane& lane : lanes) {
+    max_concurrent_exports_ += lane.pipeline.config().max_concurrent_exports;
+    lanes_.push_back(std::make_unique<Served>(std::move(lane), *this));
+  }
+  thread_ = std::thread([this] { this->loop(); });
 }
+
+Worker::Worker(Pipeline& pipeline, LoopTransport& transport, Clock& clock, ExporterOptions options)
+    : Worker({Lane{pipeline, transport, std::move(options)}}, {&transport}, clock) {}
 
 Worker::~Worker() {
   {
@@ -26,9 +29,9 @@ Worker::~Worker() {
     stopping_ = true;
   }
   wake_.notify_all();
-  transport_.wake();
+  for (LoopTransport* l : loops_) l->wake();
   thread_.join();
-  transport_.abandon();  // in-flight completions would reach exporter_, which dies with us
+  for (LoopTransport* l : loops_) l->abandon();  // in-flight completions would reach the exporters
   room_events_.fetch_add(1);
   tell_room_waiters();
 }
@@ -56,7 +59,23 @@ void Worker::wake() {
     woken_ = true;
   }
   wake_.notify_one();
-  transport_.wake();
+  for (LoopTransport* l : loops_) l->wake();
+}
+
+std::size_t Worker::in_flight() const {
+  std::size_t n = 0;
+  for (const LoopTransport* l : loops_) n += l->in_flight();
+  return n;
+}
+
+// Waits in the transport that has sends in flight. When both have (traces over gRPC, logs over
+// HTTP), neither can wait for the other's answers, so each gets 1 ms slices in turn.
+void Worker::run(std::uint64_t wait_ns) {
+  const int wait_ms = static_cast<int>(std::max<std::uint64_t>(wait_ns / 1'000'000, 1));
+  std::size_t busy = 0;
+  for (const LoopTransport* l : loops_) busy += l->in_flight() > 0 ? 1 : 0;
+  for (LoopTransport* l : loops_)
+    if (l->in_flight() > 0) l->run(busy > 1 ? 1 : wait_ms);
 }
 
 void Worker::wait_for_room(std::chrono::steady_clock::time_point until) {
@@ -101,14 +120,16 @@ FlushState Worker::request(bool shutdown, std::uint64_t timeout_ns) {
 bool Worker::waits_idle() {
   listening_.store(true, std::memory_order_relaxed);
   std::atomic_thread_fence(std::memory_order_seq_cst);
-  if (pipeline_.next_deadline() > clock_.now_unix_nano()) return true;
+  std::uint64_t next = UINT64_MAX;
+  for (const auto& lane : lanes_) next = std::min(next, lane->pipeline.next_deadline());
+  if (next > clock_.now_unix_nano()) return true;
   listening_.store(false, std::memory_order_relaxed);
   return false;
 }
 
 void Worker::loop() {
   loop_thread_.store(std::this_thread::get_id(), std::memory_order_relaxed);
-  std::uint64_t ticket = 0;  // the flush being waited for, 0 when none
+  bool flushing = false;  // a flush or shutdown is under way in every lane
   for (;;) {
     bool start_flush = false, start_shutdown = false;
     std::uint64_t timeout = 0;
@@ -116,44 +137,55 @@ void Worker::loop() {
       std::lock_guard<std::mutex> lock(mutex_);
       if (stopping_) return;
       woken_ = false;
-      if (pending_ && ticket == 0) {
+      if (pending_ && !flushing) {
         start_flush = true;
         start_shutdown = pending_shutdown_;
         timeout = pending_timeout_;
       }
     }
     const std::uint64_t now = clock_.now_unix_nano();
-    if (start_flush && start_shutdown) {
-      ticket = pipeline_.shutdown(now, timeout);
-      room_events_.fetch_add(1);  // the pipeline refuses spans now: waiting for room is over
-    } else if (start_flush) {
-      ticket = pipeline_.force_flush(now, timeout);
+    if (start_flush) {
+      for (auto& lane : lanes_)
+        lane->ticket = start_shutdown ? lane->pipeline.shutdown(now, timeout) : lane->pipeline.force_flush(now, timeout);
+      flushing = true;
+      if (start_shutdown) room_events_.fetch_add(1);  // the pipelines refuse items now: waiting for room is over
     }
     const std::uint64_t events_before = room_events_.load(std::memory_order_relaxed);
-    std::uint64_t next = exporter_.poll(now);
-    // A request sent took its spans off the queue: threads waiting for room may go on.
+    std::uint64_t next = UINT64_MAX;
+    for (auto& lane : lanes_) next = std::min(next, lane->exporter.poll(now));
+    // A request sent took its items off the queue: threads waiting for room may go on.
     if (room_events_.load(std::memory_order_relaxed) != events_before || start_shutdown) tell_room_waiters();
-    pipeline_.handle_timeouts(clock_.now_unix_nano());
-    if (ticket != 0) {
-      const FlushState state = pipeline_.flush_state(ticket);
-      if (state != FlushState::pending) {
+    bool completions = false;
+    for (auto& lane : lanes_) {
+      lane->pipeline.handle_timeouts(clock_.now_unix_nano());
+      completions = completions || lane->exporter.has_completions();
+    }
+    if (flushing) {
+      bool final = true;
+      FlushState state = FlushState::done;
+      for (const auto& lane : lanes_) {
+        const FlushState s = lane->pipeline.flush_state(lane->ticket);
+        if (s == FlushState::pending) final = false;
+        if (s == FlushState::timed_out) state = FlushState::timed_out;
+      }
+      if (final) {
         std::lock_guard<std::mutex> lock(mutex_);
         answer_ = state;
         ++answers_;
         pending_ = false;
-        ticket = 0;
+        flushing = false;
         done_.notify_all();
       }
     }
     // Sleep until the next deadline (at most 100 ms, so a lost wake-up costs little).
     const std::uint64_t after = clock_.now_unix_nano();
     const std::uint64_t wait_ns = next <= after ? 0 : std::min<std::uint64_t>(next - after, 100'000'000);
-    if (exporter_.has_completions() || wait_ns == 0) continue;
-    const std::size_t in_flight = transport_.in_flight();
+    if (completions || wait_ns == 0) continue;
+    const std::size_t sending = in_flight();
     // With every export slot taken, a full batch waits for an answer, which wakes the loop.
-    if (in_flight < pipeline_.config().max_concurrent_exports && !waits_idle()) continue;
-    if (in_flight > 0) {
-      transport_.run(static_cast<int>(std::max<std::uint64_t>(wait_ns / 1'000'000, 1)));
+    if (sending < max_concurrent_exports_ && !waits_idle()) continue;
+    if (sending > 0) {
+      run(wait_ns);
     } else {
       std::unique_lock<std::mutex> lock(mutex_);
       wake_.wait_for(lock, std::chrono::nanoseconds(wait_ns), [this] { return woken_ || stopping_; });

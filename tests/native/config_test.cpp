@@ -284,8 +284,15 @@ TEST(ConfigExporter, PerSignalBeatsGeneric) {
   EXPECT_EQ(o.certificate, "t-ca");
   EXPECT_EQ(o.client_key, "t-key");
   EXPECT_EQ(o.client_certificate, "t-cert");
-  // A bad generic value hidden by a per-signal one is never read.
-  EXPECT_EQ(ok({{"OTEL_EXPORTER_OTLP_TIMEOUT", "soon"}, {"OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", "5"}}).timeout_ms, 5u);
+  // A bad generic value hidden by a per-signal one is never read for that signal; the logs,
+  // exported over OTLP too by default, read it.
+  EXPECT_EQ(ok({{"OTEL_EXPORTER_OTLP_TIMEOUT", "soon"},
+                {"OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", "5"},
+                {"OTEL_LOGS_EXPORTER", "none"}})
+                .timeout_ms,
+            5u);
+  expect_names({{"OTEL_EXPORTER_OTLP_TIMEOUT", "soon"}, {"OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", "5"}},
+               "OTEL_EXPORTER_OTLP_TIMEOUT", "soon");
 }
 
 TEST(ConfigExporter, BadValuesNameTheVariable) {
@@ -435,6 +442,125 @@ TEST(ConfigLimits, BadValuesNameTheVariable) {
     expect_names({{var, "12 34"}}, var, "12 34");
     expect_names({{var, "5000000000"}}, var, "5000000000");
   }
+}
+
+TEST(ConfigLogs, DefaultsAreTheLogsRow) {
+  const Options o = ok({});
+  EXPECT_EQ(o.traces_exporter, ExporterKind::otlp);
+  EXPECT_EQ(o.logs.exporter, ExporterKind::otlp);
+  EXPECT_EQ(o.logs.otlp.endpoint, "http://localhost:4318/v1/logs");
+  EXPECT_EQ(o.logs.otlp.protocol, Protocol::http_protobuf);
+  EXPECT_EQ(o.logs.pipeline.signal, Signal::logs);
+  EXPECT_EQ(o.logs.pipeline.schedule_delay_ns, 1'000'000'000u);  // BLRP: 1 s, not BSP's 5 s
+  EXPECT_EQ(o.logs.pipeline.max_queue_size, 2048u);
+  EXPECT_EQ(o.logs.limits.attribute_count, 128u);
+  EXPECT_EQ(o.logs.limits.attribute_value_length, kNoLimit);
+  EXPECT_EQ(ok({{"OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"}}).logs.otlp.endpoint, "http://localhost:4317");
+}
+
+TEST(ConfigLogs, GenericEndpointGetsTheLogsPathAndPerSignalIsUsedAsIs) {
+  const Options o = ok({{"OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318/"}});
+  EXPECT_EQ(o.endpoint, "http://collector:4318/v1/traces");
+  EXPECT_EQ(o.logs.otlp.endpoint, "http://collector:4318/v1/logs");
+  const Options p = ok({{"OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318"},
+                        {"OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", "https://logs:9000/ingest"}});
+  EXPECT_EQ(p.endpoint, "http://collector:4318/v1/traces");
+  EXPECT_EQ(p.logs.otlp.endpoint, "https://logs:9000/ingest");
+  expect_names({{"OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", "logs:9000"}}, "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", "logs:9000");
+}
+
+TEST(ConfigLogs, PerSignalVariablesApplyToTheirSignalOnly) {
+  const Options o = ok({{"OTEL_EXPORTER_OTLP_HEADERS", "a=1,b=2"},
+                        {"OTEL_EXPORTER_OTLP_LOGS_HEADERS", "b=3"},
+                        {"OTEL_EXPORTER_OTLP_TIMEOUT", "1000"},
+                        {"OTEL_EXPORTER_OTLP_LOGS_TIMEOUT", "3000"},
+                        {"OTEL_EXPORTER_OTLP_LOGS_PROTOCOL", "http/json"},
+                        {"OTEL_EXPORTER_OTLP_LOGS_COMPRESSION", "gzip"},
+                        {"OTEL_EXPORTER_OTLP_LOGS_INSECURE", "true"},
+                        {"OTEL_EXPORTER_OTLP_LOGS_CERTIFICATE", "l-ca"},
+                        {"OTEL_EXPORTER_OTLP_LOGS_CLIENT_KEY", "l-key"},
+                        {"OTEL_EXPORTER_OTLP_LOGS_CLIENT_CERTIFICATE", "l-cert"}});
+  using KV = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(o.headers, (KV{{"a", "1"}, {"b", "2"}}));
+  EXPECT_EQ(o.logs.otlp.headers, (KV{{"a", "1"}, {"b", "3"}}));
+  EXPECT_EQ(o.timeout_ms, 1000u);
+  EXPECT_EQ(o.logs.otlp.timeout_ms, 3000u);
+  EXPECT_EQ(o.protocol, Protocol::http_protobuf);
+  EXPECT_EQ(o.pipeline.protocol, otlp::Protocol::protobuf);
+  EXPECT_EQ(o.logs.otlp.protocol, Protocol::http_json);
+  EXPECT_EQ(o.logs.pipeline.protocol, otlp::Protocol::json);
+  EXPECT_FALSE(o.gzip);
+  EXPECT_TRUE(o.logs.otlp.gzip);
+  EXPECT_FALSE(o.insecure);
+  EXPECT_TRUE(o.logs.otlp.insecure);
+  EXPECT_EQ(o.certificate, "");
+  EXPECT_EQ(o.logs.otlp.certificate, "l-ca");
+  EXPECT_EQ(o.logs.otlp.client_key, "l-key");
+  EXPECT_EQ(o.logs.otlp.client_certificate, "l-cert");
+}
+
+TEST(ConfigLogs, BadLogsValuesNameTheVariable) {
+  expect_names({{"OTEL_EXPORTER_OTLP_LOGS_TIMEOUT", "soon"}}, "OTEL_EXPORTER_OTLP_LOGS_TIMEOUT", "soon");
+  expect_names({{"OTEL_EXPORTER_OTLP_LOGS_PROTOCOL", "udp"}}, "OTEL_EXPORTER_OTLP_LOGS_PROTOCOL", "udp");
+  expect_names({{"OTEL_EXPORTER_OTLP_LOGS_COMPRESSION", "br"}}, "OTEL_EXPORTER_OTLP_LOGS_COMPRESSION", "br");
+  expect_names({{"OTEL_EXPORTER_OTLP_LOGS_INSECURE", "yes"}}, "OTEL_EXPORTER_OTLP_LOGS_INSECURE", "yes");
+  const std::string headers = error({{"OTEL_EXPORTER_OTLP_LOGS_HEADERS", "=secret"}});
+  EXPECT_NE(headers.find("OTEL_EXPORTER_OTLP_LOGS_HEADERS:"), std::string::npos) << headers;
+  EXPECT_EQ(headers.find("secret"), std::string::npos) << headers;
+  expect_names({{"OTEL_BLRP_MAX_QUEUE_SIZE", "lots"}}, "OTEL_BLRP_MAX_QUEUE_SIZE", "lots");
+  expect_names({{"OTEL_BLRP_SCHEDULE_DELAY", "1s"}}, "OTEL_BLRP_SCHEDULE_DELAY", "1s");
+  EXPECT_NE(error({{"OTEL_BLRP_MAX_EXPORT_BATCH_SIZE", "4096"}}).find("OTEL_BLRP_MAX_EXPORT_BATCH_SIZE"),
+            std::string::npos);
+  expect_names({{"OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT", "-3"}}, "OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT", "-3");
+}
+
+TEST(ConfigLogs, BatchAndLimitVariables) {
+  const Options o = ok({{"OTEL_BLRP_SCHEDULE_DELAY", "250"},
+                        {"OTEL_BLRP_EXPORT_TIMEOUT", "7000"},
+                        {"OTEL_BLRP_MAX_QUEUE_SIZE", "300"},
+                        {"OTEL_BLRP_MAX_EXPORT_BATCH_SIZE", "30"},
+                        {"OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT", "9"},
+                        {"OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", "64"}});
+  EXPECT_EQ(o.logs.pipeline.schedule_delay_ns, 250'000'000u);
+  EXPECT_EQ(o.logs.pipeline.export_timeout_ns, 7'000'000'000u);
+  EXPECT_EQ(o.logs.pipeline.max_queue_size, 300u);
+  EXPECT_EQ(o.logs.pipeline.max_export_batch_size, 30u);
+  EXPECT_EQ(o.pipeline.max_queue_size, 2048u);  // BSP untouched
+  EXPECT_EQ(o.logs.limits.attribute_count, 9u);
+  EXPECT_EQ(o.logs.limits.attribute_value_length, 64u);  // the general limit stands in
+  EXPECT_EQ(o.limits.attribute_count, 128u);
+}
+
+TEST(ConfigLogs, ExporterSelection) {
+  const Options o = ok({{"OTEL_TRACES_EXPORTER", "console"}, {"OTEL_LOGS_EXPORTER", "NONE"}});
+  EXPECT_EQ(o.traces_exporter, ExporterKind::console);
+  EXPECT_EQ(o.logs.exporter, ExporterKind::none);
+  EXPECT_EQ(ok({{"OTEL_LOGS_EXPORTER", "otlp"}}).logs.exporter, ExporterKind::otlp);
+  expect_names({{"OTEL_LOGS_EXPORTER", "zipkin"}}, "OTEL_LOGS_EXPORTER", "zipkin");
+  expect_names({{"OTEL_TRACES_EXPORTER", "otlp,console"}}, "OTEL_TRACES_EXPORTER", "otlp,console");
+  // Console: the pipeline holds protobuf for the console's transcoder, whatever the protocol.
+  const Options c = ok({{"OTEL_LOGS_EXPORTER", "console"}, {"OTEL_EXPORTER_OTLP_PROTOCOL", "http/json"}});
+  EXPECT_EQ(c.logs.pipeline.protocol, otlp::Protocol::protobuf);
+  EXPECT_EQ(c.pipeline.protocol, otlp::Protocol::json);
+}
+
+TEST(ConfigPropagators, ValuesAndErrors) {
+  const Options d = ok({});
+  EXPECT_TRUE(d.propagators.tracecontext);
+  EXPECT_TRUE(d.propagators.baggage);
+  const Options t = ok({{"OTEL_PROPAGATORS", " TraceContext "}});
+  EXPECT_TRUE(t.propagators.tracecontext);
+  EXPECT_FALSE(t.propagators.baggage);
+  const Options b = ok({{"OTEL_PROPAGATORS", "baggage,"}});
+  EXPECT_FALSE(b.propagators.tracecontext);
+  EXPECT_TRUE(b.propagators.baggage);
+  const Options both = ok({{"OTEL_PROPAGATORS", "baggage , tracecontext"}});
+  EXPECT_TRUE(both.propagators.tracecontext && both.propagators.baggage);
+  const Options none = ok({{"OTEL_PROPAGATORS", "none"}});
+  EXPECT_FALSE(none.propagators.tracecontext || none.propagators.baggage);
+  expect_names({{"OTEL_PROPAGATORS", "b3"}}, "OTEL_PROPAGATORS", "b3");
+  expect_names({{"OTEL_PROPAGATORS", "tracecontext,jaeger"}}, "OTEL_PROPAGATORS", "tracecontext,jaeger");
+  expect_names({{"OTEL_PROPAGATORS", "none,baggage"}}, "OTEL_PROPAGATORS", "none,baggage");
 }
 
 TEST(ConfigDefaults, RealEnvironmentIsTheDefaultSource) {

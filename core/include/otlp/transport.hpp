@@ -20,6 +20,7 @@ struct SendRequest {
   const ExportRequest& request;  // body and content type; valid until `complete` is called
   const std::vector<std::pair<std::string, std::string>>& headers;
   Compression compression;
+  Signal signal = Signal::traces;  // what the body carries: the transport picks its path or method
 };
 
 class Transport {
