@@ -88,7 +88,9 @@ TEST(LogsLite, ThousandRandomRecordsFieldByField) {
         EXPECT_EQ(static_cast<int>(got.severity_number()), want.severity <= 24 ? want.severity : 0);
         EXPECT_EQ(got.severity_text(), want.severity_text);
         EXPECT_EQ(got.has_body(), want.has_body);
-        if (want.has_body) EXPECT_EQ(testing::first_difference(want.body, testing::lite::from_lite(got.body())), "");
+        if (want.has_body) {
+          EXPECT_EQ(testing::first_difference(want.body, testing::lite::from_lite(got.body())), "");
+        }
         const Attributes expected = deduplicated(want.attributes);
         ASSERT_EQ(static_cast<std::size_t>(got.attributes_size()), expected.size());
         for (std::size_t a = 0; a < expected.size(); ++a) {
