@@ -55,4 +55,23 @@ bool Args::get_uint(const std::string& flag, std::uint64_t fallback, std::uint64
   return true;
 }
 
+bool get_signal_count(const Args& args, std::uint64_t fallback, std::uint64_t max, Signal* signal,
+                      std::uint64_t* count, std::string* err) {
+  const std::string name = args.get("--signal", "traces");
+  if (name == "traces") {
+    *signal = Signal::traces;
+  } else if (name == "logs") {
+    *signal = Signal::logs;
+  } else {
+    *err = "option '--signal' expects 'traces' or 'logs', got '" + name + "'";
+    return false;
+  }
+  if (args.has("--spans") && (*signal != Signal::traces || args.has("--count"))) {
+    *err = *signal != Signal::traces ? "option '--spans' counts spans: use '--count' for " + name
+                                     : "options '--spans' and '--count' say the same: give one";
+    return false;
+  }
+  return args.get_uint(args.has("--spans") ? "--spans" : "--count", fallback, 1, max, count, err);
+}
+
 }  // namespace otlp::cli

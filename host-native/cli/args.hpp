@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "otlp/signal.hpp"
+
 namespace otlp::cli {
 
 class Args {
@@ -26,5 +28,11 @@ class Args {
   std::map<std::string, std::string> values_;
   std::string error_;
 };
+
+// `--signal traces|logs` (default traces) and how many of its items: `--count N`, or `--spans N`,
+// the older spelling of `--signal traces --count N`. `--spans` with another signal, or with
+// `--count`, is an error. On failure returns false and sets *err naming the flag.
+bool get_signal_count(const Args& args, std::uint64_t fallback, std::uint64_t max, Signal* signal,
+                      std::uint64_t* count, std::string* err);
 
 }  // namespace otlp::cli

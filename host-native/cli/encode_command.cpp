@@ -97,19 +97,9 @@ bool stream_request(Signal signal, std::uint64_t count, std::uint64_t seed, bool
 int encode_command(const std::vector<std::string>& argv) {
   Args args(argv, {"--signal", "--count", "--spans", "--format", "--seed"}, {"--summary"});
   std::string err = args.error();
-  const std::string signal_name = args.get("--signal", "traces");
   Signal signal = Signal::traces;
-  if (signal_name == "logs") {
-    signal = Signal::logs;
-  } else if (err.empty() && signal_name != "traces") {
-    err = "option '--signal' expects 'traces' or 'logs', got '" + signal_name + "'";
-  }
-  if (err.empty() && args.has("--spans") && (signal != Signal::traces || args.has("--count")))
-    err = signal != Signal::traces ? "option '--spans' counts spans: use '--count' for " + signal_name
-                                   : "options '--spans' and '--count' say the same: give one";
   std::uint64_t count = 0, seed = 0;
-  const char* count_flag = args.has("--spans") ? "--spans" : "--count";
-  if (err.empty() && args.get_uint(count_flag, 512, 1, 10'000'000, &count, &err))
+  if (err.empty() && get_signal_count(args, 512, 10'000'000, &signal, &count, &err))
     args.get_uint("--seed", 1, 0, UINT64_MAX, &seed, &err);
   const std::string format = args.get("--format", "protobuf");
   if (err.empty() && format != "protobuf" && format != "json")

@@ -45,12 +45,15 @@ void record_standard_span(Tracer& tracer, Random& rng, std::uint64_t index) {
   span.end(start + 1'500'000);
 }
 
-void use_load_defaults(native::Options& options, std::uint32_t batch) {
+void use_load_defaults(native::Options& options, std::uint32_t batch, Signal signal) {
   options.service_name = "checkout";
   options.resource = workload::standard_resource();
-  options.pipeline.max_export_batch_size = batch;
-  if (options.pipeline.max_queue_size < 4 * batch) options.pipeline.max_queue_size = 4 * batch;
-  options.pipeline.queue_policy = QueuePolicy::wait;
+  const Signal other = signal == Signal::traces ? Signal::logs : Signal::traces;
+  native::signal_options(options, other).exporter = native::ExporterKind::none;
+  PipelineConfig& pipeline = native::signal_options(options, signal).pipeline;
+  pipeline.max_export_batch_size = batch;
+  if (pipeline.max_queue_size < 4 * batch) pipeline.max_queue_size = 4 * batch;
+  pipeline.queue_policy = QueuePolicy::wait;
 }
 
 void run_load(native::Sdk& sdk, const Load& load) {
@@ -58,17 +61,23 @@ void run_load(native::Sdk& sdk, const Load& load) {
   const auto t0 = std::chrono::steady_clock::now();
   auto work = [&](unsigned w) {
     Tracer tracer = sdk.tracer("bench", "1.0.0");
+    Logger logger = sdk.logger("bench", "1.0.0");
+    workload::StandardLogRecord log_record;
     Random rng(load.seed * 0x9e3779b97f4a7c15ULL + w);
-    // Worker w records indices w, w + W, w + 2W... so the ERROR spans keep their 1-in-10 share.
+    // Worker w records indices w, w + W, w + 2W... so the ERROR items keep their 1-in-10 share.
     const double per_worker_rate = load.rate / workers;
     std::uint64_t mine = 0, unreported = 0;
-    for (std::uint64_t index = w; index < load.spans; index += workers, ++mine) {
+    for (std::uint64_t index = w; index < load.count; index += workers, ++mine) {
       if (per_worker_rate > 0) {
         const auto due = t0 + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                   std::chrono::duration<double>(static_cast<double>(mine) / per_worker_rate));
         if (std::chrono::steady_clock::now() < due) std::this_thread::sleep_until(due);
       }
-      record_standard_span(tracer, rng, index);
+      if (load.signal == Signal::logs) {
+        logger.emit(log_record.at(rng, index));
+      } else {
+        record_standard_span(tracer, rng, index);
+      }
       if (load.recorded && ++unreported == 256) {
         load.recorded->fetch_add(unreported, std::memory_order_relaxed);
         unreported = 0;

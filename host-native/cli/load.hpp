@@ -1,6 +1,6 @@
-// Load generation shared by `otlp send` and `otlp demo`: the standard span (shared/WORKLOAD.md)
-// recorded through the real tracer API, from W threads, optionally paced, plus the process's
-// own CPU and memory figures.
+// Load generation shared by `otlp send` and `otlp demo`: the standard span or the standard log
+// record (shared/WORKLOAD.md) recorded through the real tracer or logger API, from W threads,
+// optionally paced, plus the process's own CPU and memory figures.
 #pragma once
 #include <atomic>
 #include <cstdint>
@@ -18,19 +18,22 @@ namespace otlp::cli {
 // attributes, 1 event, 1 link, status ERROR "upstream timeout" when index % 10 == 9.
 void record_standard_span(Tracer& tracer, Random& rng, std::uint64_t index);
 
-// Options for a load tool: the standard resource, batches of `batch` spans, and the WAIT
-// queue policy so a fast sender waits for room instead of dropping its own spans.
-void use_load_defaults(native::Options& options, std::uint32_t batch = 512);
+// Options for a load tool that exports `signal` alone (the other signal's exporter is `none`):
+// the standard resource, batches of `batch` items, and the WAIT queue policy so a fast sender
+// waits for room instead of dropping its own items.
+void use_load_defaults(native::Options& options, std::uint32_t batch = 512, Signal signal = Signal::traces);
 
 struct Load {
-  std::uint64_t spans = 0;
+  std::uint64_t count = 0;  // standard spans or standard log records
   unsigned workers = 1;
-  double rate = 0;  // spans per second over all workers; 0: as fast as possible
+  double rate = 0;  // items per second over all workers; 0: as fast as possible
   std::uint64_t seed = 1;
-  std::atomic<std::uint64_t>* recorded = nullptr;  // optional progress, updated every 256 spans
+  std::atomic<std::uint64_t>* recorded = nullptr;  // optional progress, updated every 256 items
+  Signal signal = Signal::traces;
 };
 
-// Records `load.spans` standard spans from `load.workers` threads and returns when all ended.
+// Records `load.count` standard items of `load.signal` from `load.workers` threads (scope
+// "bench" 1.0.0) and returns when all ended or were emitted.
 void run_load(native::Sdk& sdk, const Load& load);
 
 // CPU seconds (user + system) of the whole process, and its peak resident set in KiB.

@@ -1,7 +1,8 @@
-// `otlp send`: N standard spans through the native SDK to an OTLP endpoint, like the
-// Collector's telemetrygen. The last line on stdout is one JSON object with the counts.
+// `otlp send`: N standard spans or log records through the native SDK to an OTLP endpoint, like
+// the Collector's telemetrygen. The last line on stdout is one JSON object with the counts.
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -45,13 +46,14 @@ std::uint64_t parse_seconds_ms(const std::string& s) {
   return ms == 0 ? 1 : ms;
 }
 
-// An HTTP endpoint given without a path ("http://host:4318" or ".../") gets /v1/traces, as
-// OTEL_EXPORTER_OTLP_ENDPOINT does; gRPC endpoints are used as given.
-std::string http_endpoint(std::string url) {
+// An HTTP endpoint given without a path ("http://host:4318" or ".../") gets the signal's path
+// (/v1/traces, /v1/logs), as OTEL_EXPORTER_OTLP_ENDPOINT does; gRPC endpoints are used as given.
+std::string http_endpoint(std::string url, Signal signal) {
+  const std::string_view path = signal_info(signal).http_path;
   const auto scheme = url.find("://");
   const auto slash = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
-  if (slash == std::string::npos) return url + "/v1/traces";
-  if (slash == url.size() - 1) return url + "v1/traces";
+  if (slash == std::string::npos) return url.append(path);
+  if (slash == url.size() - 1) return url.append(path.substr(1));
   return url;
 }
 
@@ -71,18 +73,19 @@ void add_number(std::string& out, const char* name, double v, int decimals) {
 
 int send_command(const std::vector<std::string>& argv) {
   Args args(argv,
-            {"--endpoint", "--protocol", "--spans", "--rate", "--workers", "--headers", "--compression", "--ca",
-             "--cert", "--key", "--timeout", "--batch", "--seed", "--exports"},
+            {"--signal", "--count", "--endpoint", "--protocol", "--spans", "--rate", "--workers", "--headers",
+             "--compression", "--ca", "--cert", "--key", "--timeout", "--batch", "--seed", "--exports"},
             {"--insecure"});
   std::string err = args.error();
-  std::uint64_t spans = 0, workers = 1, rate = 0, batch = 512, seed = 1, exports = 1;
-  if (err.empty() && args.get_uint("--spans", 10000, 1, 1'000'000'000'000, &spans, &err) &&
+  Signal signal = Signal::traces;
+  std::uint64_t count = 0, workers = 1, rate = 0, batch = 512, seed = 1, exports = 1;
+  if (err.empty() && get_signal_count(args, 10000, 1'000'000'000'000, &signal, &count, &err) &&
       args.get_uint("--workers", 1, 1, 256, &workers, &err) && args.get_uint("--rate", 0, 0, 1'000'000'000, &rate, &err) &&
       args.get_uint("--batch", 512, 1, 1'000'000, &batch, &err) &&
       args.get_uint("--exports", 1, 1, 64, &exports, &err))
     args.get_uint("--seed", 1, 0, UINT64_MAX, &seed, &err);
 
-  // The OTEL_* variables first, the flags on top of them.
+  // The OTEL_* variables first, the flags on top of them, on the sent signal's exporter.
   native::Options options;
   if (err.empty()) {
     auto env = native::options_from_env();
@@ -92,31 +95,32 @@ int send_command(const std::vector<std::string>& argv) {
       err = env.error().message;
     }
   }
+  const native::SignalOptions sent = native::signal_options(options, signal);
+  native::OtlpOptions& otlp = sent.otlp;
   if (err.empty() && args.has("--protocol")) {
     const std::string p = args.get("--protocol", "");
-    const bool was_default = options.endpoint == native::kDefaultHttpEndpoint ||
-                             options.endpoint == native::kDefaultGrpcEndpoint;
+    const std::string http_default = native::OtlpOptions::for_signal(signal).endpoint;
+    const bool was_default = otlp.endpoint == http_default || otlp.endpoint == native::kDefaultGrpcEndpoint;
     if (p == "grpc") {
-      options.protocol = native::Protocol::grpc;
+      otlp.protocol = native::Protocol::grpc;
     } else if (p == "http/protobuf") {
-      options.protocol = native::Protocol::http_protobuf;
+      otlp.protocol = native::Protocol::http_protobuf;
     } else if (p == "http/json") {
-      options.protocol = native::Protocol::http_json;
+      otlp.protocol = native::Protocol::http_json;
     } else {
       err = "option '--protocol' expects 'grpc', 'http/protobuf' or 'http/json', got '" + p + "'";
     }
     if (was_default)
-      options.endpoint = options.protocol == native::Protocol::grpc ? native::kDefaultGrpcEndpoint
-                                                                    : native::kDefaultHttpEndpoint;
+      otlp.endpoint = otlp.protocol == native::Protocol::grpc ? std::string(native::kDefaultGrpcEndpoint) : http_default;
   }
   if (err.empty() && args.has("--endpoint")) {
     const std::string url = args.get("--endpoint", "");
-    options.endpoint = options.protocol == native::Protocol::grpc ? url : http_endpoint(url);
+    otlp.endpoint = otlp.protocol == native::Protocol::grpc ? url : http_endpoint(url, signal);
   }
   if (err.empty() && args.has("--headers")) {
     std::vector<std::pair<std::string, std::string>> headers;
     if (parse_headers(args.get("--headers", ""), headers)) {
-      options.headers = std::move(headers);
+      otlp.headers = std::move(headers);
     } else {
       err = "option '--headers' expects k=v[,k=v...], got '" + args.get("--headers", "") + "'";
     }
@@ -124,28 +128,28 @@ int send_command(const std::vector<std::string>& argv) {
   if (err.empty() && args.has("--compression")) {
     const std::string c = args.get("--compression", "");
     if (c == "gzip" || c == "none") {
-      options.gzip = c == "gzip";
+      otlp.gzip = c == "gzip";
     } else {
       err = "option '--compression' expects 'gzip' or 'none', got '" + c + "'";
     }
   }
   if (err.empty() && args.has("--timeout")) {
-    options.timeout_ms = parse_seconds_ms(args.get("--timeout", ""));
-    if (options.timeout_ms == 0)
+    otlp.timeout_ms = parse_seconds_ms(args.get("--timeout", ""));
+    if (otlp.timeout_ms == 0)
       err = "option '--timeout' expects a number of seconds, got '" + args.get("--timeout", "") + "'";
   }
-  if (args.has("--insecure")) options.insecure = true;
-  if (args.has("--ca")) options.certificate = args.get("--ca", "");
-  if (args.has("--cert")) options.client_certificate = args.get("--cert", "");
-  if (args.has("--key")) options.client_key = args.get("--key", "");
+  if (args.has("--insecure")) otlp.insecure = true;
+  if (args.has("--ca")) otlp.certificate = args.get("--ca", "");
+  if (args.has("--cert")) otlp.client_certificate = args.get("--cert", "");
+  if (args.has("--key")) otlp.client_key = args.get("--key", "");
   if (err.empty() && options.disabled) err = "OTEL_SDK_DISABLED is true: nothing would be sent";
   if (!err.empty()) {
     std::fprintf(stderr, "otlp send: %s\n", err.c_str());
     return 2;
   }
-  use_load_defaults(options, static_cast<std::uint32_t>(batch));
+  use_load_defaults(options, static_cast<std::uint32_t>(batch), signal);
   // Requests in flight at once: 1 (the spec's no-overlap rule) unless the load asks for more.
-  options.pipeline.max_concurrent_exports = static_cast<std::uint32_t>(exports);
+  sent.pipeline.max_concurrent_exports = static_cast<std::uint32_t>(exports);
 
   auto sdk = native::start(options);
   if (!sdk) {
@@ -163,9 +167,9 @@ int send_command(const std::vector<std::string>& argv) {
     progress = std::thread([&] {
       std::unique_lock<std::mutex> lock(progress_mutex);
       while (!progress_stop.wait_for(lock, std::chrono::milliseconds(500), [&] { return finished; })) {
-        const Stats s = sdk->stats();
+        const Stats s = sdk->stats(signal);
         std::fprintf(stderr, "\rotlp send: %llu/%llu recorded, %llu exported, %llu retries   ",
-                     static_cast<unsigned long long>(recorded.load()), static_cast<unsigned long long>(spans),
+                     static_cast<unsigned long long>(recorded.load()), static_cast<unsigned long long>(count),
                      static_cast<unsigned long long>(s.exported), static_cast<unsigned long long>(s.retries));
       }
       std::fputs("\n", stderr);
@@ -173,10 +177,10 @@ int send_command(const std::vector<std::string>& argv) {
   }
 
   const auto t0 = std::chrono::steady_clock::now();
-  run_load(*sdk, {spans, static_cast<unsigned>(workers), static_cast<double>(rate), seed, &recorded});
+  run_load(*sdk, {count, static_cast<unsigned>(workers), static_cast<double>(rate), seed, &recorded, signal});
   // Every batch may take the whole export timeout (retries included), one after another.
-  const std::uint64_t queued_batches = (options.pipeline.max_queue_size + batch - 1) / batch + 1;
-  const native::ShutdownReport report = sdk->shutdown(queued_batches * options.pipeline.export_timeout_ns);
+  const std::uint64_t queued_batches = (sent.pipeline.max_queue_size + batch - 1) / batch + 1;
+  const native::ShutdownReport report = sdk->shutdown(queued_batches * sent.pipeline.export_timeout_ns);
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (progress.joinable()) {
     {
@@ -187,9 +191,15 @@ int send_command(const std::vector<std::string>& argv) {
     progress.join();
   }
 
-  const Stats& s = report.stats;
+  // Counts in the signal's unit; the rate is named after it ("spans_per_s", "log_records_per_s").
+  const Stats& s = report[signal].stats;
   const Usage usage = process_usage();
-  std::string line = "{\"sent\":" + std::to_string(spans);
+  std::string rate_key(signal_info(signal).items);
+  std::replace(rate_key.begin(), rate_key.end(), ' ', '_');
+  rate_key += "_per_s";
+  std::string line = "{\"signal\":";
+  append_json_string(signal_info(signal).name, line);
+  add_number(line, "sent", count);
   add_number(line, "exported", s.exported);
   add_number(line, "dropped", s.dropped);
   add_number(line, "rejected", s.rejected);
@@ -198,7 +208,7 @@ int send_command(const std::vector<std::string>& argv) {
   add_number(line, "requests", s.requests);
   add_number(line, "bytes", s.bytes_sent);
   add_number(line, "elapsed_s", elapsed, 3);
-  add_number(line, "spans_per_s", elapsed > 0 ? static_cast<double>(s.exported) / elapsed : 0.0, 0);
+  add_number(line, rate_key.c_str(), elapsed > 0 ? static_cast<double>(s.exported) / elapsed : 0.0, 0);
   add_number(line, "cpu_s", usage.cpu_s, 3);
   add_number(line, "max_rss_kb", static_cast<std::uint64_t>(usage.max_rss_kb));
   if (!s.last_error.empty()) {
@@ -208,7 +218,7 @@ int send_command(const std::vector<std::string>& argv) {
   line += "}\n";
   std::fputs(line.c_str(), stdout);
   std::fflush(stdout);
-  return s.exported == spans ? 0 : 1;
+  return s.exported == count ? 0 : 1;
 }
 
 }  // namespace otlp::cli
