@@ -62,7 +62,7 @@ double gzip_ratio(const TraceRequest& request, native::Protocol protocol) {
   return static_cast<double>(packed.size()) / static_cast<double>(body.size());
 }
 
-std::optional<std::string> endpoint_for(native::Protocol protocol, const native::Receiver& receiver) {
+std::optional<std::string> endpoint_for(native::Protocol protocol, const native::Receiver& receiver, Signal signal) {
   if (!native::transport_available(protocol)) return std::nullopt;
   if (protocol == native::Protocol::grpc) {
     const int port = receiver.grpc_port();
@@ -70,7 +70,7 @@ std::optional<std::string> endpoint_for(native::Protocol protocol, const native:
     return "http://127.0.0.1:" + std::to_string(port);
   }
   if (receiver.port() < 0) return std::nullopt;
-  return "http://127.0.0.1:" + std::to_string(receiver.port()) + "/v1/traces";
+  return "http://127.0.0.1:" + std::to_string(receiver.port()) + std::string(signal_info(signal).http_path);
 }
 
 std::set<std::string> thread_ids() {
@@ -87,10 +87,11 @@ RowResult run_row(const DemoRow& row, const std::optional<std::string>& endpoint
                   const std::set<std::string>& excluded_threads, const RowLoad& load) {
   RowResult r;
   native::Options o;
-  use_load_defaults(o, load.batch);
-  o.protocol = row.protocol;
-  o.gzip = row.gzip;
-  if (endpoint) o.endpoint = *endpoint;
+  use_load_defaults(o, load.batch, load.signal);
+  native::OtlpOptions& otlp = native::signal_options(o, load.signal).otlp;
+  otlp.protocol = row.protocol;
+  otlp.gzip = row.gzip;
+  if (endpoint) otlp.endpoint = *endpoint;
   if (load.configure) load.configure(o);
   auto sdk = native::start(o);
   if (!sdk) {
@@ -105,7 +106,7 @@ RowResult run_row(const DemoRow& row, const std::optional<std::string>& endpoint
   const std::uint64_t before = process_cpu_ns() - threads_cpu_ns(excluded_threads);
   const auto t0 = std::chrono::steady_clock::now();
   load.record(*sdk);
-  const native::ShutdownReport report = sdk->shutdown(60'000'000'000);
+  const native::SignalReport report = sdk->shutdown(60'000'000'000)[load.signal];
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   r.sender_cpu_ns = process_cpu_ns() - threads_cpu_ns(excluded_threads) - before;
   r.ended = report.stats.ended;

@@ -24,20 +24,23 @@ struct DemoRow {
 // line there (and, for a new protocol, a case in endpoint_for).
 std::span<const DemoRow> demo_rows();
 
-// Where the in-process receiver listens for `protocol` (host as the exporters should dial it);
-// nullopt when it has no such listener or this build has no transport for it.
-std::optional<std::string> endpoint_for(native::Protocol protocol, const native::Receiver& receiver);
+// Where the in-process receiver listens for `protocol` and `signal` (host as the exporters should
+// dial it); nullopt when it has no such listener or this build has no transport for it.
+std::optional<std::string> endpoint_for(native::Protocol protocol, const native::Receiver& receiver,
+                                        Signal signal = Signal::traces);
 
 // The ids of the process's live threads (/proc/self/task).
 std::set<std::string> thread_ids();
 
 // What one row sends and how its arrival is counted.
 struct RowLoad {
-  std::uint64_t spans = 0;   // spans the load records (before sampling), for the per-span figures
+  // The signal the row sends; log rows are run without gzip (its estimate below samples spans).
+  Signal signal = Signal::traces;
+  std::uint64_t count = 0;   // items the load records (spans before sampling), for the per-item figures
   std::uint32_t batch = 512;
   std::function<void(native::Options&)> configure;  // optional: sampler, resource tags...
-  std::function<void(native::Sdk&)> record;         // records the spans, returns when all ended
-  std::function<std::uint64_t()> arrived;           // the receiver's count of this row's spans so far
+  std::function<void(native::Sdk&)> record;         // records the items, returns when all ended
+  std::function<std::uint64_t()> arrived;           // the receiver's count of this row's items so far
   // Gzip rows: one request of this row's spans as the receiver got it, to measure gzip's ratio
   // on (the transports count body bytes before compression). Unset or nullopt: one batch of
   // standard spans.
@@ -49,7 +52,7 @@ double gzip_ratio(const TraceRequest& request, native::Protocol protocol);
 
 struct RowResult {
   std::string error;  // non-empty with seconds == 0: the row could not run
-  std::uint64_t ended = 0, exported = 0, arrived = 0;  // ended: sampled spans recorded
+  std::uint64_t ended = 0, exported = 0, arrived = 0;  // ended: sampled spans recorded, or records emitted
   double seconds = 0;
   std::uint64_t sender_cpu_ns = 0;
   double p50_ms = 0, p95_ms = 0, p99_ms = 0;  // upper bounds of the histogram buckets
@@ -59,8 +62,9 @@ struct RowResult {
   bool complete() const { return seconds > 0 && exported == ended && arrived == ended; }
 };
 
-// Starts an SDK for `row` against `endpoint`, runs `load` and shuts it down. The sender's CPU
-// is the process's minus that of `excluded_threads` (receiver, web server).
+// Starts an SDK for `row` exporting `load.signal` alone against `endpoint`, runs `load` and
+// shuts it down. The sender's CPU is the process's minus that of `excluded_threads` (receiver,
+// web server).
 RowResult run_row(const DemoRow& row, const std::optional<std::string>& endpoint,
                   const std::set<std::string>& excluded_threads, const RowLoad& load);
 

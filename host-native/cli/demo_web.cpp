@@ -290,7 +290,7 @@ int demo_web_command(const std::vector<std::string>& argv) {
       const DemoRow& row = *native_rows[i];
       const std::string transport = std::string("native ") + row.label;
       RowLoad load;
-      load.spans = nr.spans;
+      load.count = nr.spans;
       load.batch = static_cast<std::uint32_t>(nr.batch);
       load.configure = [&](native::Options& opt) {
         opt.service_name = "otlp-demo-native";
