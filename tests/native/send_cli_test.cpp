@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -71,6 +72,7 @@ TEST(SendCli, EverySpanArrivesFromSeveralWorkers) {
   ASSERT_EQ(send.wait(), 0) << send.err();
   const std::string line = last_line(send.out());
   EXPECT_EQ(line.front(), '{');
+  EXPECT_NE(line.find("\"signal\":\"traces\""), std::string::npos) << line;
   EXPECT_EQ(number(line, "sent"), 3000);
   EXPECT_EQ(number(line, "exported"), 3000);
   EXPECT_EQ(number(line, "dropped"), 0);
@@ -271,6 +273,11 @@ TEST(SendCli, BadFlagsAreUsageErrorsNamingTheFlag) {
       {{"send", "--exports", "65"}, "--exports"},
       {{"send", "--bogus"}, "--bogus"},
       {{"send", "--endpoint", "ftp://x"}, "endpoint"},
+      {{"send", "--signal", "metrics"}, "--signal"},
+      {{"send", "--signal", "logs", "--spans", "10"}, "--spans"},
+      {{"send", "--spans", "10", "--count", "10"}, "--count"},
+      {{"send", "--signal", "logs", "--count", "0"}, "--count"},
+      {{"send", "--signal", "logs", "--endpoint", "ftp://x"}, "endpoint"},
   };
   for (const auto& c : cases) {
     Child send(c.args);
@@ -281,6 +288,68 @@ TEST(SendCli, BadFlagsAreUsageErrorsNamingTheFlag) {
   Child env_error({"send", "--spans", "1"}, {"OTEL_BSP_MAX_QUEUE_SIZE=lots"});
   EXPECT_EQ(env_error.wait(), 2);
   EXPECT_NE(env_error.err().find("OTEL_BSP_MAX_QUEUE_SIZE"), std::string::npos) << env_error.err();
+}
+
+// Log records through every protocol, each to the receiver's base URL (HTTP gets /v1/logs),
+// counted as log records on the summary line and by the receiver.
+TEST(SendCli, LogRecordsArriveOverEveryProtocol) {
+  ReceiverOptions ro;
+  ro.grpc_port = 0;
+  Local local(ro);
+  ASSERT_GT(local.receiver->grpc_port(), 0);
+  std::uint64_t arrived = 0;
+  for (const char* protocol : {"grpc", "http/protobuf", "http/json"}) {
+    SCOPED_TRACE(protocol);
+    const bool grpc = std::string(protocol) == "grpc";
+    const int port = grpc ? local.receiver->grpc_port() : local.receiver->port();
+    Child send({"send", "--signal", "logs", "--count", "1500", "--workers", "2", "--batch", "200", "--endpoint",
+                "http://127.0.0.1:" + std::to_string(port), "--protocol", protocol});
+    ASSERT_EQ(send.wait(), 0) << send.err() << send.out();
+    const std::string line = last_line(send.out());
+    EXPECT_NE(line.find("\"signal\":\"logs\""), std::string::npos) << line;
+    EXPECT_EQ(number(line, "sent"), 1500) << line;
+    EXPECT_EQ(number(line, "exported"), 1500) << line;
+    EXPECT_EQ(number(line, "failed"), 0) << line;
+    EXPECT_GE(number(line, "requests"), 8) << line;  // batches of at most 200
+    EXPECT_GT(number(line, "log_records_per_s"), 0) << line;
+    EXPECT_EQ(number(line, "spans_per_s"), -1) << line;
+    arrived += 1500;
+    EXPECT_EQ(local.receiver->stats().total_log_records(), arrived);
+  }
+  EXPECT_EQ(local.receiver->stats().total_spans(), 0u);
+}
+
+// The flags apply to the logs exporter: a full URL is used as given, headers and gzip are sent.
+TEST(SendCli, LogsTakeTheHeadersCompressionAndFullUrl) {
+  ReceiverOptions ro;
+  ro.bearer_token = "secret";
+  Local local(ro);
+  Child send({"send", "--signal", "logs", "--count", "700", "--endpoint", local.endpoint() + "/v1/logs",
+              "--compression", "gzip", "--headers", "authorization=Bearer secret", "--timeout", "5"});
+  ASSERT_EQ(send.wait(), 0) << send.err() << send.out();
+  EXPECT_EQ(number(last_line(send.out()), "exported"), 700);
+  EXPECT_EQ(local.receiver->stats().log_records, 700u);
+  EXPECT_EQ(local.receiver->stats().unauthorized, 0u);
+
+  Child wrong({"send", "--signal", "logs", "--count", "100", "--endpoint", local.endpoint(), "--headers",
+               "authorization=Bearer wrong"});
+  EXPECT_EQ(wrong.wait(20), 1);
+  const std::string line = last_line(wrong.out());
+  EXPECT_EQ(number(line, "failed"), 100) << line;
+  EXPECT_NE(line.find("HTTP 401"), std::string::npos) << line;
+  EXPECT_EQ(local.receiver->stats().log_records, 700u);
+}
+
+TEST(SendCli, RejectedLogRecordsMakeItFail) {
+  ReceiverOptions ro;
+  ro.reject_first_items = 30;
+  Local local(ro);
+  Child send({"send", "--signal", "logs", "--count", "300", "--endpoint", local.endpoint()});
+  EXPECT_EQ(send.wait(), 1);
+  const std::string line = last_line(send.out());
+  EXPECT_EQ(number(line, "rejected"), 30) << line;
+  EXPECT_EQ(number(line, "exported"), 270) << line;
+  EXPECT_EQ(local.receiver->stats().log_records, 270u);
 }
 
 int count_lines(const std::string& text, const std::string& containing) {
@@ -343,26 +412,63 @@ TEST(SendCli, ToOtlpReceiveEndToEnd) {
   std::remove(out.c_str());
 }
 
+TEST(SendCli, LogsToOtlpReceiveEndToEnd) {
+  const std::string out = temp_path("e2e-logs.jsonl");
+  std::remove(out.c_str());
+  Child receive({"receive", "--http", "127.0.0.1:0", "--out", out});
+  const int port = receive.listening_port();
+  ASSERT_GT(port, 0) << receive.err();
+  Child send({"send", "--signal", "logs", "--endpoint", "http://127.0.0.1:" + std::to_string(port), "--count",
+              "1024", "--workers", "2"});
+  EXPECT_EQ(send.wait(), 0) << send.err();
+  EXPECT_EQ(number(last_line(send.out()), "exported"), 1024);
+  receive.signal(SIGINT);
+  EXPECT_EQ(receive.wait(30), 0);
+  const std::string lines = slurp(out);
+  EXPECT_EQ(count_lines(lines, "\"signal\":\"logs\""), 1024);
+  EXPECT_EQ(count_lines(lines, "GET /api/orders/12345 200 1.5ms"), 1024);
+  EXPECT_EQ(count_lines(lines, "\"severityText\":\"ERROR\""), 102);  // indices 9, 19, ... 1019
+  EXPECT_EQ(count_lines(lines, "\"severityText\":\"INFO\""), 922);
+  std::remove(out.c_str());
+}
+
 }  // namespace
 }  // namespace otlp::native
 
 namespace otlp::native {
 namespace {
 
-TEST(DemoCli, EveryTransportOfTheBuildDeliversEverySpan) {
+// Every span row, then the log records' rows (gRPC, HTTP/protobuf) under their own header.
+TEST(DemoCli, EveryTransportOfTheBuildDeliversEverySpanAndLogRecord) {
   Child demo({"demo", "--spans", "1024"});
   ASSERT_EQ(demo.wait(), 0) << demo.err() << demo.out();
   const std::string out = demo.out();
-  for (const char* row : {"HTTP/protobuf ", "HTTP/protobuf+gzip ", "HTTP/JSON "}) {
-    std::istringstream in(out);
-    bool found = false;
-    for (std::string l; std::getline(in, l);)
-      if (l.rfind(row, 0) == 0) {
-        found = true;
-        EXPECT_NE(l.find("yes (1024/1024)"), std::string::npos) << l;
-      }
-    EXPECT_TRUE(found) << row << " missing in\n" << out;
+  const auto logs_at = out.find("\nlog records ");
+  ASSERT_NE(logs_at, std::string::npos) << out;
+  // The rows of one table: the lines after its header, up to the next blank line.
+  const auto rows = [](const std::string& table) {
+    std::vector<std::string> lines;
+    std::istringstream in(table);
+    std::string l;
+    std::getline(in, l);  // the header
+    while (std::getline(in, l) && !l.empty()) lines.push_back(l);
+    return lines;
+  };
+  const auto spans_at = out.find("\nspans ");
+  ASSERT_NE(spans_at, std::string::npos) << out;
+  const std::vector<std::string> span_rows = rows(out.substr(spans_at + 1, logs_at - spans_at));
+  const std::vector<std::string> log_rows = rows(out.substr(logs_at + 1));
+  EXPECT_EQ(span_rows.size(), 5u) << out;
+  ASSERT_EQ(log_rows.size(), 2u) << out;
+  EXPECT_EQ(log_rows[0].rfind("gRPC ", 0), 0u) << out;
+  EXPECT_EQ(log_rows[1].rfind("HTTP/protobuf ", 0), 0u) << out;
+  for (const char* label : {"HTTP/protobuf ", "HTTP/protobuf+gzip ", "HTTP/JSON "}) {
+    const auto row = std::find_if(span_rows.begin(), span_rows.end(), [&](const std::string& l) { return l.rfind(label, 0) == 0; });
+    ASSERT_NE(row, span_rows.end()) << label << " missing in\n" << out;
+    EXPECT_NE(row->find("yes (1024/1024)"), std::string::npos) << *row;
   }
+  EXPECT_NE(log_rows[1].find("yes (1024/1024)"), std::string::npos) << log_rows[1];
+  EXPECT_NE(out.find("records/s"), std::string::npos) << out;
   // Rows a build cannot run say why instead of failing the demo.
   EXPECT_EQ(count_lines(out, "NO ("), 0) << out;
 }
