@@ -340,6 +340,34 @@ TEST(SendCli, LogsTakeTheHeadersCompressionAndFullUrl) {
   EXPECT_EQ(local.receiver->stats().log_records, 700u);
 }
 
+// --ca, --cert and --key reach the logs exporter: over mTLS, both protocols deliver.
+TEST(SendCli, LogsOverMutualTls) {
+  const auto& certs = testing::test_certs();
+  ASSERT_EQ(certs.error, "");
+  ReceiverOptions ro;
+  ro.host = "127.0.0.1";
+  ro.port = 0;
+  ro.grpc_port = 0;
+  ro.tls_cert_file = certs.server_cert;
+  ro.tls_key_file = certs.server_key;
+  ro.client_ca_file = certs.ca;
+  Receiver receiver(ro, [](const TraceRequest&) {});
+  std::string err;
+  ASSERT_TRUE(receiver.start(&err)) << err;
+  std::uint64_t arrived = 0;
+  for (const bool grpc : {false, true}) {
+    SCOPED_TRACE(grpc ? "grpc" : "http");
+    const int port = grpc ? receiver.grpc_port() : receiver.port();
+    Child send({"send", "--signal", "logs", "--count", "600", "--endpoint", "https://127.0.0.1:" + std::to_string(port),
+                "--protocol", grpc ? "grpc" : "http/protobuf", "--ca", certs.ca, "--cert", certs.client_cert, "--key",
+                certs.client_key});
+    EXPECT_EQ(send.wait(20), 0) << send.err() << send.out();
+    EXPECT_EQ(number(last_line(send.out()), "exported"), 600) << send.out();
+    arrived += 600;
+    EXPECT_EQ(receiver.stats().total_log_records(), arrived);
+  }
+}
+
 TEST(SendCli, RejectedLogRecordsMakeItFail) {
   ReceiverOptions ro;
   ro.reject_first_items = 30;
