@@ -114,7 +114,7 @@ Outcome outcome_of(Transfer& t, CURLcode code, bool tls_without_client_cert) {
   }
   long status = 0;
   curl_easy_getinfo(t.easy, CURLINFO_RESPONSE_CODE, &status);
-  return http_outcome(static_cast<int>(status), t.response_type, t.response, t.retry_after, wall_now());
+  return http_outcome(Signal::traces, static_cast<int>(status), t.response_type, t.response, t.retry_after, wall_now());
 }
 
 }  // namespace
