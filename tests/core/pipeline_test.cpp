@@ -36,7 +36,8 @@ struct Rig {
   explicit Rig(PipelineConfig config = {}, Hooks hooks = {})
       : pipeline(std::move(config), workload::standard_resource()),
         provider(pipeline, clock, TracerConfig{.wait_for_room = hooks.wait_for_room, .on_batch_ready = hooks.on_batch_ready}),
-        logger_provider(pipeline, clock, LoggerConfig{.wait_for_room = hooks.wait_for_room, .on_batch_ready = hooks.on_batch_ready}),
+        logger_provider(pipeline, clock,
+                        LoggerConfig{.wait_for_room = hooks.wait_for_room, .on_batch_ready = hooks.on_batch_ready}),
         tracer(provider.tracer("test", "1.0")),
         logger(logger_provider.logger("test", "1.0")),
         host(pipeline, clock) {}
