@@ -38,7 +38,7 @@ function figure(name, value, unit, baseline = null, runs = null) {
   }
   figures.push(f);
 }
-// An app-thread figure: the median in ns per span, with every repetition.
+// An app-thread figure: the median in ns per item (span, log record), with every repetition.
 function spanFigure(name, benchmark, scale = 1) {
   figure(name, scale * nsPerItem(benchmark), 'ns', null, nsPerItemRuns(benchmark).map((v) => scale * v));
 }
@@ -56,6 +56,13 @@ spanFigure('span_sampled_app_thread_tsc_clock_ns', 'BM_SpanSampledTscClock');
 spanFigure('span_sampled_2_threads_app_thread_ns', 'BM_SpanSampledShared/real_time/threads:2', 2);
 spanFigure('span_sampled_app_thread_free_clock_ns', 'BM_SpanSampledFreeClock');
 spanFigure('span_unsampled_app_thread_ns', 'BM_SpanUnsampled');
+// Logs (bench/logs_bench.cpp): one Logger::emit of the standard log record on the app thread,
+// one below the logger's minimum severity, and records emitted and cut into requests per second
+// against protobuf-lite populating and serializing the same records.
+spanFigure('log_emit_app_thread_ns', 'BM_LogEmit');
+spanFigure('log_below_min_severity_ns', 'BM_LogBelowMinSeverity');
+figure('encode_protobuf_core_log_records_per_s', perSecond('BM_EncodeLogsCore'), 'records/s',
+  perSecond('BM_EncodeLogsLite'));
 figure('clock_read_system_ns', median('BM_ClockRead/system_clock', 'cpu_time'), 'ns');
 figure('clock_read_tsc_ns', median('BM_ClockRead/tsc_clock', 'cpu_time'), 'ns');
 figure('sampler_always_on_ns', median('BM_SamplerDecision/always_on', 'real_time'), 'ns');

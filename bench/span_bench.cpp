@@ -1,16 +1,9 @@
 // Application-thread cost of a span: start, 8 attributes, 1 event, end into the queue. A
-// drain thread plays the host loop (batches are "sent" and acknowledged at once), so the
-// queue never fills and what is measured is the app thread's own work.
+// drain thread plays the host loop (bench_support.hpp), so the queue never fills and what is
+// measured is the app thread's own work.
 #include <benchmark/benchmark.h>
 
-#include <algorithm>
-#include <atomic>
-#include <chrono>
-#include <condition_variable>
-#include <mutex>
-#include <thread>
-#include <vector>
-
+#include "bench_support.hpp"
 #include "otlp/random.hpp"
 #include "otlp/sampler.hpp"
 #include "otlp/tracer.hpp"
@@ -19,22 +12,10 @@
 
 namespace {
 
-class SystemClock final : public otlp::Clock {
- public:
-  std::uint64_t now_unix_nano() noexcept override {
-    return static_cast<std::uint64_t>(
-        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-            .count());
-  }
-};
-
-// A clock that costs nothing: it separates the core's own cost from the host clock's, which
-// on this kind of machine is a ~24 ns clock_gettime, read three times per standard span.
-class FreeClock final : public otlp::Clock {
- public:
-  std::uint64_t now_unix_nano() noexcept override { return now.fetch_add(1000, std::memory_order_relaxed); }
-  std::atomic<std::uint64_t> now{1'700'000'000'000'000'000ULL};
-};
+using otlp::bench::Drainer;
+using otlp::bench::every_repetition;
+using otlp::bench::FreeClock;
+using otlp::bench::SystemClock;
 
 enum class ClockKind { system, tsc, free };
 
@@ -44,12 +25,7 @@ struct Harness {
                    std::uint32_t queue = 2048)
       : pipeline(make_config(queue), otlp::workload::standard_resource()),
         provider(pipeline, pick(kind), make_tracer_config(std::move(sampler))),
-        tracer(provider.tracer("bench", "1.0.0")),
-        drainer([this] { drain(); }) {}
-  ~Harness() {
-    stop = true;
-    drainer.join();
-  }
+        tracer(provider.tracer("bench", "1.0.0")) {}
 
   // By default the spec's queue (2048) and batch (512): span buffers circulate through a ring
   // that stays in cache, as in an application. Two threads on two cores leave the drain thread
@@ -64,26 +40,8 @@ struct Harness {
     otlp::TracerConfig c;
     c.sampler = std::move(sampler);
     c.id_seed = 42;
-    // As the native host's worker is: woken when a full batch waits, not only by its timer.
-    c.on_batch_ready = [this] {
-      if (!ready.exchange(true, std::memory_order_relaxed)) wake.notify_one();
-    };
+    c.on_batch_ready = [this] { drainer.on_batch_ready(); };
     return c;
-  }
-  void drain() {
-    while (!stop) {
-      const std::uint64_t now = clock.now_unix_nano();
-      bool sent = false;
-      ready.store(false, std::memory_order_relaxed);
-      while (auto request = pipeline.poll_export(now)) {
-        pipeline.on_result(now, request->id, otlp::Outcome::ok());
-        sent = true;
-      }
-      if (!sent) {
-        std::unique_lock<std::mutex> lock(mutex);
-        wake.wait_for(lock, std::chrono::microseconds(200), [this] { return ready.load(std::memory_order_relaxed); });
-      }
-    }
   }
 
   otlp::Clock& pick(ClockKind kind) {
@@ -92,17 +50,13 @@ struct Harness {
     return clock;
   }
 
-  alignas(64) std::atomic<bool> ready{false};  // written by the drain thread: its own line
-  std::mutex mutex;
-  std::condition_variable wake;
   alignas(64) SystemClock clock;
   otlp::native::TscClock tsc;  // the native host's clock
   FreeClock free;
   otlp::Pipeline pipeline;
   otlp::TracerProvider provider;
   otlp::Tracer tracer;
-  std::atomic<bool> stop{false};
-  std::thread drainer;
+  Drainer drainer{pipeline, clock};  // last: its thread starts once the rest is built
 };
 
 void standard_span(otlp::Tracer& tracer, const otlp::SpanContext& parent) {
@@ -122,15 +76,6 @@ otlp::SpanContext remote_parent(bool sampled) {
 }
 
 Harness* shared_harness = nullptr;
-
-// The app-thread figures can be bimodal (the cost of a span depends on where the drain thread
-// runs), so every repetition is reported, whatever --benchmark_report_aggregates_only says,
-// and the aggregates add the lowest and the highest to the mean and median.
-void every_repetition(benchmark::internal::Benchmark* b) {
-  b->ReportAggregatesOnly(false);
-  b->ComputeStatistics("min", [](const std::vector<double>& v) { return *std::min_element(v.begin(), v.end()); });
-  b->ComputeStatistics("max", [](const std::vector<double>& v) { return *std::max_element(v.begin(), v.end()); });
-}
 
 // Every sampled-span benchmark reports the spans dropped (queue full), which would flatter it.
 void run_sampled(benchmark::State& state, Harness& h) {

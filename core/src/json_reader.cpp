@@ -247,12 +247,12 @@ class Parser {
     });
   }
 
-  bool response(std::optional<PartialSuccess>& partial) {
+  bool response(std::string_view rejected_key, std::optional<PartialSuccess>& partial) {
     return message(0, [&](std::string_view k) {
       if (k == "partialSuccess") {
         PartialSuccess& ps = partial.emplace();
         return message(1, [&](std::string_view f) {
-          if (f == "rejectedSpans") return i64(ps.rejected_spans);
+          if (f == rejected_key) return i64(ps.rejected_spans);
           if (f == "errorMessage") return string(ps.error_message);
           return skip_value();
         });
@@ -1056,10 +1056,13 @@ DecodeStatus decode_request_json_protobuf(Signal signal, std::string_view json, 
   return parser.document([&] { return parser.request_protobuf(detail::request_schema(signal), cap, out); });
 }
 
-DecodeStatus decode_trace_response_json(std::string_view json, std::optional<PartialSuccess>& partial) {
+DecodeStatus decode_response_json(Signal signal, std::string_view json, std::optional<PartialSuccess>& partial) {
   partial.reset();
   Parser parser(json, DecodeOptions{}.max_depth, detail::kNoLimits);
-  return parser.document([&] { return parser.response(partial); });
+  // The rejected count's name: Export*ServiceResponse.partial_success (1), its field 1.
+  const detail::MessageSchema& partial_schema = *detail::find_field(detail::response_schema(signal), 1)->message;
+  const std::string_view rejected_key = detail::find_field(partial_schema, 1)->json_name;
+  return parser.document([&] { return parser.response(rejected_key, partial); });
 }
 
 DecodeStatus decode_rpc_status_json(std::string_view json, RpcStatus& out) {

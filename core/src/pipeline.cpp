@@ -430,7 +430,8 @@ struct Pipeline::Impl {
       queue.take(item);
       if (total + need > c.max_request_bytes) {  // one span alone is over the limit
         add(failed, 1);
-        note_error("a span of " + std::to_string(item.len) + " bytes exceeds the request limit of " +
+        note_error("a " + std::string(signal_info(c.signal).item) + " of " + std::to_string(item.len) +
+                   " bytes exceeds the request limit of " +
                    std::to_string(c.max_request_bytes) + " bytes");
         recycle(item.bytes);
         continue;
@@ -625,7 +626,8 @@ void Pipeline::on_result(std::uint64_t now, std::uint64_t id, const Outcome& out
       add(m.rejected, rejected);
       add(m.exported, it->spans - rejected);
       if (rejected > 0 || !outcome.partial.error_message.empty())
-        m.note_error("partial success: " + std::to_string(rejected) + " spans rejected" +
+        m.note_error("partial success: " + std::to_string(rejected) + " " +
+                     std::string(signal_info(config_.signal).items) + " rejected" +
                      (outcome.partial.error_message.empty() ? "" : ": " + outcome.partial.error_message));
       m.finish(it, now);
       break;
@@ -686,7 +688,8 @@ void Pipeline::handle_timeouts(std::uint64_t now) {
     m.batches.clear();
     if (lost) {
       add(m.failed, lost);
-      m.note_error("shutdown: " + std::to_string(lost) + " spans could not be sent in time");
+      m.note_error("shutdown: " + std::to_string(lost) + " " + std::string(signal_info(config_.signal).items) +
+                   " could not be sent in time");
     }
   }
   m.update_flushes(now);

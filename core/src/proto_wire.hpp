@@ -116,6 +116,14 @@ class Writer {
   void raw_bytes(const void* data, std::size_t n) { p_ = put_bytes(p_, data, n); }
   void raw_fixed64(std::uint64_t v) { p_ = put_fixed64(p_, v); }
   void raw_fixed32(std::uint32_t v) { p_ = put_fixed32(p_, v); }
+  // A run of raw writes through a local cursor: room for `n` bytes, then commit() where the
+  // run ended. Stores through a char* may alias the member cursor, so a run of raw_* calls
+  // reloads and stores it around every byte; a local cursor stays in a register.
+  char* reserve(std::size_t n) {
+    ensure(n);
+    return p_;
+  }
+  void commit(char* p) { p_ = p; }
 
   // Fields that proto3 omits when they hold their default.
   void string_field(std::uint32_t field, std::string_view s) {
@@ -202,51 +210,70 @@ class Writer {
   char* end_ = nullptr;
 };
 
-// KeyValue fields with scalar values, sized up front so they need no backpatch. `value_field`
-// is the AnyValue member: 1 string, 2 bool, 3 int, 4 double, 7 bytes.
+// KeyValue fields with scalar values, sized up front so they need no backpatch, each written as
+// one run through a local cursor. `value_field` is the AnyValue member: 1 string, 2 bool, 3 int,
+// 4 double, 7 bytes.
 inline std::size_t kv_key_size(std::string_view key) {
   return key.empty() ? 0 : 1 + varint_size(key.size()) + key.size();
 }
-inline void kv_header(Writer& w, std::uint32_t field, std::string_view key, std::size_t value_size) {
+// Reserves room for the whole KeyValue field (its AnyValue holding `value_size` bytes) and
+// writes up to the AnyValue's length; returns where the value goes.
+[[gnu::always_inline]] inline char* kv_header(Writer& w, std::uint32_t field, std::string_view key,
+                                              std::size_t value_size) {
+  // Nearly every attribute has a key and fits in 127 bytes: every tag and length is one byte.
+  if (const std::size_t small = 2 + key.size() + 2 + value_size; small < 0x80 && !key.empty() && field < 16) {
+    char* p = w.reserve(2 + small);
+    p[0] = static_cast<char>(tag(field, kLen));
+    p[1] = static_cast<char>(small);
+    p[2] = static_cast<char>(tag(1, kLen));
+    p[3] = static_cast<char>(key.size());
+    p = put_bytes(p + 4, key.data(), key.size());
+    p[0] = static_cast<char>(tag(2, kLen));
+    p[1] = static_cast<char>(value_size);
+    return p + 2;
+  }
   const std::size_t key_size = kv_key_size(key);
   const std::size_t kv_size = key_size + 1 + varint_size(value_size) + value_size;
-  w.ensure(2 + varint_size(kv_size) + kv_size);
-  w.raw_tag(tag(field, kLen));
-  w.raw_varint(kv_size);
+  char* p = w.reserve(2 + varint_size(kv_size) + kv_size);
+  p = put_varint(p, tag(field, kLen));
+  p = put_varint(p, kv_size);
   if (key_size) {
-    w.raw_tag(tag(1, kLen));
-    w.raw_varint(key.size());
-    w.raw_bytes(key.data(), key.size());
+    *p++ = static_cast<char>(tag(1, kLen));
+    p = put_varint(p, key.size());
+    p = put_bytes(p, key.data(), key.size());
   }
-  w.raw_tag(tag(2, kLen));
-  w.raw_varint(value_size);
+  *p++ = static_cast<char>(tag(2, kLen));
+  return put_varint(p, value_size);
 }
 inline void kv_string(Writer& w, std::uint32_t field, std::string_view key, std::uint32_t value_field,
                       std::string_view s) {
-  kv_header(w, field, key, 1 + varint_size(s.size()) + s.size());
-  w.raw_tag(tag(value_field, kLen));
-  w.raw_varint(s.size());
-  w.raw_bytes(s.data(), s.size());
+  char* p = kv_header(w, field, key, 1 + varint_size(s.size()) + s.size());
+  *p++ = static_cast<char>(tag(value_field, kLen));
+  p = put_varint(p, s.size());
+  w.commit(put_bytes(p, s.data(), s.size()));
 }
 inline void kv_bool(Writer& w, std::uint32_t field, std::string_view key, bool b) {
-  kv_header(w, field, key, 2);
-  w.raw_tag(tag(2, kVarint));
-  w.raw_varint(b ? 1 : 0);
+  char* p = kv_header(w, field, key, 2);
+  *p++ = static_cast<char>(tag(2, kVarint));
+  *p++ = static_cast<char>(b);
+  w.commit(p);
 }
 inline void kv_int(Writer& w, std::uint32_t field, std::string_view key, std::int64_t v) {
   const auto u = static_cast<std::uint64_t>(v);
-  kv_header(w, field, key, 1 + varint_size(u));
-  w.raw_tag(tag(3, kVarint));
-  w.raw_varint(u);
+  char* p = kv_header(w, field, key, 1 + varint_size(u));
+  *p++ = static_cast<char>(tag(3, kVarint));
+  w.commit(put_varint(p, u));
 }
 inline void kv_double(Writer& w, std::uint32_t field, std::string_view key, double d) {
   std::uint64_t bits;
   std::memcpy(&bits, &d, sizeof bits);
-  kv_header(w, field, key, 9);
-  w.raw_tag(tag(4, kFixed64));
-  w.raw_fixed64(bits);
+  char* p = kv_header(w, field, key, 9);
+  *p++ = static_cast<char>(tag(4, kFixed64));
+  w.commit(put_fixed64(p, bits));
 }
-inline void kv_empty(Writer& w, std::uint32_t field, std::string_view key) { kv_header(w, field, key, 0); }
+inline void kv_empty(Writer& w, std::uint32_t field, std::string_view key) {
+  w.commit(kv_header(w, field, key, 0));
+}
 
 }  // namespace otlp::detail
 

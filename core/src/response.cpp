@@ -110,14 +110,14 @@ std::string error_text(std::string_view content_type, std::string_view body) {
   return printable(decoded && !trim(status.message).empty() ? std::string_view(status.message) : body);
 }
 
-Outcome accepted_outcome(std::string_view body, bool json) {
+Outcome accepted_outcome([[maybe_unused]] Signal signal, std::string_view body, bool json) {
   std::optional<PartialSuccess> partial;
   bool decoded = false;
   if (!json) {
-    decoded = decode_trace_response(body, partial).ok();
+    decoded = decode_trace_response(body, partial).ok();  // one wire shape for every signal
 #ifndef OTLP_NO_JSON
   } else {
-    decoded = decode_trace_response_json(body, partial).ok();
+    decoded = decode_response_json(signal, body, partial).ok();
 #endif
   }
   if (decoded && partial && (partial->rejected_spans != 0 || !partial->error_message.empty()))
@@ -125,9 +125,9 @@ Outcome accepted_outcome(std::string_view body, bool json) {
   return Outcome::ok();
 }
 
-Outcome http_outcome(int status, std::string_view content_type, std::string_view body, std::string_view retry_after,
-                     std::uint64_t now_unix_nano) {
-  if (status >= 200 && status < 300) return accepted_outcome(body, media(content_type) == Media::json);
+Outcome http_outcome(Signal signal, int status, std::string_view content_type, std::string_view body,
+                     std::string_view retry_after, std::uint64_t now_unix_nano) {
+  if (status >= 200 && status < 300) return accepted_outcome(signal, body, media(content_type) == Media::json);
   std::optional<std::uint64_t> delay;
   if (!retry_after.empty()) delay = parse_retry_after(retry_after, now_unix_nano);
   std::string message = "HTTP " + std::to_string(status);

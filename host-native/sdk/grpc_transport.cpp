@@ -109,7 +109,7 @@ bool refused_server_certificate(std::string message) {
 }
 
 Outcome outcome_of(const grpc::Status& status, const grpc::ByteBuffer& response, bool tls, bool tls_without_client_cert) {
-  if (status.ok()) return accepted_outcome(to_string(response), false);
+  if (status.ok()) return accepted_outcome(Signal::traces, to_string(response), false);
   const int code = static_cast<int>(status.error_code());
   std::optional<std::uint64_t> delay;
   if (!status.error_details().empty()) {

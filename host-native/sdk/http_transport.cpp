@@ -32,6 +32,7 @@ struct Transfer {
   std::string retry_after;
   std::string response_type;
   bool json = false;
+  Signal signal = Signal::traces;  // whose response it reads
   char error[CURL_ERROR_SIZE] = {};
   std::function<void(const Outcome&)> complete;
 
@@ -114,7 +115,7 @@ Outcome outcome_of(Transfer& t, CURLcode code, bool tls_without_client_cert) {
   }
   long status = 0;
   curl_easy_getinfo(t.easy, CURLINFO_RESPONSE_CODE, &status);
-  return http_outcome(static_cast<int>(status), t.response_type, t.response, t.retry_after, wall_now());
+  return http_outcome(t.signal, static_cast<int>(status), t.response_type, t.response, t.retry_after, wall_now());
 }
 
 }  // namespace
@@ -186,6 +187,7 @@ void HttpTransport::send(const SendRequest& request, std::function<void(const Ou
     t->headers = curl_slist_append(t->headers, (name + ": " + value).c_str());
 
   const HttpOptions& o = impl_->destinations[static_cast<std::size_t>(request.signal)];
+  t->signal = request.signal;
   // A handle last used for another destination may hold its TLS files: start it afresh.
   if (t->easy && t->destination != &o) curl_easy_reset(t->easy);
   t->destination = &o;

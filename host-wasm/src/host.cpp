@@ -4,7 +4,7 @@
 
 #include "host.hpp"
 #include "otlp/propagation.hpp"
-#include "otlp/proto_reader.hpp"
+#include "otlp/response.hpp"
 #include "otlp/retry.hpp"
 #include "otlp/sampler.hpp"
 
@@ -124,9 +124,7 @@ OTLP_API void otlp_result(double id, double now_ms, int status, const char* retr
     if (partial >= 0) {
       outcome = otlp::Outcome::partial_ok(static_cast<std::int64_t>(partial), std::string(view(message, message_len)));
     } else if (body_len) {
-      std::optional<otlp::PartialSuccess> p;
-      if (otlp::decode_trace_response(view(body, body_len), p).ok() && p)
-        outcome = otlp::Outcome::partial_ok(p->rejected_spans, p->error_message);
+      outcome = otlp::accepted_outcome(host->pipeline.config().signal, view(body, body_len), false);
     }
   } else {
     std::optional<uint64_t> delay;

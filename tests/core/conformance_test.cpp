@@ -7,10 +7,13 @@
 #include <optional>
 #include <string>
 
+#include "otlp/json.hpp"
+#include "otlp/logs.hpp"
 #include "otlp/proto_reader.hpp"
 #include "otlp/proto_writer.hpp"
 #include "otlp/workload.hpp"
 #include "support/compare.hpp"
+#include "support/fake_host.hpp"
 #include "support/files.hpp"
 #include "support/random_request.hpp"
 
@@ -94,6 +97,48 @@ TEST(Conformance, WorkloadEncodingEqualsLiteGolden) {
 
 TEST(Conformance, WorkloadDecodingOfLiteGoldenEqualsModel) {
   expect_decoding_matches(golden_workload_model(), "workload_512.pb");
+}
+
+// ---- logs: the standard log records through the logs API, as the pipeline sends them ------------
+
+// The one request body the pipeline sends for the golden standard log records in `protocol`.
+std::string standard_logs_body(Protocol protocol) {
+  PipelineConfig config = PipelineConfig::for_signal(Signal::logs);
+  config.protocol = protocol;
+  FakeClock clock;
+  Pipeline pipeline(config, workload::standard_resource());
+  LoggerProvider provider(pipeline, clock);
+  Logger logger = provider.logger("bench", "1.0.0");
+  FakeHost host(pipeline, clock);
+  Random rng(kGoldenLogSeed);
+  workload::StandardLogRecord standard;
+  for (std::uint32_t i = 0; i < kGoldenLogRecords; ++i) logger.emit(standard.at(rng, i));
+  pipeline.force_flush(clock.now, kSec);
+  host.poll();
+  EXPECT_EQ(host.in_flight.size(), 1u);
+  if (host.in_flight.empty()) return {};
+  EXPECT_EQ(host.in_flight.front().spans, kGoldenLogRecords);
+  return host.in_flight.front().body;
+}
+
+TEST(Conformance, StandardLogRecordsEqualLiteGoldenProtobuf) {
+  const auto expected = golden("standard_logs_10.pb");
+  if (!expected) return;
+  const std::string actual = standard_logs_body(Protocol::protobuf);
+  EXPECT_TRUE(actual == *expected) << where_bytes_differ(*expected, actual);
+}
+
+TEST(Conformance, StandardLogRecordsEqualLiteGoldenJson) {
+  const auto expected = golden("standard_logs_10.json");
+  if (!expected) return;
+  const std::string actual = standard_logs_body(Protocol::json);
+  EXPECT_EQ(actual, *expected);
+  // The transcoder alone, from the golden protobuf, writes the same document.
+  const auto protobuf = golden("standard_logs_10.pb");
+  if (!protobuf) return;
+  std::string transcoded;
+  ASSERT_TRUE(transcode_request_json(Signal::logs, *protobuf, transcoded).ok());
+  EXPECT_EQ(transcoded, *expected);
 }
 
 // ---- the golden random request must keep its coverage ---------------------------------------

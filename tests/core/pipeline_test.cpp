@@ -3,9 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 
+#include "otlp/logs.hpp"
 #include "otlp/proto_writer.hpp"
+#include "otlp/response.hpp"
 #include "otlp/retry.hpp"
 #include "otlp/workload.hpp"
 #include "support/fake_host.hpp"
@@ -18,33 +21,66 @@ using testing::FakeClock;
 using testing::FakeHost;
 using testing::kMs;
 using testing::kSec;
+using testing::items_in;
 using testing::spans_in;
 
+// The host's hooks, given to whichever recorder (tracer or logger) feeds the pipeline.
+struct Hooks {
+  std::function<bool(std::uint64_t timeout_ns)> wait_for_room;
+  std::function<void()> on_batch_ready;
+};
+
+// A pipeline of the config's signal fed by a tracer and a logger: emit() records spans or log
+// records as the signal says, so one scenario runs for every signal.
 struct Rig {
-  explicit Rig(PipelineConfig config = {}, TracerConfig tracer_config = {})
+  explicit Rig(PipelineConfig config = {}, Hooks hooks = {})
       : pipeline(std::move(config), workload::standard_resource()),
-        provider(pipeline, clock, std::move(tracer_config)),
+        provider(pipeline, clock, TracerConfig{.wait_for_room = hooks.wait_for_room, .on_batch_ready = hooks.on_batch_ready}),
+        logger_provider(pipeline, clock,
+                        LoggerConfig{.wait_for_room = hooks.wait_for_room, .on_batch_ready = hooks.on_batch_ready}),
         tracer(provider.tracer("test", "1.0")),
+        logger(logger_provider.logger("test", "1.0")),
         host(pipeline, clock) {}
 
   void spans(std::size_t n) {
     for (std::size_t i = 0; i < n; ++i) tracer.start_span("span").set_attribute("i", static_cast<long long>(i)).end();
+  }
+  // One item of the pipeline's signal (a span or a log record) with one attribute.
+  void emit_one(const Attribute& attribute) {
+    if (pipeline.config().signal == Signal::logs)
+      logger.emit({.severity = 9, .attributes = &attribute, .attribute_count = 1});
+    else
+      tracer.start_span("span").set_attributes(&attribute, 1).end();
+  }
+  void emit(std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) emit_one({"i", static_cast<long long>(i)});
   }
   Stats stats() const { return pipeline.stats(); }
 
   FakeClock clock;
   Pipeline pipeline;
   TracerProvider provider;
+  LoggerProvider logger_provider;
   Tracer tracer;
+  Logger logger;
   FakeHost host;
 };
 
-PipelineConfig small(std::uint32_t queue = 64, std::uint32_t batch = 8) {
-  PipelineConfig c;
+PipelineConfig small(std::uint32_t queue = 64, std::uint32_t batch = 8, Signal signal = Signal::traces) {
+  PipelineConfig c = PipelineConfig::for_signal(signal);
   c.max_queue_size = queue;
   c.max_export_batch_size = batch;
   return c;
 }
+
+// The scenarios every signal goes through alike: small() here is the signal's configuration.
+class Scenario : public ::testing::TestWithParam<Signal> {
+ protected:
+  static PipelineConfig small(std::uint32_t queue = 64, std::uint32_t batch = 8) {
+    return otlp::small(queue, batch, GetParam());
+  }
+  static std::string items() { return std::string(signal_info(GetParam()).items); }
+};
 
 TEST(Pipeline, SpecDefaults) {
   PipelineConfig c;
@@ -71,15 +107,15 @@ TEST(Pipeline, ValidateNamesTheSetting) {
   EXPECT_FALSE(validate(PipelineConfig{}));
 }
 
-TEST(Pipeline, FullBatchGoesOutWithoutWaitingForTheDelay) {
+TEST_P(Scenario, FullBatchGoesOutWithoutWaitingForTheDelay) {
   Rig rig(small(64, 8));
   rig.host.poll();
-  rig.spans(7);
+  rig.emit(7);
   EXPECT_EQ(rig.host.poll(), 0u);  // 7 < 8 and no time has passed
-  rig.spans(1);
+  rig.emit(1);
   ASSERT_EQ(rig.host.poll(), 1u);
   EXPECT_EQ(rig.host.in_flight[0].spans, 8u);
-  EXPECT_EQ(spans_in(rig.host.in_flight[0].body), 8u);
+  EXPECT_EQ(items_in(rig.host.in_flight[0].body), 8u);
   EXPECT_EQ(rig.host.in_flight[0].content_type, "application/x-protobuf");
   rig.host.answer(Outcome::ok());
   EXPECT_EQ(rig.stats().exported, 8u);
@@ -106,15 +142,16 @@ TEST(Pipeline, ANewBatchIsWrittenIntoTheBodyOfTheLastFinalOne) {
   EXPECT_TRUE(balanced(rig.stats()));
 }
 
-TEST(Pipeline, PartialBatchGoesOutWhenTheDelayPasses) {
+TEST_P(Scenario, PartialBatchGoesOutWhenTheDelayPasses) {
   Rig rig(small(64, 8));
   const auto t0 = rig.clock.now;
+  const auto delay = signal_info(GetParam()).schedule_delay_ns;  // 5 s for spans, 1 s for logs
   rig.host.poll();
-  rig.spans(3);
-  EXPECT_EQ(rig.pipeline.next_deadline(), t0 + 5 * kSec);
-  rig.clock.now = t0 + 5 * kSec - 1;
+  rig.emit(3);
+  EXPECT_EQ(rig.pipeline.next_deadline(), t0 + delay);
+  rig.clock.now = t0 + delay - 1;
   EXPECT_EQ(rig.host.poll(), 0u);
-  rig.clock.now = t0 + 5 * kSec;
+  rig.clock.now = t0 + delay;
   ASSERT_EQ(rig.host.poll(), 1u);
   EXPECT_EQ(rig.host.in_flight[0].spans, 3u);
   rig.host.answer(Outcome::ok());
@@ -122,10 +159,10 @@ TEST(Pipeline, PartialBatchGoesOutWhenTheDelayPasses) {
   EXPECT_TRUE(balanced(rig.stats()));
 }
 
-TEST(Pipeline, ExportsDoNotOverlap) {
+TEST_P(Scenario, ExportsDoNotOverlap) {
   Rig rig(small(64, 4));
   rig.host.poll();
-  rig.spans(12);
+  rig.emit(12);
   EXPECT_EQ(rig.host.poll(), 1u);  // three batches are due, one goes out
   EXPECT_EQ(rig.host.poll(), 0u);
   rig.host.answer(Outcome::ok());
@@ -147,10 +184,10 @@ TEST(Pipeline, ConcurrentExportsWhenConfigured) {
   EXPECT_TRUE(balanced(rig.stats()));
 }
 
-TEST(Pipeline, Retries503TwiceThenSucceeds) {
+TEST_P(Scenario, Retries503TwiceThenSucceeds) {
   Rig rig(small(64, 4));
   rig.host.poll();
-  rig.spans(4);
+  rig.emit(4);
   ASSERT_EQ(rig.host.poll(), 1u);
   const auto body = rig.host.in_flight[0].body;
   rig.host.answer(Outcome::http(503));
@@ -177,10 +214,10 @@ TEST(Pipeline, Retries503TwiceThenSucceeds) {
   EXPECT_TRUE(balanced(s));
 }
 
-TEST(Pipeline, RetryAfterSecondsIsHonoured) {
+TEST_P(Scenario, RetryAfterSecondsIsHonoured) {
   Rig rig(small(64, 4));
   rig.host.poll();
-  rig.spans(4);
+  rig.emit(4);
   rig.host.poll();
   const auto delay = parse_retry_after("7", rig.clock.now);
   ASSERT_TRUE(delay);
@@ -194,11 +231,11 @@ TEST(Pipeline, RetryAfterSecondsIsHonoured) {
   EXPECT_EQ(rig.stats().exported, 4u);
 }
 
-TEST(Pipeline, RetryAfterHttpDateIsHonoured) {
+TEST_P(Scenario, RetryAfterHttpDateIsHonoured) {
   Rig rig(small(64, 4));
   rig.clock.now = 784111777ULL * kSec;  // Sun, 06 Nov 1994 08:49:37 GMT
   rig.host.poll();
-  rig.spans(4);
+  rig.emit(4);
   rig.host.poll();
   const auto delay = parse_retry_after("Sun, 06 Nov 1994 08:49:49 GMT", rig.clock.now);
   ASSERT_TRUE(delay);
@@ -211,10 +248,10 @@ TEST(Pipeline, RetryAfterHttpDateIsHonoured) {
   EXPECT_TRUE(balanced(rig.stats()));
 }
 
-TEST(Pipeline, UnavailableWithRetryDelayIsHonoured) {
+TEST_P(Scenario, UnavailableWithRetryDelayIsHonoured) {
   Rig rig(small(64, 4));
   rig.host.poll();
-  rig.spans(4);
+  rig.emit(4);
   rig.host.poll();
   rig.host.answer(Outcome::grpc(GrpcCode::unavailable, 3 * kSec));
   EXPECT_EQ(rig.pipeline.next_deadline(), rig.clock.now + 3 * kSec);
@@ -223,10 +260,10 @@ TEST(Pipeline, UnavailableWithRetryDelayIsHonoured) {
   EXPECT_EQ(rig.stats().exported, 4u);
 }
 
-TEST(Pipeline, ResourceExhaustedRetriesOnlyWithADelay) {
+TEST_P(Scenario, ResourceExhaustedRetriesOnlyWithADelay) {
   Rig rig(small(64, 4));
   rig.host.poll();
-  rig.spans(4);
+  rig.emit(4);
   rig.host.poll();
   rig.host.answer(Outcome::grpc(GrpcCode::resource_exhausted, 2 * kSec));
   EXPECT_EQ(rig.pipeline.next_deadline(), rig.clock.now + 2 * kSec);
@@ -241,10 +278,10 @@ TEST(Pipeline, ResourceExhaustedRetriesOnlyWithADelay) {
   EXPECT_TRUE(balanced(s));
 }
 
-TEST(Pipeline, BadRequestIsFinal) {
+TEST_P(Scenario, BadRequestIsFinal) {
   Rig rig(small(64, 4));
   rig.host.poll();
-  rig.spans(4);
+  rig.emit(4);
   rig.host.poll();
   rig.host.answer(Outcome::http(400, std::nullopt, "malformed"));
   const auto s = rig.stats();
@@ -256,10 +293,10 @@ TEST(Pipeline, BadRequestIsFinal) {
   EXPECT_TRUE(balanced(s));
 }
 
-TEST(Pipeline, PartialSuccessCountsRejectedAndIsNotRetried) {
+TEST_P(Scenario, PartialSuccessCountsRejectedAndIsNotRetried) {
   Rig rig(small(64, 4));
   rig.host.poll();
-  rig.spans(4);
+  rig.emit(4);
   rig.host.poll();
   rig.host.answer(Outcome::partial_ok(3, "3 spans had no name"));
   const auto s = rig.stats();
@@ -267,27 +304,28 @@ TEST(Pipeline, PartialSuccessCountsRejectedAndIsNotRetried) {
   EXPECT_EQ(s.exported, 1u);
   EXPECT_EQ(s.requests, 1u);
   EXPECT_NE(s.last_error.find("3 spans had no name"), std::string::npos);
+  EXPECT_NE(s.last_error.find("partial success: 3 " + items() + " rejected"), std::string::npos) << s.last_error;
   EXPECT_TRUE(balanced(s));
 }
 
 // The host is told once that a full batch waits, not on every span ended after it; once it has
 // cut a batch, the next span that finds a full batch tells it again.
-TEST(Pipeline, BatchReadyOncePerBatch) {
+TEST_P(Scenario, BatchReadyOncePerBatch) {
   int ready = 0;
-  TracerConfig tc;
+  Hooks tc;
   tc.on_batch_ready = [&ready] { ++ready; };
   PipelineConfig c = small(64, 4);
   c.max_concurrent_exports = 1;
   Rig rig(c, std::move(tc));
   rig.host.poll();
-  rig.spans(3);
+  rig.emit(3);
   EXPECT_EQ(ready, 0);
-  rig.spans(7);  // 10 queued: two full batches, one signal
+  rig.emit(7);  // 10 queued: two full batches, one signal
   EXPECT_EQ(ready, 1);
   EXPECT_EQ(rig.host.poll(), 1u);  // cuts one batch (one export at a time)
-  rig.spans(1);  // 7 queued: a full batch still waits
+  rig.emit(1);  // 7 queued: a full batch still waits
   EXPECT_EQ(ready, 2);
-  rig.spans(5);
+  rig.emit(5);
   EXPECT_EQ(ready, 2);
 }
 
@@ -361,10 +399,10 @@ TEST(Pipeline, ScopesAreDedupedAndGroupSpans) {
   EXPECT_EQ(by_scope["a@2"], (std::vector<std::string>{"a3"}));
 }
 
-TEST(Pipeline, PartialSuccessRejectedCountIsClamped) {
+TEST_P(Scenario, PartialSuccessRejectedCountIsClamped) {
   Rig rig(small(64, 4));
   rig.host.poll();
-  rig.spans(4);
+  rig.emit(4);
   rig.host.poll();
   rig.host.answer(Outcome::partial_ok(1000, "server miscounted"));
   const auto s = rig.stats();
@@ -373,12 +411,12 @@ TEST(Pipeline, PartialSuccessRejectedCountIsClamped) {
   EXPECT_TRUE(balanced(s));
 }
 
-TEST(Pipeline, TransportThatNeverAnswersTimesOut) {
+TEST_P(Scenario, TransportThatNeverAnswersTimesOut) {
   auto c = small(64, 4);
   c.export_timeout_ns = 10 * kSec;
   Rig rig(c);
   rig.host.poll();
-  rig.spans(4);
+  rig.emit(4);
   rig.host.poll();
   const auto sent = rig.clock.now;
   EXPECT_EQ(rig.host.in_flight[0].deadline, sent + 10 * kSec);
@@ -393,13 +431,13 @@ TEST(Pipeline, TransportThatNeverAnswersTimesOut) {
   EXPECT_TRUE(balanced(rig.stats()));
 }
 
-TEST(Pipeline, RetriesStopAtTheExportTimeout) {
+TEST_P(Scenario, RetriesStopAtTheExportTimeout) {
   auto c = small(64, 4);
   c.export_timeout_ns = 3 * kSec;
   c.retry.max_attempts = 100;
   Rig rig(c);
   rig.host.poll();
-  rig.spans(4);
+  rig.emit(4);
   rig.host.poll();
   for (int i = 0; i < 20 && !rig.host.in_flight.empty(); ++i) {
     rig.host.answer(Outcome::network("connection refused"));
@@ -483,10 +521,10 @@ TEST(Pipeline, BatchExportTimeoutStillBoundsWhenSooner) {
   EXPECT_NE(validate(c)->message.find("OTEL_EXPORTER_OTLP_TIMEOUT"), std::string::npos);
 }
 
-TEST(Pipeline, AttemptsAreLimited) {
+TEST_P(Scenario, AttemptsAreLimited) {
   Rig rig(small(64, 4));
   rig.host.poll();
-  rig.spans(4);
+  rig.emit(4);
   rig.host.poll();
   for (int i = 0; i < 10 && !rig.host.in_flight.empty(); ++i) {
     rig.host.answer(Outcome::http(502));
@@ -497,10 +535,10 @@ TEST(Pipeline, AttemptsAreLimited) {
   EXPECT_EQ(s.failed, 4u);
 }
 
-TEST(Pipeline, BurstOverflowsTheQueueAndIsCountedDropped) {
+TEST_P(Scenario, BurstOverflowsTheQueueAndIsCountedDropped) {
   Rig rig(small(16, 8));
   rig.host.poll();
-  rig.spans(100);  // the app thread never waits: 84 find no room
+  rig.emit(100);  // the app thread never waits: 84 find no room
   auto s = rig.stats();
   EXPECT_EQ(s.ended, 100u);
   EXPECT_EQ(s.dropped, 84u);
@@ -512,10 +550,10 @@ TEST(Pipeline, BurstOverflowsTheQueueAndIsCountedDropped) {
   EXPECT_TRUE(balanced(s));
 }
 
-TEST(Pipeline, WaitPolicyWaitsForRoomInsteadOfDropping) {
+TEST_P(Scenario, WaitPolicyWaitsForRoomInsteadOfDropping) {
   auto c = small(16, 8);
   c.queue_policy = QueuePolicy::wait;
-  TracerConfig tc;
+  Hooks tc;
   FakeHost* host = nullptr;
   int waits = 0;
   tc.wait_for_room = [&](std::uint64_t) {
@@ -526,7 +564,7 @@ TEST(Pipeline, WaitPolicyWaitsForRoomInsteadOfDropping) {
   Rig rig(c, std::move(tc));
   host = &rig.host;
   rig.host.poll();
-  rig.spans(100);
+  rig.emit(100);
   rig.host.drain_ok();
   const auto s = rig.stats();
   EXPECT_GT(waits, 0);
@@ -535,24 +573,24 @@ TEST(Pipeline, WaitPolicyWaitsForRoomInsteadOfDropping) {
   EXPECT_TRUE(balanced(s));
 }
 
-TEST(Pipeline, WaitPolicyGivesUpWhenTheWaitTimesOut) {
+TEST_P(Scenario, WaitPolicyGivesUpWhenTheWaitTimesOut) {
   auto c = small(16, 8);
   c.queue_policy = QueuePolicy::wait;
-  TracerConfig tc;
+  Hooks tc;
   tc.wait_for_room = [](std::uint64_t) { return false; };  // time is up at once
   Rig rig(c, std::move(tc));
-  rig.spans(20);
+  rig.emit(20);
   const auto s = rig.stats();
   EXPECT_EQ(s.dropped, 4u);
   EXPECT_TRUE(balanced(s));
 }
 
-TEST(Pipeline, FlushWhileAnExportIsInFlight) {
+TEST_P(Scenario, FlushWhileAnExportIsInFlight) {
   Rig rig(small(64, 4));
   rig.host.poll();
-  rig.spans(4);
+  rig.emit(4);
   ASSERT_EQ(rig.host.poll(), 1u);  // in flight
-  rig.spans(2);                    // queued behind it, not a full batch
+  rig.emit(2);                    // queued behind it, not a full batch
   const auto ticket = rig.pipeline.force_flush(rig.clock.now, 10 * kSec);
   EXPECT_EQ(rig.pipeline.flush_state(ticket), FlushState::pending);
   EXPECT_EQ(rig.host.poll(), 0u);  // exports do not overlap, even for a flush
@@ -565,13 +603,13 @@ TEST(Pipeline, FlushWhileAnExportIsInFlight) {
   EXPECT_EQ(rig.stats().exported, 6u);
 }
 
-TEST(Pipeline, FlushIgnoresSpansEndedAfterIt) {
+TEST_P(Scenario, FlushIgnoresItemsEmittedAfterIt) {
   Rig rig(small(64, 8));
   rig.host.poll();
-  rig.spans(2);
+  rig.emit(2);
   const auto ticket = rig.pipeline.force_flush(rig.clock.now, 10 * kSec);
   rig.host.poll();
-  rig.spans(3);  // after the flush
+  rig.emit(3);  // after the flush
   rig.host.answer(Outcome::ok());
   EXPECT_EQ(rig.pipeline.flush_state(ticket), FlushState::done);
   EXPECT_EQ(rig.stats().queued, 3u);
@@ -582,10 +620,10 @@ TEST(Pipeline, FlushOfAnEmptyPipelineIsDoneAtOnce) {
   EXPECT_EQ(rig.pipeline.flush_state(rig.pipeline.force_flush(rig.clock.now, kSec)), FlushState::done);
 }
 
-TEST(Pipeline, FlushTimesOutAndSaysSo) {
+TEST_P(Scenario, FlushTimesOutAndSaysSo) {
   Rig rig(small(64, 8));
   rig.host.poll();
-  rig.spans(2);
+  rig.emit(2);
   const auto ticket = rig.pipeline.force_flush(rig.clock.now, 2 * kSec);
   rig.host.poll();  // sent, never answered
   rig.clock.now += 2 * kSec;
@@ -594,25 +632,25 @@ TEST(Pipeline, FlushTimesOutAndSaysSo) {
   EXPECT_TRUE(balanced(rig.stats()));
 }
 
-TEST(Pipeline, ShutdownWithAFullQueueSendsEverything) {
+TEST_P(Scenario, ShutdownWithAFullQueueSendsEverything) {
   Rig rig(small(32, 8));
   rig.host.poll();
-  rig.spans(32);
+  rig.emit(32);
   const auto ticket = rig.pipeline.shutdown(rig.clock.now, 30 * kSec);
   rig.host.drain_ok();
   EXPECT_EQ(rig.pipeline.flush_state(ticket), FlushState::done);
   EXPECT_TRUE(rig.pipeline.is_shut_down());
   EXPECT_EQ(rig.stats().exported, 32u);
-  rig.spans(1);  // after shutdown: refused, counted dropped
+  rig.emit(1);  // after shutdown: refused, counted dropped
   const auto s = rig.stats();
   EXPECT_EQ(s.dropped, 1u);
   EXPECT_TRUE(balanced(s));
 }
 
-TEST(Pipeline, ShutdownTimeoutReportsWhatCouldNotBeSent) {
+TEST_P(Scenario, ShutdownTimeoutReportsWhatCouldNotBeSent) {
   Rig rig(small(32, 8));
   rig.host.poll();
-  rig.spans(32);
+  rig.emit(32);
   const auto ticket = rig.pipeline.shutdown(rig.clock.now, 5 * kSec);
   rig.host.poll();
   rig.host.answer(Outcome::ok());  // one batch goes through
@@ -625,7 +663,7 @@ TEST(Pipeline, ShutdownTimeoutReportsWhatCouldNotBeSent) {
   EXPECT_EQ(s.exported, 8u);
   EXPECT_EQ(s.failed, 24u);
   EXPECT_EQ(s.queued, 0u);
-  EXPECT_NE(s.last_error.find("24 spans"), std::string::npos);
+  EXPECT_NE(s.last_error.find("shutdown: 24 " + items() + " could not"), std::string::npos) << s.last_error;
   EXPECT_TRUE(rig.pipeline.is_shut_down());
   EXPECT_TRUE(balanced(s));
 }
@@ -671,18 +709,19 @@ TEST(Pipeline, JsonBodiesAreSplitToFitToo) {
   EXPECT_EQ(rig.stats().exported, 100u);
 }
 
-TEST(Pipeline, OneSpanOverTheLimitFailsAloneAndSaysWhy) {
+TEST_P(Scenario, OneItemOverTheLimitFailsAloneAndSaysWhy) {
   auto c = small(64, 8);
   c.max_request_bytes = 2048;
   Rig rig(c);
   rig.host.poll();
-  rig.tracer.start_span("big").set_attribute("payload", std::string(4096, 'x')).end();
-  rig.spans(2);
+  rig.emit_one({"payload", std::string(4096, 'x')});
+  rig.emit(2);
   rig.pipeline.force_flush(rig.clock.now, 10 * kSec);
   rig.host.drain_ok();
   const auto s = rig.stats();
   EXPECT_EQ(s.failed, 1u);
   EXPECT_EQ(s.exported, 2u);
+  EXPECT_NE(s.last_error.find(" " + std::string(signal_info(GetParam()).item) + " of "), std::string::npos) << s.last_error;
   EXPECT_NE(s.last_error.find("exceeds the request limit"), std::string::npos);
   EXPECT_TRUE(balanced(s));
 }
@@ -749,6 +788,83 @@ TEST(Pipeline, RequestLimitsChangeAtRunTime) {
   EXPECT_EQ(rig.stats().exported, 12u);
   EXPECT_TRUE(balanced(rig.stats()));
 }
+
+// The server's answer as the hosts read it (response.hpp): partial_success in a protobuf or an
+// OTLP/JSON body, whose rejected count is rejected_spans or rejected_log_records.
+TEST_P(Scenario, PartialSuccessFromTheResponseBody) {
+  const std::string key = GetParam() == Signal::logs ? "rejectedLogRecords" : "rejectedSpans";
+  // partial_success=1 {rejected=1: 2, error_message=2: "old"}: the same bytes for every signal.
+  const std::string protobuf("\x0a\x07\x08\x02\x12\x03old", 9);
+  Rig rig(small(64, 4));
+  rig.host.poll();
+  rig.emit(8);
+  ASSERT_EQ(rig.host.poll(), 1u);
+  rig.host.answer(http_outcome(GetParam(), 200, "application/x-protobuf", protobuf, "", rig.clock.now));
+  ASSERT_EQ(rig.host.poll(), 1u);
+  rig.host.answer(http_outcome(GetParam(), 200, "application/json",
+                               "{\"partialSuccess\":{\"" + key + "\":\"3\",\"errorMessage\":\"dup\"}}", "",
+                               rig.clock.now));
+  const auto s = rig.stats();
+  EXPECT_EQ(s.rejected, 5u);
+  EXPECT_EQ(s.exported, 3u);
+  EXPECT_EQ(s.retries, 0u);
+  EXPECT_NE(s.last_error.find("3 " + items() + " rejected: dup"), std::string::npos) << s.last_error;
+  EXPECT_TRUE(balanced(s));
+}
+
+// emitted (ended) == exported + rejected + failed + dropped + queued after every step of a run
+// that meets every outcome: overflow, a retried 503, Retry-After, partial success, a final 400,
+// a timeout and a shutdown that cannot finish.
+TEST_P(Scenario, EveryOutcomeKeepsTheInvariant) {
+  auto c = small(16, 4);
+  c.export_timeout_ns = 10 * kSec;
+  Rig rig(c);
+  rig.host.poll();
+  std::vector<Stats> seen;
+  const auto step = [&] {
+    seen.push_back(rig.stats());
+    EXPECT_TRUE(balanced(seen.back())) << "step " << seen.size();
+  };
+  rig.emit(20);  // 4 dropped
+  step();
+  ASSERT_EQ(rig.host.poll(), 1u);
+  rig.host.answer(Outcome::http(503));
+  step();
+  ASSERT_TRUE(rig.host.advance());
+  rig.host.answer(Outcome::http(429, 2 * kSec));
+  step();
+  ASSERT_TRUE(rig.host.advance());
+  rig.host.answer(Outcome::partial_ok(1, ""));  // 3 exported, 1 rejected
+  step();
+  ASSERT_EQ(rig.host.poll(), 1u);
+  rig.host.answer(Outcome::http(400));  // 4 failed
+  step();
+  ASSERT_EQ(rig.host.poll(), 1u);
+  rig.host.answer(Outcome::ok());  // 4 exported
+  step();
+  ASSERT_EQ(rig.host.poll(), 1u);  // never answered: times out, 4 failed
+  rig.clock.now += 10 * kSec;
+  rig.pipeline.handle_timeouts(rig.clock.now);
+  step();
+  rig.emit(6);
+  rig.pipeline.shutdown(rig.clock.now, kSec);
+  ASSERT_EQ(rig.host.poll(), 1u);  // 4 in flight, never answered; 2 queued
+  rig.clock.now += kSec;
+  rig.pipeline.handle_timeouts(rig.clock.now);
+  rig.emit(1);  // after shutdown: dropped
+  step();
+  const Stats& s = seen.back();
+  EXPECT_EQ(s.ended, 27u);
+  EXPECT_EQ(s.dropped, 5u);
+  EXPECT_EQ(s.exported, 7u);
+  EXPECT_EQ(s.rejected, 1u);
+  EXPECT_EQ(s.failed, 14u);
+  EXPECT_EQ(s.queued, 0u);
+  EXPECT_EQ(s.retries, 2u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Signals, Scenario, ::testing::Values(Signal::traces, Signal::logs),
+                         [](const auto& info) { return std::string(signal_info(info.param).name); });
 
 }  // namespace
 }  // namespace otlp

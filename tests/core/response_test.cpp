@@ -5,9 +5,10 @@
 
 #include <string>
 
-#include "otlp/proto_writer.hpp"
 #include "otlp/response.hpp"
 #include "otlp/rpc_status.hpp"
+#include "otlp/signal.hpp"
+#include "support/proto_bytes.hpp"
 
 namespace otlp {
 namespace {
@@ -26,7 +27,7 @@ std::string status_bytes(int code, const std::string& message) {
 TEST(Response, ProtobufStatusShowsItsMessage) {
   const std::string body = status_bytes(16, "missing or wrong bearer token");
   ASSERT_EQ(body.substr(0, 4), std::string("\x08\x10\x12\x1d", 4));
-  const Outcome o = http_outcome(401, "application/x-protobuf", body, "", kNow);
+  const Outcome o = http_outcome(Signal::traces, 401, "application/x-protobuf", body, "", kNow);
   EXPECT_EQ(o.kind, Outcome::Kind::http_status);
   EXPECT_EQ(o.code, 401);
   EXPECT_EQ(o.message, "HTTP 401: missing or wrong bearer token");
@@ -36,7 +37,7 @@ TEST(Response, ProtobufStatusShowsItsMessage) {
 }
 
 TEST(Response, JsonStatusShowsItsMessage) {
-  EXPECT_EQ(http_outcome(403, "application/json; charset=utf-8", R"({"code":7,"message":"no entry","details":[]})",
+  EXPECT_EQ(http_outcome(Signal::traces, 403, "application/json; charset=utf-8", R"({"code":7,"message":"no entry","details":[]})",
                          "", kNow)
                 .message,
             "HTTP 403: no entry");
@@ -48,7 +49,7 @@ TEST(Response, JsonStatusShowsItsMessage) {
 }
 
 TEST(Response, TextBodyIsTrimmedAndEscaped) {
-  EXPECT_EQ(http_outcome(503, "text/plain", "  try later\r\n", "", kNow).message, "HTTP 503: try later");
+  EXPECT_EQ(http_outcome(Signal::traces, 503, "text/plain", "  try later\r\n", "", kNow).message, "HTTP 503: try later");
   // A terminal escape sequence, a bell, a line break, DEL: escaped, never passed through.
   EXPECT_EQ(error_text("text/plain", "a\x1b[31mred\x07\r\nnext\x7f"), "a\\x1b[31mred\\x07\\r\\nnext\\x7f");
   EXPECT_EQ(error_text("text/plain", "tab\there"), "tab\\there");
@@ -85,44 +86,98 @@ TEST(Response, UnreadableOrEmptyStatusFallsBackToTheEscapedBody) {
   // A Status whose message carries control bytes: escaped like any server text.
   EXPECT_EQ(error_text("application/x-protobuf", status_bytes(16, "bad\x1b]0;owned\x07")), "bad\\x1b]0;owned\\x07");
   EXPECT_EQ(error_text("", ""), "");
-  EXPECT_EQ(http_outcome(502, "", "", "", kNow).message, "HTTP 502");
-  EXPECT_EQ(http_outcome(500, "text/plain", " \r\n", "", kNow).message, "HTTP 500");
+  EXPECT_EQ(http_outcome(Signal::traces, 502, "", "", "", kNow).message, "HTTP 502");
+  EXPECT_EQ(http_outcome(Signal::traces, 500, "text/plain", " \r\n", "", kNow).message, "HTTP 500");
 }
 
 TEST(Response, RetryAfterIsRead) {
-  const Outcome o = http_outcome(429, "text/plain", "slow down", "2", kNow);
+  const Outcome o = http_outcome(Signal::traces, 429, "text/plain", "slow down", "2", kNow);
   EXPECT_EQ(o.retry_delay_ns, std::optional<std::uint64_t>(2 * kSec));
   EXPECT_EQ(o.message, "HTTP 429: slow down");
-  EXPECT_FALSE(http_outcome(503, "", "", "", kNow).retry_delay_ns.has_value());
-  EXPECT_FALSE(http_outcome(503, "", "", "soon", kNow).retry_delay_ns.has_value());  // malformed: none
+  EXPECT_FALSE(http_outcome(Signal::traces, 503, "", "", "", kNow).retry_delay_ns.has_value());
+  EXPECT_FALSE(http_outcome(Signal::traces, 503, "", "", "soon", kNow).retry_delay_ns.has_value());  // malformed: none
 }
 
-TEST(Response, AcceptedAnswersAndPartialSuccess) {
-  EXPECT_EQ(http_outcome(200, "application/x-protobuf", "", "", kNow).kind, Outcome::Kind::success);
-  EXPECT_EQ(http_outcome(204, "", "", "", kNow).kind, Outcome::Kind::success);
-  // An unreadable 2xx body is still a success: the server took the spans.
-  EXPECT_EQ(http_outcome(200, "application/x-protobuf", "\xff\xff", "", kNow).kind, Outcome::Kind::success);
+// Every signal's response: ExportTraceServiceResponse and ExportLogsServiceResponse share one
+// protobuf shape, partial_success=1 {rejected=1, error_message=2}, written here by hand.
+std::string partial_success_bytes(const std::string& rejected_varint, const std::string& message) {
+  std::string inner;
+  if (!rejected_varint.empty()) inner += "\x08" + rejected_varint;
+  if (!message.empty()) inner += testing::field(2, message);
+  return testing::field(1, inner);
+}
 
-  std::string body;
-  const PartialSuccess partial{3, "too old\x1b[0m"};
-  encode_trace_response(&partial, body);
-  Outcome o = http_outcome(200, "application/x-protobuf", body, "", kNow);
+// OTLP/JSON names the rejected count per signal.
+std::string rejected_key(Signal signal) { return signal == Signal::logs ? "rejectedLogRecords" : "rejectedSpans"; }
+
+class AcceptedResponse : public ::testing::TestWithParam<Signal> {};
+
+TEST_P(AcceptedResponse, AnswersAndPartialSuccess) {
+  const Signal signal = GetParam();
+  EXPECT_EQ(http_outcome(signal, 200, "application/x-protobuf", "", "", kNow).kind, Outcome::Kind::success);
+  EXPECT_EQ(http_outcome(signal, 204, "", "", "", kNow).kind, Outcome::Kind::success);
+
+  const std::string body = partial_success_bytes("\x03", "too old\x1b[0m");
+  Outcome o = http_outcome(signal, 200, "application/x-protobuf", body, "", kNow);
   EXPECT_EQ(o.kind, Outcome::Kind::partial_success);
   EXPECT_EQ(o.partial.rejected_spans, 3);
   EXPECT_EQ(o.partial.error_message, "too old\\x1b[0m");
-  EXPECT_EQ(accepted_outcome(body, false).partial.rejected_spans, 3);
+  EXPECT_EQ(accepted_outcome(signal, body, false).partial.rejected_spans, 3);
+  // gRPC's OK carries the same bytes.
+  EXPECT_EQ(accepted_outcome(signal, partial_success_bytes("\x90\x4e", ""), false).partial.rejected_spans, 10000);
+  // Nothing rejected but a message: a warning, still told to the user.
+  o = accepted_outcome(signal, partial_success_bytes("", "slow down a little"), false);
+  EXPECT_EQ(o.kind, Outcome::Kind::partial_success);
+  EXPECT_EQ(o.partial.rejected_spans, 0);
+  EXPECT_EQ(o.partial.error_message, "slow down a little");
   // An empty partial_success (0 rejected, no message) is plain success.
-  body.clear();
-  const PartialSuccess empty{0, ""};
-  encode_trace_response(&empty, body);
-  EXPECT_EQ(accepted_outcome(body, false).kind, Outcome::Kind::success);
+  EXPECT_EQ(accepted_outcome(signal, partial_success_bytes("", ""), false).kind, Outcome::Kind::success);
+  EXPECT_EQ(accepted_outcome(signal, partial_success_bytes(std::string(1, '\0'), ""), false).kind, Outcome::Kind::success);
+}
+
+// An unreadable 2xx body is still a success: the server took the items.
+TEST_P(AcceptedResponse, BadBodiesAreSuccess) {
+  const Signal signal = GetParam();
+  for (const std::string bad : {std::string("\xff\xff"), std::string("\x0a\x05\x08"),  // cut short
+                                std::string("\x0a\x01\x08"), std::string("\x0b"),      // varint cut; group
+                                std::string("\x0a\x02\x0a\x00", 4)}) {                 // rejected as a string
+    EXPECT_EQ(accepted_outcome(signal, bad, false).kind, Outcome::Kind::success) << ::testing::PrintToString(bad);
+    EXPECT_EQ(http_outcome(signal, 200, "application/x-protobuf", bad, "", kNow).kind, Outcome::Kind::success);
+  }
 #ifndef OTLP_NO_JSON
-  o = http_outcome(200, "application/json", R"({"partialSuccess":{"rejectedSpans":"2","errorMessage":"dup"}})", "", kNow);
+  const std::string key = rejected_key(signal);
+  for (const std::string bad : {std::string("{\"partialSuccess\":{\"") + key + "\":\"2\"", std::string("[]"),
+                                std::string("{\"partialSuccess\":{\"") + key + "\":1.5}}",
+                                std::string("{\"partialSuccess\":{\"errorMessage\":1}}"), std::string("not json")})
+    EXPECT_EQ(http_outcome(signal, 200, "application/json", bad, "", kNow).kind, Outcome::Kind::success) << bad;
+#endif
+}
+
+#ifndef OTLP_NO_JSON
+// OTLP/JSON names the rejected count per signal: rejectedSpans, rejectedLogRecords.
+TEST_P(AcceptedResponse, JsonReadsTheSignalsOwnKey) {
+  const Signal signal = GetParam();
+  const std::string key = rejected_key(signal);
+  Outcome o = http_outcome(signal, 200, "application/json",
+                           "{\"partialSuccess\":{\"" + key + "\":\"2\",\"errorMessage\":\"dup\"}}", "", kNow);
   EXPECT_EQ(o.kind, Outcome::Kind::partial_success);
   EXPECT_EQ(o.partial.rejected_spans, 2);
   EXPECT_EQ(o.partial.error_message, "dup");
-#endif
+  // A number is read as well as a string; a Content-Type with parameters is still JSON.
+  o = http_outcome(signal, 200, "application/json; charset=utf-8", "{\"partialSuccess\":{\"" + key + "\":7}}", "",
+                   kNow);
+  EXPECT_EQ(o.partial.rejected_spans, 7);
+  EXPECT_EQ(accepted_outcome(signal, "{\"partialSuccess\":{\"" + key + "\":\"5\"}}", true).partial.rejected_spans, 5);
+  // The other signal's key is an unknown field: ignored.
+  const std::string other = rejected_key(signal == Signal::traces ? Signal::logs : Signal::traces);
+  EXPECT_EQ(accepted_outcome(signal, "{\"partialSuccess\":{\"" + other + "\":\"5\"}}", true).kind,
+            Outcome::Kind::success);
+  EXPECT_EQ(accepted_outcome(signal, "{}", true).kind, Outcome::Kind::success);
 }
+#endif
+
+INSTANTIATE_TEST_SUITE_P(Signals, AcceptedResponse, ::testing::Values(Signal::traces, Signal::logs),
+                         [](const auto& info) { return std::string(signal_info(info.param).name); });
 
 }  // namespace
 }  // namespace otlp

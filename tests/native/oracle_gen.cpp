@@ -2,12 +2,16 @@
 // both targets, serialized by protobuf-lite (the independent oracle), never by the core:
 //   <dir>/random_request.pb  random_request(kGoldenSeed, {.spans = kGoldenSpans})
 //   <dir>/workload_512.pb    workload::standard_request(kGoldenWorkloadSpans, kGoldenWorkloadSeed)
+//   <dir>/standard_logs_10.pb, .json  kGoldenLogRecords standard log records (oracle_logs.hpp), as
+//                            protobuf and as OTLP/JSON written from the lite message
 #include <cstdio>
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <system_error>
 
 #include "lite_mapping.hpp"
+#include "oracle_logs.hpp"
 #include "otlp/workload.hpp"
 #include "support/files.hpp"
 #include "support/random_request.hpp"
@@ -42,6 +46,34 @@ bool write_golden(const std::filesystem::path& dir, const char* name, const otlp
   return true;
 }
 
+bool write_logs_golden(const std::filesystem::path& dir) {
+  using namespace otlp::testing;
+  const auto request = lite::standard_logs(kGoldenLogRecords, kGoldenLogSeed);
+  std::string bytes;
+  lite::pb_logs_collector::ExportLogsServiceRequest parsed;
+  if (!request.SerializeToString(&bytes) || !parsed.ParseFromString(bytes) ||
+      parsed.resource_logs(0).scope_logs(0).log_records_size() != static_cast<int>(kGoldenLogRecords)) {
+    std::fprintf(stderr, "otlp_oracle_gen: protobuf-lite does not round-trip the standard log records\n");
+    return false;
+  }
+  const auto json = lite::logs_json(request);
+  if (!json) {
+    std::fprintf(stderr, "otlp_oracle_gen: the standard log records hold a value the JSON writer lacks\n");
+    return false;
+  }
+  for (const auto& [name, contents] : {std::pair<const char*, const std::string*>{"standard_logs_10.pb", &bytes},
+                                       {"standard_logs_10.json", &*json}}) {
+    const auto path = (dir / name).string();
+    if (!write_file(path, *contents)) {
+      std::fprintf(stderr, "otlp_oracle_gen: cannot write %s\n", path.c_str());
+      return false;
+    }
+    std::printf("otlp_oracle_gen: wrote %s (%zu bytes, %u log records)\n", path.c_str(), contents->size(),
+                kGoldenLogRecords);
+  }
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -63,6 +95,7 @@ int main(int argc, char** argv) {
   const bool ok =
       write_golden(dir, "random_request.pb", random_request(kGoldenSeed, options)) &&
       write_golden(dir, "workload_512.pb",
-                   otlp::workload::standard_request(kGoldenWorkloadSpans, kGoldenWorkloadSeed));
+                   otlp::workload::standard_request(kGoldenWorkloadSpans, kGoldenWorkloadSeed)) &&
+      write_logs_golden(dir);
   return ok ? 0 : 1;
 }

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <deque>
 #include <string>
+#include <string_view>
 
 #include "otlp/pipeline.hpp"
 #include "otlp/proto_reader.hpp"
@@ -94,6 +95,51 @@ inline std::size_t spans_in(const std::string& body) {
   for (const auto& rs : r.resource_spans)
     for (const auto& ss : rs.scope_spans) n += ss.spans.size();
   return n;
+}
+
+// Items (spans, log records) in a protobuf request body of any signal, read by the shape every
+// signal's request shares: field 1 (Resource*) > field 2 (Scope*) > field 2 (items). 0 when
+// the body is malformed. Written apart from the core's reader, for a test to count with.
+inline std::size_t items_in(std::string_view body) {
+  // Calls `each(number, value)` for the length-delimited fields of `message`; false when malformed.
+  const auto fields = [](std::string_view message, auto&& each) {
+    std::size_t at = 0;
+    const auto varint = [&](std::uint64_t& v) {
+      v = 0;
+      for (int shift = 0; shift < 64 && at < message.size(); shift += 7) {
+        const auto b = static_cast<unsigned char>(message[at++]);
+        v |= static_cast<std::uint64_t>(b & 0x7f) << shift;
+        if (b < 0x80) return true;
+      }
+      return false;
+    };
+    while (at < message.size()) {
+      std::uint64_t tag = 0, v = 0;
+      if (!varint(tag)) return false;
+      switch (tag & 7) {
+        case 0: if (!varint(v)) return false; break;
+        case 1: at += 8; break;
+        case 5: at += 4; break;
+        case 2:
+          if (!varint(v) || v > message.size() - at) return false;
+          each(tag >> 3, message.substr(at, v));
+          at += v;
+          break;
+        default: return false;
+      }
+      if (at > message.size()) return false;
+    }
+    return true;
+  };
+  std::size_t n = 0;
+  bool ok = true;
+  ok &= fields(body, [&](std::uint64_t f, std::string_view resource) {
+    if (f == 1)
+      ok &= fields(resource, [&](std::uint64_t g, std::string_view scope) {
+        if (g == 2) ok &= fields(scope, [&](std::uint64_t h, std::string_view) { n += h == 2; });
+      });
+  });
+  return ok ? n : 0;
 }
 
 }  // namespace otlp::testing

@@ -14,5 +14,8 @@ inline constexpr std::uint64_t kGoldenSeed = 20261121;
 inline constexpr std::uint32_t kGoldenSpans = 1200;
 inline constexpr std::uint32_t kGoldenWorkloadSpans = 512;
 inline constexpr std::uint64_t kGoldenWorkloadSeed = 1;
+// The standard log records of the logs golden files: ten, so that the 10th is an ERROR.
+inline constexpr std::uint32_t kGoldenLogRecords = 10;
+inline constexpr std::uint64_t kGoldenLogSeed = 1;
 
 }  // namespace otlp::testing

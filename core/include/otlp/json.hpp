@@ -70,7 +70,12 @@ void encode_trace_response_json(const PartialSuccess* partial, std::string& out)
 
 // Decodes OTLP/JSON. Accepts 64-bit integers as strings or numbers, ignores unknown keys.
 DecodeStatus decode_trace_request_json(std::string_view json, TraceRequest& out, const DecodeOptions& options = {});
-DecodeStatus decode_trace_response_json(std::string_view json, std::optional<PartialSuccess>& partial);
+// Decodes the Export*ServiceResponse of `signal`: the rejected count is read under its name
+// ("rejectedSpans", "rejectedLogRecords"); `partial` is set only when the field is present.
+DecodeStatus decode_response_json(Signal signal, std::string_view json, std::optional<PartialSuccess>& partial);
+inline DecodeStatus decode_trace_response_json(std::string_view json, std::optional<PartialSuccess>& partial) {
+  return decode_response_json(Signal::traces, json, partial);
+}
 
 // Reads an OTLP/JSON request of `signal` into its protobuf form, appended to `out`: for the
 // signals with no model, and for a host that serves every signal from protobuf bytes. The JSON

@@ -33,6 +33,8 @@ DecodeStatus validate_request(Signal signal, std::string_view bytes, std::uint64
                               const DecodeOptions& options = {});
 
 // Decodes an ExportTraceServiceResponse; `partial` is set only when the field is present.
+// Every signal's Export*ServiceResponse has this one shape on the wire (signal.hpp), so it
+// reads an ExportLogsServiceResponse as well.
 DecodeStatus decode_trace_response(std::string_view bytes, std::optional<PartialSuccess>& partial);
 
 }  // namespace otlp

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "otlp/retry.hpp"
+#include "otlp/signal.hpp"
 
 namespace otlp {
 
@@ -27,15 +28,16 @@ std::string printable(std::string_view text, std::size_t max_bytes = kServerText
 // body as text; printable() either way. Empty when the body is.
 std::string error_text(std::string_view content_type, std::string_view body);
 
-// The outcome of an accepted export (HTTP 2xx, gRPC OK) from its response body (OTLP/JSON when
-// `json`, else protobuf): partial success when the body carries rejected spans or a message,
-// else success. A body that does not decode is still a success: the server took the spans.
-Outcome accepted_outcome(std::string_view body, bool json);
+// The outcome of an accepted export (HTTP 2xx, gRPC OK) of `signal` from its response body
+// (the signal's Export*ServiceResponse, OTLP/JSON when `json`, else protobuf): partial success
+// when the body carries rejected items or a message, else success. A body that does not decode
+// is still a success: the server took the items.
+Outcome accepted_outcome(Signal signal, std::string_view body, bool json);
 
-// The outcome of an OTLP/HTTP answer: 2xx as accepted_outcome (JSON by Content-Type); any
-// other status with its Retry-After value (empty: none) read against `now_unix_nano` and the
-// message "HTTP <status>: <error_text>".
-Outcome http_outcome(int status, std::string_view content_type, std::string_view body, std::string_view retry_after,
-                     std::uint64_t now_unix_nano);
+// The outcome of an OTLP/HTTP answer to an export of `signal`: 2xx as accepted_outcome (JSON by
+// Content-Type); any other status with its Retry-After value (empty: none) read against
+// `now_unix_nano` and the message "HTTP <status>: <error_text>".
+Outcome http_outcome(Signal signal, int status, std::string_view content_type, std::string_view body,
+                     std::string_view retry_after, std::uint64_t now_unix_nano);
 
 }  // namespace otlp
