@@ -120,6 +120,8 @@ const ourWasm = gz(join(DIST, 'otlp.wasm')), ourJs = gz(join(DIST, 'otlp.mjs'));
 figure('wasm_module_gzip_bytes', ourWasm + ourJs, 'bytes', otelWeb);
 figure('wasm_module_wasm_gzip_bytes', ourWasm, 'bytes');
 figure('wasm_module_mjs_gzip_bytes', ourJs, 'bytes');
+// A page that also sends log records (option logs: true) loads otlp-logs.wasm instead of otlp.wasm.
+figure('wasm_module_logs_gzip_bytes', gz(join(DIST, 'otlp-logs.wasm')) + ourJs, 'bytes');
 // OTLP/JSON users load otlp-json.wasm instead of otlp.wasm (the baseline is a protobuf setup).
 figure('wasm_module_json_wasm_gzip_bytes', gz(join(DIST, 'otlp-json.wasm')), 'bytes');
 

@@ -100,8 +100,14 @@ export interface TracerOptions {
   /** Flush on visibilitychange/pagehide. Default: true where there is a document. */
   pageLifecycle?: boolean;
   /**
+   * Log records too (logger(), bridgeConsole()): loads otlp-logs.wasm instead of otlp.wasm, which
+   * has no logs code. 'http/json' always loads otlp-json.wasm, which has both. Default false.
+   */
+  logs?: boolean;
+  /**
    * The module's bytes or compiled module, for runtimes that cannot fetch files: otlp.wasm for
-   * 'http/protobuf', otlp-json.wasm for 'http/json' (otlp.wasm with 'http/json' is refused).
+   * 'http/protobuf', otlp-logs.wasm for it with `logs: true`, otlp-json.wasm for 'http/json'
+   * (otlp.wasm with 'http/json' or `logs: true` is refused).
    */
   wasmBinary?: BufferSource;
   wasmModule?: WebAssembly.Module;
@@ -202,7 +208,7 @@ export interface Tracer {
   /** Writes traceparent (and tracestate) of `span` into a plain object or a Headers. */
   inject<C extends Carrier | Headers>(carrier: C, span: Span | SpanContext): C;
   extract(carrier: Carrier | Headers): SpanContext | undefined;
-  /** A logger for an instrumentation scope; the same object for the same arguments. */
+  /** A logger for an instrumentation scope; the same object for the same arguments. Throws when the module has no logs (option `logs`). */
   logger(name: string, version?: string, options?: LoggerOptions): Logger;
   /**
    * Forwards console calls as log records (the body: the message as a console formats it); the

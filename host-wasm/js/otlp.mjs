@@ -18,20 +18,22 @@ const SAMPLERS = ['always_on', 'always_off', 'traceidratio', 'parentbased_always
 const BATCH = { maxQueueSize: 2048, maxExportBatchSize: 512, scheduledDelayMillis: 5000, exportTimeoutMillis: 30000 };
 const OPTIONS = ['endpoint', 'protocol', 'headers', 'compression', 'serviceName', 'resourceAttributes', 'sampler',
   'samplerArg', 'batch', 'mode', 'maxRequestBytes', 'scopeName', 'scopeVersion', 'fetch', 'wasmBinary', 'wasmModule',
-  'pageLifecycle'];
+  'pageLifecycle', 'logs'];
 
 const perf = globalThis.performance;
 const origin = perf && perf.timeOrigin; // read once: the getter is not free
 const nowMs = origin ? () => origin + perf.now() : () => Date.now();
 
-// The module for the protocol: otlp.wasm encodes OTLP/protobuf only (smaller), otlp-json.wasm
-// both. Each is compiled once per page. The URLs stay literal so that bundlers find the files.
+// The module for the protocol and signals: otlp.wasm encodes OTLP/protobuf spans only (the
+// smallest), otlp-logs.wasm log records too, otlp-json.wasm both protocols and both signals. Each
+// is compiled once per page. The URLs stay literal so that bundlers find the files.
 const defaultModules = {};
-function compile(o, json) {
+function compile(o, json, logs) {
   if (o.wasmModule) return o.wasmModule;
   if (o.wasmBinary) return WebAssembly.compile(o.wasmBinary);
-  return (defaultModules[json] ??= (async () => {
-    const url = json ? new URL('./otlp-json.wasm', import.meta.url) : new URL('./otlp.wasm', import.meta.url);
+  return (defaultModules[json ? 2 : logs ? 1 : 0] ??= (async () => {
+    const url = json ? new URL('./otlp-json.wasm', import.meta.url)
+      : logs ? new URL('./otlp-logs.wasm', import.meta.url) : new URL('./otlp.wasm', import.meta.url);
     if (url.protocol === 'file:') {
       const fs = 'node:fs/promises'; // a runtime that reads files (node); bundlers leave it alone
       return WebAssembly.compile(await (await import(fs)).readFile(url));
@@ -133,12 +135,14 @@ export async function createTracer(options = {}) {
   }
 
   const json = protocol === 'http/json';
-  const mod = await compile(o, json);
+  if (o.logs !== undefined && typeof o.logs !== 'boolean') throw bad('logs', 'a boolean', o.logs);
+  const mod = await compile(o, json, o.logs);
   const inst = await WebAssembly.instantiate(mod, {
     env: { now_ms: nowMs, format_double: (...a) => formatDouble(...a), parse_double: (p, n) => { fresh(); return Number(dec.decode(u8.subarray(p, p + n))); }, emscripten_notify_memory_growth() {} },
     wasi_snapshot_preview1: { proc_exit(code) { throw new Error(`otlp: the module exited (${code})`); } },
   });
   const x = inst.exports;
+  if (o.logs && !x.otlp_emit) throw bad('logs', 'false with this module (otlp.wasm has no logs: give otlp-logs.wasm)', true);
   x._initialize?.();
   const memory = x.memory;
   let u8 = new Uint8Array(memory.buffer), dv = new DataView(memory.buffer);
@@ -463,6 +467,7 @@ export async function createTracer(options = {}) {
   }
   const loggers = new Map();
   function logger(name, version = '', opts = {}) {
+    if (!x.otlp_emit) throw new Error("logger: this tracer's module has no logs (createTracer with option 'logs: true')");
     if (typeof name !== 'string') throw new TypeError('logger: name must be a string');
     const min = opts.minSeverity ?? 0;
     const id = `${name}\0${version}\0${min}`;

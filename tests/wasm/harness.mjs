@@ -9,8 +9,9 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DIST = process.env.OTLP_DIST ?? join(root, 'build', 'wasm', 'dist');
 export const OTLP_BIN = process.env.OTLP_BIN ?? join(root, 'build', 'native', 'bin', 'otlp');
-// The module's bytes: otlp.wasm (OTLP/protobuf only), or otlp-json.wasm for wasmBinary('json').
-export const wasmBinary = (protocol) => readFileSync(join(DIST, protocol === 'json' ? 'otlp-json.wasm' : 'otlp.wasm'));
+// The module's bytes: otlp.wasm (OTLP/protobuf spans only), otlp-logs.wasm for wasmBinary('logs'),
+// otlp-json.wasm for wasmBinary('json').
+export const wasmBinary = (kind) => readFileSync(join(DIST, kind ? `otlp-${kind}.wasm` : 'otlp.wasm'));
 export const loadModule = () => import(join(DIST, 'otlp.mjs'));
 
 // An OTLP/JSON AnyValue as a plain value (int64 strings as numbers, an empty one as null).

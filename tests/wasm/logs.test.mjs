@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { startReceiver, wasmBinary, loadModule } from './harness.mjs';
 
 const { createTracer, SeverityNumber } = await loadModule();
-const binary = wasmBinary();
+const binary = wasmBinary('logs');
 const jsonBinary = wasmBinary('json');
 const binaryFor = (protocol) => (protocol === 'http/json' ? jsonBinary : binary);
 
@@ -159,6 +159,20 @@ test('bridgeConsole: console calls become records (severity by method, formatted
   assert.match(records[3].body.stringValue, /^Error: careful\n/);
   assert.equal(records[4].body.stringValue, 'boom [1,2]');
   assert.equal(records[5].body.stringValue, 'w');
+});
+
+test('logs: true loads otlp-logs.wasm; otlp.wasm has no logs, and says so', async () => {
+  const fetch = fakeFetch();
+  const withLogs = await createTracer({ logs: true, mode: 'manual', fetch });
+  withLogs.logger('loaded').emit({ body: 'hi' });
+  assert.equal((await withLogs.flush()).exported, 1);
+  assert.ok(fetch.calls[0].url.endsWith('/v1/logs'));
+  const tracesOnly = await createTracer({ mode: 'manual', fetch });
+  assert.throws(() => tracesOnly.logger('x'), /has no logs \(createTracer with option 'logs: true'\)/);
+  assert.throws(() => tracesOnly.bridgeConsole(), /has no logs/);
+  await assert.rejects(createTracer({ logs: true, wasmBinary: wasmBinary() }), /option 'logs' must be false with this module/);
+  await assert.rejects(createTracer({ logs: 'yes', wasmBinary: binary }), /option 'logs' must be a boolean/);
+  assert.ok(wasmBinary().length < binary.length, 'otlp.wasm is the smaller one');
 });
 
 test('manual mode: full batches of records leave without flush() and no timer is ever scheduled', async () => {

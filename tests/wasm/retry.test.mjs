@@ -104,7 +104,7 @@ test('logs: partial success (rejected_log_records, rejectedLogRecords in JSON) i
   for (const [protocol, body] of [['http/protobuf', pb], ['http/json', JSON.stringify({ partialSuccess: { rejectedLogRecords: '1', errorMessage: 'too big' } })]]) {
     const srv = await scripted([{ status: 200, body }]);
     try {
-      const tracer = await createTracer({ endpoint: `${srv.url}/`, protocol, wasmBinary: binaryFor(protocol), batch: fastRetry });
+      const tracer = await createTracer({ endpoint: `${srv.url}/`, protocol, wasmBinary: wasmBinary(protocol === 'http/json' ? 'json' : 'logs'), batch: fastRetry });
       const log = tracer.logger('l');
       for (let i = 0; i < 3; i++) log.emit({ body: `r${i}` });
       const out = await tracer.flush();
