@@ -54,9 +54,9 @@ OTLP_API uint32_t otlp_create(double max_queue_size, double max_export_batch_siz
   read_list(tape, attrs, arrays);
   if (!tape.ok()) return set_text("createTracer: malformed configuration tape");
 
-  otlp::PipelineConfig configs[] = {otlp::PipelineConfig::for_signal(otlp::Signal::traces),
-                                    otlp::PipelineConfig::for_signal(otlp::Signal::logs)};
-  for (otlp::PipelineConfig& pc : configs) {
+  otlp::PipelineConfig configs[kSignalCount];
+  for (uint32_t i = 0; i < kSignalCount; ++i) {
+    otlp::PipelineConfig& pc = configs[i] = otlp::PipelineConfig::for_signal(static_cast<otlp::Signal>(i));
     if (max_queue_size >= 0) pc.max_queue_size = static_cast<uint32_t>(max_queue_size);
     if (max_export_batch_size >= 0) pc.max_export_batch_size = static_cast<uint32_t>(max_export_batch_size);
     if (schedule_delay_ms >= 0) pc.schedule_delay_ns = ms_to_ns(schedule_delay_ms);
@@ -81,11 +81,7 @@ OTLP_API uint32_t otlp_create(double max_queue_size, double max_export_batch_siz
   otlp::TracerConfig tc;
   tc.sampler = std::move(sampler.value());
   tc.id_seed = (static_cast<uint64_t>(id_seed_hi) << 32) | id_seed_lo;
-  tc.on_batch_ready = [] { host->batch_ready = true; };
-  otlp::LoggerConfig lc;
-  lc.on_batch_ready = tc.on_batch_ready;
-  host = new Host(std::move(configs[0]), std::move(configs[1]), resource, std::move(tc), std::move(lc), scope_name,
-                  scope_version);
+  host = new Host(configs, resource, std::move(tc), scope_name, scope_version);
   for (auto& p : host->pipelines) p.poll_export(ms_to_ns(otlp_host_now_ms()));  // starts the schedule-delay clocks
   return 0;
 }
@@ -105,17 +101,17 @@ OTLP_API int otlp_extract(const char* traceparent, uint32_t tp_len, const char* 
 // for any other fetch).
 OTLP_API double otlp_next_request(double now_ms) {
   if (!host) return 0;
-  for (otlp::Pipeline& p : host->pipelines) {
+  for (uint32_t signal = 0; signal < kSignalCount; ++signal) {  // pipelines[i] serves Signal(i)
+    otlp::Pipeline& p = host->pipelines[signal];
     auto request = p.poll_export(ms_to_ns(now_ms));
     if (!request) continue;
-    const otlp::Signal signal = p.config().signal;
-    const std::string_view path = otlp::signal_info(signal).http_path;
+    const std::string_view path = otlp::signal_info(static_cast<otlp::Signal>(signal)).http_path;
     put_u32(kIoRequest, static_cast<uint32_t>(reinterpret_cast<std::uintptr_t>(request->body.data())));
     put_u32(kIoRequest + 4, static_cast<uint32_t>(request->body.size()));
     put_u32(kIoRequest + 8, request->spans);
     put_u32(kIoRequest + 12, request->attempt);
     put_u32(kIoRequest + 16, p.config().protocol == otlp::Protocol::json);
-    put_u32(kIoRequest + 20, static_cast<uint32_t>(signal));
+    put_u32(kIoRequest + 20, signal);
     put_f64(kIoRequest + 24, static_cast<double>(request->id));
     put_f64(kIoRequest + 32, ns_to_ms(request->deadline_unix_nano));
     put_u32(kIoRequest + 40, static_cast<uint32_t>(reinterpret_cast<std::uintptr_t>(path.data())));
@@ -132,7 +128,7 @@ OTLP_API double otlp_next_request(double now_ms) {
 OTLP_API void otlp_result(uint32_t signal, double id, double now_ms, int status, const char* retry_after, uint32_t retry_after_len,
                           const char* body, uint32_t body_len, double partial, const char* message,
                           uint32_t message_len) {
-  if (!host || signal > 1) return;
+  if (!host || signal >= kSignalCount) return;
   const uint64_t now = ms_to_ns(now_ms);
   otlp::Outcome outcome;
   if (status == 0) {
@@ -156,7 +152,8 @@ OTLP_API void otlp_result(uint32_t signal, double id, double now_ms, int status,
 // When the host loop must poll again, in ms since the epoch; Infinity when idle.
 OTLP_API double otlp_next_deadline() {
   if (!host) return __builtin_inf();
-  const uint64_t d = std::min(host->pipelines[0].next_deadline(), host->pipelines[1].next_deadline());
+  uint64_t d = UINT64_MAX;
+  for (const otlp::Pipeline& p : host->pipelines) d = std::min(d, p.next_deadline());
   return d == UINT64_MAX ? __builtin_inf() : ns_to_ms(d);
 }
 
@@ -192,8 +189,8 @@ OTLP_API void otlp_request_limits(double max_request_bytes, uint32_t max_concurr
 // dropped, exported, rejected, failed, queued, requests, retries, bytes_sent, and export
 // latency p50/p95/p99 in ms. Returns the length of the last error in otlp_text.
 OTLP_API uint32_t otlp_stats(uint32_t signal) {
-  if (!host || signal > 1) return 0;
-  const otlp::Stats s = host->pipelines[signal].stats();
+  // A signal this module has no pipeline for (logs in otlp.wasm) reads as zeros.
+  const otlp::Stats s = host && signal < kSignalCount ? host->pipelines[signal].stats() : otlp::Stats();
   const double values[] = {static_cast<double>(s.started),   static_cast<double>(s.sampled_out),
                            static_cast<double>(s.ended),     static_cast<double>(s.dropped),
                            static_cast<double>(s.exported),  static_cast<double>(s.rejected),

@@ -58,22 +58,46 @@ class HostClock final : public otlp::Clock {
   uint64_t now_unix_nano() noexcept override { return ms_to_ns(otlp_host_now_ms()); }
 };
 
+// The signals this module serves, from the first row of signal.hpp: spans, and log records in the
+// modules built with src/logs.cpp (OTLP_WASM_LOGS; otlp.wasm leaves the logs pipeline out too).
+#ifdef OTLP_WASM_LOGS
+constexpr uint32_t kSignalCount = 2;
+#else
+constexpr uint32_t kSignalCount = 1;
+#endif
+
 // One instance serves every signal: a pipeline per signal (indexed by otlp::Signal), one export
 // loop in otlp.mjs polling them all.
 struct Host {
-  Host(otlp::PipelineConfig traces_config, otlp::PipelineConfig logs_config, const otlp::Resource& resource,
-       otlp::TracerConfig tracer_config, otlp::LoggerConfig logger_config, std::string_view scope_name,
-       std::string_view scope_version)
-      : pipelines{{std::move(traces_config), resource}, {std::move(logs_config), resource}},
-        provider(pipelines[0], clock, std::move(tracer_config)),
-        logger_provider(pipelines[1], clock, std::move(logger_config)),
-        tracer(provider.tracer(scope_name, scope_version)) {}
+  // `tracer_config` has everything but on_batch_ready, which the Host sets.
+  Host(otlp::PipelineConfig* configs, const otlp::Resource& resource, otlp::TracerConfig tracer_config,
+       std::string_view scope_name, std::string_view scope_version)
+      : pipelines{{std::move(configs[0]), resource}
+#ifdef OTLP_WASM_LOGS
+                  , {std::move(configs[1]), resource}
+#endif
+        },
+        provider(pipelines[0], clock, ready_on_batch(std::move(tracer_config))),
+#ifdef OTLP_WASM_LOGS
+        logger_provider(pipelines[1], clock, ready_on_batch(otlp::LoggerConfig())),
+#endif
+        tracer(provider.tracer(scope_name, scope_version)) {
+  }
+  // A provider's config with on_batch_ready setting batch_ready, which the calls that end a span
+  // or emit a record return to otlp.mjs.
+  template <class Config>
+  Config ready_on_batch(Config c) {
+    c.on_batch_ready = [this] { batch_ready = true; };
+    return c;
+  }
   HostClock clock;
-  otlp::Pipeline pipelines[2];
+  otlp::Pipeline pipelines[kSignalCount];
   otlp::TracerProvider provider;
+#ifdef OTLP_WASM_LOGS
   otlp::LoggerProvider logger_provider;
-  otlp::Tracer tracer;
   std::vector<otlp::Logger> loggers;  // by handle (otlp_logger)
+#endif
+  otlp::Tracer tracer;
   std::vector<otlp::Span> spans{1};  // recording spans by handle; 0 means "not recording"
   std::vector<uint32_t> free_handles;
   bool batch_ready = false;

@@ -170,6 +170,11 @@ test('logs: true loads otlp-logs.wasm; otlp.wasm has no logs, and says so', asyn
   const tracesOnly = await createTracer({ mode: 'manual', fetch });
   assert.throws(() => tracesOnly.logger('x'), /has no logs \(createTracer with option 'logs: true'\)/);
   assert.throws(() => tracesOnly.bridgeConsole(), /has no logs/);
+  tracesOnly.startSpan('s').end();
+  await tracesOnly.flush();
+  const st = tracesOnly.stats();
+  assert.equal(st.exported, 1);
+  assert.deepEqual([st.logs.emitted, st.logs.exported, st.logs.requests, st.logs.lastError], [0, 0, 0, ''], 'no logs pipeline: zeros');
   await assert.rejects(createTracer({ logs: true, wasmBinary: wasmBinary() }), /option 'logs' must be false with this module/);
   await assert.rejects(createTracer({ logs: 'yes', wasmBinary: binary }), /option 'logs' must be a boolean/);
   assert.ok(wasmBinary().length < binary.length, 'otlp.wasm is the smaller one');
