@@ -8,7 +8,7 @@ namespace {
 
 std::vector<otlp::Attribute> attrs;  // the record's attributes
 std::vector<otlp::AnyValue> arrays;  // and their array values
-otlp::AnyValue body;                 // the body, when it is not a scalar
+otlp::AnyValue body;                 // the record's body
 
 // Bounds the nesting of arrays and kvlists a body is read to; otlp.mjs writes deeper values as
 // empty ones. A record's body sits at message depth 4 of a request and each kvlist level adds 3,
