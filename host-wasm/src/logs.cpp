@@ -8,15 +8,15 @@ namespace {
 
 std::vector<otlp::Attribute> attrs;  // the record's attributes
 std::vector<otlp::AnyValue> arrays;  // and their array values
-otlp::AnyValue body;                 // the record's body
+otlp::AnyValue body;                 // the record's body, when it is an array or a kvlist
 
 // Bounds the nesting of arrays and kvlists a body is read to; otlp.mjs writes deeper values as
 // empty ones. A record's body sits at message depth 4 of a request and each kvlist level adds 3,
 // so 8 levels stay within the depth of 32 that decoders (core's, the JSON transcoder) accept.
 constexpr int kMaxDepth = 8;
 
-otlp::AnyValue read_any(Tape& tape, int depth) {
-  const uint32_t type = tape.u8();
+// An any whose type byte (`type`) has been read.
+otlp::AnyValue read_any(Tape& tape, uint32_t type, int depth) {
   if (type == 0) return {};
   if (type < 6) return any_of(tape.scalar(type));
   if (type > 7 || depth == kMaxDepth) return tape.fail(), otlp::AnyValue();
@@ -26,13 +26,13 @@ otlp::AnyValue read_any(Tape& tape, int depth) {
   if (type == 6) {
     v = otlp::AnyValue::array_of({});
     v.array.resize(n);
-    for (auto& e : v.array) e = read_any(tape, depth + 1);
+    for (auto& e : v.array) e = read_any(tape, tape.u8(), depth + 1);
   } else {
     v = otlp::AnyValue::kvlist_of({});
     v.kvlist.resize(n);
     for (auto& kv : v.kvlist) {
       kv.key = tape.str();
-      kv.value = read_any(tape, depth + 1);
+      kv.value = read_any(tape, tape.u8(), depth + 1);
     }
   }
   return v;
@@ -77,9 +77,17 @@ OTLP_API int otlp_emit(uint32_t handle, double severity, double time_ms, double 
   Tape tape(tape_at, tape_len);
   r.severity_text = tape.str();
   r.event_name = tape.str();
-  body = read_any(tape, 0);
-  const otlp::AttributeValue value(body);
-  if (body.kind != otlp::AnyValue::Kind::empty) r.body = &value;
+  // A scalar body is read as an attribute value is, pointing into the tape; only arrays and
+  // kvlists are built.
+  const uint32_t type = tape.u8();
+  otlp::AttributeValue value(false);
+  if (type >= 1 && type <= 4) {
+    value = tape.scalar(type);
+  } else if (type) {
+    body = read_any(tape, type, 0);
+    value = otlp::AttributeValue(body);
+  }
+  if (type) r.body = &value;
   read_list(tape, attrs, arrays);
   r.attributes = attrs.data();
   r.attribute_count = attrs.size();
