@@ -20,7 +20,7 @@ const NATIVE_TIMEOUT_MS = 180000;
 
 const $ = (id) => document.getElementById(id);
 const state = (s) => { document.body.dataset.state = s; };
-let config, receiverUrl;
+let config, receiverBase, receiverUrl; // the tracer's endpoint; where the probe posts (its traces path)
 window.__demo = { rows: [] };
 
 function showError(message) {
@@ -89,7 +89,7 @@ async function runBrowser(t, w, run) {
   };
   const queueSize = Math.max(2048, 4 * w.batch);
   const tracer = await createTracer({
-    endpoint: receiverUrl, protocol: t.protocol, compression: t.compression, serviceName: 'otlp-demo-browser',
+    endpoint: receiverBase, protocol: t.protocol, compression: t.compression, serviceName: 'otlp-demo-browser',
     resourceAttributes: { 'demo.run': run, 'demo.transport': t.transport },
     sampler: 'parentbased_traceidratio', samplerArg: w.ratio,
     batch: { maxQueueSize: queueSize, maxExportBatchSize: w.batch, scheduledDelayMillis: 200, exportTimeoutMillis: EXPORT_TIMEOUT_MS },
@@ -259,7 +259,8 @@ async function main() {
     showError(`The demo server does not answer (${e.message}). Start it with \`otlp demo --web\`.`);
     return;
   }
-  receiverUrl = `${location.protocol}//${location.hostname}:${config.receiver.port}${config.receiver.path}`;
+  receiverBase = `${location.protocol}//${location.hostname}:${config.receiver.port}`;
+  receiverUrl = receiverBase + config.receiver.path;
   $('workload').addEventListener('submit', runComparison);
   $('run').disabled = false;
   state('ready');

@@ -11,7 +11,7 @@ import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { BasicTracerProvider, SimpleSpanProcessor, InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
-import { RESOURCE, NAME, ATTRS, EVENT, EVENT_ATTRS, LINK, PARENT, BASE_MS, standardSpan } from './workload.mjs';
+import { RESOURCE, NAME, ATTRS, EVENT, EVENT_ATTRS, LINK, PARENT, BASE_MS, standardSpan, standardLogRecord } from './workload.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // An absolute file URL: a relative path such as build/wasm/dist would read as a package name.
@@ -94,18 +94,24 @@ console.error(`bench/wasm: ours records + encodes from JS (~${Math.round(bodies 
   `otel-js serializes ready spans only (${Math.round(otelBytes / BATCH)} B/span)`);
 
 // ---- span start-to-end from JS: medians over chunks of 1000 spans (flushed between chunks)
-async function perSpanNs(make) {
+async function perSpanNs(make, t = tracer) {
   const chunk = 1000, samples = [];
   for (let c = 0; c < 200; c++) {
     const t0 = process.hrtime.bigint();
     for (let i = 0; i < chunk; i++) make(i);
     samples.push(Number(process.hrtime.bigint() - t0) / chunk);
-    await tracer.flush();
+    await t.flush();
   }
   return median(samples.slice(20));
 }
 figure('span_start_end_wasm_js_ns', await perSpanNs(() => tracer.startSpan('op').end()), 'ns');
 figure('span_standard_wasm_js_ns', await perSpanNs((i) => standardSpan(tracer, i)), 'ns');
+// The standard log record from JS, through otlp-logs.wasm, measured the same way.
+const logTracer = await createTracer({ wasmBinary: readFileSync(join(DIST, 'otlp-logs.wasm')), mode: 'manual',
+  resourceAttributes: RESOURCE, batch: { maxExportBatchSize: BATCH, maxQueueSize: 4 * BATCH }, maxRequestBytes: 4 << 20 });
+const logger = logTracer.logger('bench', '1.0.0');
+figure('log_standard_wasm_js_ns', await perSpanNs((i) => standardLogRecord(logger, i), logTracer), 'ns');
+if (logTracer.stats().logs.exported === 0) throw new Error('bench: no log records exported');
 
 // ---- size: what a page that sends OTLP/protobuf downloads (otlp.wasm + otlp.mjs), as
 // `gzip -9 -c FILE | wc -c` counts it; the baseline is the official minimal web setup (with the
@@ -120,6 +126,8 @@ const ourWasm = gz(join(DIST, 'otlp.wasm')), ourJs = gz(join(DIST, 'otlp.mjs'));
 figure('wasm_module_gzip_bytes', ourWasm + ourJs, 'bytes', otelWeb);
 figure('wasm_module_wasm_gzip_bytes', ourWasm, 'bytes');
 figure('wasm_module_mjs_gzip_bytes', ourJs, 'bytes');
+// A page that also sends log records (option logs: true) loads otlp-logs.wasm instead of otlp.wasm.
+figure('wasm_module_logs_gzip_bytes', gz(join(DIST, 'otlp-logs.wasm')) + ourJs, 'bytes');
 // OTLP/JSON users load otlp-json.wasm instead of otlp.wasm (the baseline is a protobuf setup).
 figure('wasm_module_json_wasm_gzip_bytes', gz(join(DIST, 'otlp-json.wasm')), 'bytes');
 

@@ -1,5 +1,5 @@
 // Where otlp.wasm's bytes are: each function goes to the first part of the C ABI (the span calls,
-// the export loop, responses and retries, setup, propagation, stats) whose exports reach it, and
+// the export loop, responses and retries, setup, propagation, stats, the log calls) whose exports reach it, and
 // each row prints the code of the parts so far, gzipped together.
 //   cmake --build --preset wasm --target otlp_wasm_names && node bench/wasm/size-parts.mjs [NAMED_WASM]
 // NAMED_WASM (default build/wasm/names/otlp.wasm) is dist/otlp.wasm with its function names kept:
@@ -18,12 +18,13 @@ const wasm = readFileSync(file);
 const PARTS = {
   'span calls': ['otlp_start', 'otlp_set_attributes', 'otlp_add_event', 'otlp_add_link', 'otlp_record_exception',
     'otlp_set_status', 'otlp_update_name', 'otlp_end', 'otlp_key'],
-  'export loop': ['otlp_next_request', 'otlp_next_deadline', 'otlp_flush', 'otlp_shutdown', 'otlp_flush_state',
+  'export loop': ['otlp_next_request', 'otlp_next_deadline', 'otlp_flush', 'otlp_flush_state',
     'otlp_request_limits', 'otlp_scratch', 'otlp_io', 'otlp_text'],
   'responses and retries': ['otlp_result'],
   'setup': ['otlp_create', '_initialize'],
   'propagation': ['otlp_extract'],
   'stats': ['otlp_stats'],
+  'log calls': ['otlp_logger', 'otlp_enabled', 'otlp_emit'],
 };
 
 // ---- the binary: each defined function's body bytes, in index order

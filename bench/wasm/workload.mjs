@@ -26,3 +26,16 @@ export function standardSpan(tracer, i) {
   if (i % 10 === 0) s.setStatus({ code: 2, message: 'upstream timeout' });
   s.end(start + 1.5);
 }
+
+// The standard log record (shared/WORKLOAD.md), emitted through a logger of otlp.mjs: the
+// record of span i, in that span's trace.
+export const LOG_BODY = 'GET /api/orders/12345 200 1.5ms';
+export const LOG_ATTRS = { 'http.request.method': 'GET', 'url.path': '/api/orders/12345', 'http.response.status_code': 200,
+  'app.duration_ms': 1.5 };
+const LOG_CONTEXT = { traceId: PARENT.traceId, spanId: LINK.spanId, traceFlags: 1 };
+export function standardLogRecord(logger, i) {
+  const time = BASE_MS + i + 0.5;
+  const error = i % 10 === 0;
+  logger.emit({ timestamp: time, observedTimestamp: time + 0.2, severityNumber: error ? 17 : 9,
+    severityText: error ? 'ERROR' : 'INFO', body: LOG_BODY, attributes: LOG_ATTRS, context: LOG_CONTEXT });
+}

@@ -9,6 +9,10 @@ export type TimeInput = number | Date | [number, number];
 export declare const SpanKind: { readonly INTERNAL: 1; readonly SERVER: 2; readonly CLIENT: 3; readonly PRODUCER: 4; readonly CONSUMER: 5 };
 export type SpanKindName = 'internal' | 'server' | 'client' | 'producer' | 'consumer';
 export declare const StatusCode: { readonly UNSET: 0; readonly OK: 1; readonly ERROR: 2 };
+/** The first SeverityNumber of each range (TRACE 1-4 ... FATAL 21-24). */
+export declare const SeverityNumber: {
+  readonly UNSPECIFIED: 0; readonly TRACE: 1; readonly DEBUG: 5; readonly INFO: 9; readonly WARN: 13; readonly ERROR: 17; readonly FATAL: 21;
+};
 
 export interface SpanContext {
   readonly traceId: string; // 32 lowercase hex digits
@@ -47,10 +51,11 @@ export declare class Span {
   end(endTime?: TimeInput): void;
 }
 
+/** For the spans' queue and the log records' alike; what is not given keeps each signal's default. */
 export interface BatchOptions {
   maxQueueSize?: number; // default 2048
   maxExportBatchSize?: number; // default 512
-  scheduledDelayMillis?: number; // default 5000
+  scheduledDelayMillis?: number; // default 5000 for spans, 1000 for log records
   exportTimeoutMillis?: number; // default 30000
 }
 
@@ -60,7 +65,10 @@ export type SamplerName =
   | 'ratelimiting';
 
 export interface TracerOptions {
-  /** Default http://localhost:4318/v1/traces */
+  /**
+   * The base URL (as OTEL_EXPORTER_OTLP_ENDPOINT): spans go to it plus /v1/traces, log records
+   * plus /v1/logs. Default http://localhost:4318
+   */
   endpoint?: string;
   /**
    * Default 'http/protobuf', encoded by otlp.wasm. 'http/json' loads otlp-json.wasm, a larger
@@ -92,8 +100,14 @@ export interface TracerOptions {
   /** Flush on visibilitychange/pagehide. Default: true where there is a document. */
   pageLifecycle?: boolean;
   /**
+   * Log records too (logger(), bridgeConsole()): loads otlp-logs.wasm instead of otlp.wasm, which
+   * has no logs code. 'http/json' always loads otlp-json.wasm, which has both. Default false.
+   */
+  logs?: boolean;
+  /**
    * The module's bytes or compiled module, for runtimes that cannot fetch files: otlp.wasm for
-   * 'http/protobuf', otlp-json.wasm for 'http/json' (otlp.wasm with 'http/json' is refused).
+   * 'http/protobuf', otlp-logs.wasm for it with `logs: true`, otlp-json.wasm for 'http/json'
+   * (otlp.wasm with 'http/json' or `logs: true` is refused).
    */
   wasmBinary?: BufferSource;
   wasmModule?: WebAssembly.Module;
@@ -111,6 +125,62 @@ export interface FlushOutcome {
   error?: string;
 }
 
+/** A body: any value; objects become key-value lists, arrays may mix kinds and nest. */
+export type LogBody = AttributeValue | null | undefined | LogBody[] | { [key: string]: LogBody };
+
+export interface LogRecord {
+  /** 1..24 (SeverityNumber); anything else is sent as 0, unspecified. */
+  severityNumber?: number;
+  severityText?: string;
+  /**
+   * Functions, symbols and undefined are left out of objects and sent as empty values in arrays
+   * (as a body: no body); arrays and objects nested deeper than 8 levels are sent as empty values.
+   */
+  body?: LogBody;
+  attributes?: Attributes;
+  eventName?: string;
+  /** When it happened; unset when not given. */
+  timestamp?: TimeInput;
+  /** When it was observed; now when not given. */
+  observedTimestamp?: TimeInput;
+  /** The span it belongs to: its trace id, span id and flags go with the record. */
+  context?: Span | SpanContext;
+}
+
+export interface Logger {
+  /** Whether a record of this severity would be emitted (a severity of 0 or none: always). */
+  enabled(severityNumber?: number): boolean;
+  emit(record: LogRecord): void;
+}
+
+export interface LoggerOptions {
+  /** Records below it are not emitted. Default 0: every record. */
+  minSeverity?: number;
+}
+
+export type ConsoleLevel = 'debug' | 'log' | 'info' | 'warn' | 'error';
+
+export interface BridgeConsoleOptions {
+  /** The console methods to forward. Default all five (debug DEBUG, log and info INFO, warn WARN, error ERROR). */
+  levels?: ConsoleLevel[];
+  /** The logger's scope name. Default 'console'. */
+  scopeName?: string;
+}
+
+export interface LogStats {
+  emitted: number;
+  dropped: number;
+  exported: number;
+  rejected: number;
+  failed: number;
+  queued: number;
+  requests: number;
+  retries: number;
+  bytesSent: number;
+  exportLatencyMs: { p50: number; p95: number; p99: number };
+  lastError: string;
+}
+
 export interface TracerStats {
   started: number;
   sampledOut: number;
@@ -125,6 +195,8 @@ export interface TracerStats {
   bytesSent: number;
   exportLatencyMs: { p50: number; p95: number; p99: number };
   lastError: string;
+  /** The log records' counters (their own queue and requests). */
+  logs: LogStats;
 }
 
 export interface Carrier {
@@ -136,6 +208,14 @@ export interface Tracer {
   /** Writes traceparent (and tracestate) of `span` into a plain object or a Headers. */
   inject<C extends Carrier | Headers>(carrier: C, span: Span | SpanContext): C;
   extract(carrier: Carrier | Headers): SpanContext | undefined;
+  /** A logger for an instrumentation scope; the same object for the same arguments. Throws when the module has no logs (option `logs`). */
+  logger(name: string, version?: string, options?: LoggerOptions): Logger;
+  /**
+   * Forwards console calls as log records (the body: the message as a console formats it); the
+   * console still prints. Returns the function that puts the console methods back.
+   */
+  bridgeConsole(options?: BridgeConsoleOptions): () => void;
+  /** Flushes spans and log records; the counts cover both. */
   flush(timeoutMillis?: number): Promise<FlushOutcome>;
   shutdown(timeoutMillis?: number): Promise<FlushOutcome>;
   stats(): TracerStats;

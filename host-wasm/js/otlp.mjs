@@ -1,7 +1,8 @@
 // otlp-portable for browsers, web workers, edge workers and node: a thin JS layer over the C++
-// core compiled to otlp.wasm. The core records spans, batches them and decides retries; this
-// file passes strings in, runs the host loop (timers, or none in 'manual' mode) and sends
-// request bodies with fetch(). No eval: the .wasm is instantiated with a few small imports.
+// core compiled to otlp.wasm. The core records spans and log records, batches them and decides
+// retries; this file passes strings in, runs one host loop for both signals (timers, or none in
+// 'manual' mode) and sends request bodies with fetch(). No eval: the .wasm is instantiated with a
+// few small imports.
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 const KEEPALIVE_BYTES = 60000; // browsers cap in-flight keepalive bodies at ~64 KiB in total
@@ -9,25 +10,30 @@ const KEEPALIVE_REQUESTS = 4;
 const KINDS = { internal: 1, server: 2, client: 3, producer: 4, consumer: 5 };
 export const SpanKind = { INTERNAL: 1, SERVER: 2, CLIENT: 3, PRODUCER: 4, CONSUMER: 5 };
 export const StatusCode = { UNSET: 0, OK: 1, ERROR: 2 };
+export const SeverityNumber = { UNSPECIFIED: 0, TRACE: 1, DEBUG: 5, INFO: 9, WARN: 13, ERROR: 17, FATAL: 21 };
+// What the console bridge forwards, and as which severity.
+const CONSOLE = { debug: 5, log: 9, info: 9, warn: 13, error: 17 };
 const SAMPLERS = ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off',
   'parentbased_traceidratio', 'ratelimiting'];
 const BATCH = { maxQueueSize: 2048, maxExportBatchSize: 512, scheduledDelayMillis: 5000, exportTimeoutMillis: 30000 };
 const OPTIONS = ['endpoint', 'protocol', 'headers', 'compression', 'serviceName', 'resourceAttributes', 'sampler',
   'samplerArg', 'batch', 'mode', 'maxRequestBytes', 'scopeName', 'scopeVersion', 'fetch', 'wasmBinary', 'wasmModule',
-  'pageLifecycle'];
+  'pageLifecycle', 'logs'];
 
 const perf = globalThis.performance;
 const origin = perf && perf.timeOrigin; // read once: the getter is not free
 const nowMs = origin ? () => origin + perf.now() : () => Date.now();
 
-// The module for the protocol: otlp.wasm encodes OTLP/protobuf only (smaller), otlp-json.wasm
-// both. Each is compiled once per page. The URLs stay literal so that bundlers find the files.
+// The module for the protocol and signals: otlp.wasm encodes OTLP/protobuf spans only (the
+// smallest), otlp-logs.wasm log records too, otlp-json.wasm both protocols and both signals. Each
+// is compiled once per page. The URLs stay literal so that bundlers find the files.
 const defaultModules = {};
-function compile(o, json) {
+function compile(o, json, logs) {
   if (o.wasmModule) return o.wasmModule;
   if (o.wasmBinary) return WebAssembly.compile(o.wasmBinary);
-  return (defaultModules[json] ??= (async () => {
-    const url = json ? new URL('./otlp-json.wasm', import.meta.url) : new URL('./otlp.wasm', import.meta.url);
+  return (defaultModules[json ? 2 : logs ? 1 : 0] ??= (async () => {
+    const url = json ? new URL('./otlp-json.wasm', import.meta.url)
+      : logs ? new URL('./otlp-logs.wasm', import.meta.url) : new URL('./otlp.wasm', import.meta.url);
     if (url.protocol === 'file:') {
       const fs = 'node:fs/promises'; // a runtime that reads files (node); bundlers leave it alone
       return WebAssembly.compile(await (await import(fs)).readFile(url));
@@ -42,8 +48,10 @@ function bad(option, want, got) {
   const shown = typeof got === 'string' ? `'${got}'` : typeof got === 'object' ? JSON.stringify(got) : String(got);
   return new Error(`createTracer: option '${option}' must be ${want}, got ${shown}`);
 }
-function count(o, name, fallback, min) {
-  const v = o[name] ?? fallback;
+// A batch option, or -1 when not given: each signal's queue then keeps its own default.
+function count(o, name, min) {
+  const v = o[name];
+  if (v === undefined) return -1;
   if (!Number.isInteger(v) || v < min) throw bad(`batch.${name}`, `an integer >= ${min}`, v);
   return v;
 }
@@ -82,7 +90,8 @@ export async function createTracer(options = {}) {
   if (typeof options !== 'object' || options === null) throw new Error('createTracer: options must be an object');
   for (const k of Object.keys(options)) if (!OPTIONS.includes(k)) throw new Error(`createTracer: unknown option '${k}'`);
   const o = options;
-  const endpoint = o.endpoint ?? 'http://localhost:4318/v1/traces';
+  // The base URL: each request goes to it plus its signal's path (/v1/traces, /v1/logs).
+  const endpoint = (o.endpoint ?? 'http://localhost:4318').replace(/\/$/, '');
   try { new URL(endpoint, globalThis.location?.href); } catch { throw bad('endpoint', 'a URL', endpoint); }
   const protocol = o.protocol ?? 'http/protobuf';
   if (protocol !== 'http/protobuf' && protocol !== 'http/json') throw bad('protocol', "'http/protobuf' or 'http/json'", protocol);
@@ -104,11 +113,12 @@ export async function createTracer(options = {}) {
   const b = o.batch ?? {};
   if (!isObject(b)) throw bad('batch', 'an object', b);
   for (const k of Object.keys(b)) if (!(k in BATCH)) throw new Error(`createTracer: unknown option 'batch.${k}'`);
-  const queue = count(b, 'maxQueueSize', BATCH.maxQueueSize, 1);
-  const batch = count(b, 'maxExportBatchSize', BATCH.maxExportBatchSize, 1);
-  if (batch > queue) throw bad('batch.maxExportBatchSize', `at most batch.maxQueueSize (${queue})`, batch);
-  const delay = count(b, 'scheduledDelayMillis', BATCH.scheduledDelayMillis, 0);
-  const timeout = count(b, 'exportTimeoutMillis', BATCH.exportTimeoutMillis, 1);
+  const queue = count(b, 'maxQueueSize', 1), batch = count(b, 'maxExportBatchSize', 1);
+  // (Both signals' queue and batch defaults are BATCH's.)
+  const q = queue < 0 ? BATCH.maxQueueSize : queue, n = batch < 0 ? BATCH.maxExportBatchSize : batch;
+  if (n > q) throw bad('batch.maxExportBatchSize', `at most batch.maxQueueSize (${q})`, n);
+  const delay = count(b, 'scheduledDelayMillis', 0), timeout0 = count(b, 'exportTimeoutMillis', 1);
+  const timeout = timeout0 < 0 ? BATCH.exportTimeoutMillis : timeout0;
   const maxRequestBytes = o.maxRequestBytes ?? KEEPALIVE_BYTES;
   if (!Number.isInteger(maxRequestBytes) || maxRequestBytes < 1024) throw bad('maxRequestBytes', 'an integer >= 1024', maxRequestBytes);
   const doFetch = o.fetch ?? globalThis.fetch;
@@ -125,12 +135,14 @@ export async function createTracer(options = {}) {
   }
 
   const json = protocol === 'http/json';
-  const mod = await compile(o, json);
+  if (o.logs !== undefined && typeof o.logs !== 'boolean') throw bad('logs', 'a boolean', o.logs);
+  const mod = await compile(o, json, o.logs);
   const inst = await WebAssembly.instantiate(mod, {
     env: { now_ms: nowMs, format_double: (...a) => formatDouble(...a), parse_double: (p, n) => { fresh(); return Number(dec.decode(u8.subarray(p, p + n))); }, emscripten_notify_memory_growth() {} },
     wasi_snapshot_preview1: { proc_exit(code) { throw new Error(`otlp: the module exited (${code})`); } },
   });
   const x = inst.exports;
+  if (o.logs && !x.otlp_emit) throw bad('logs', 'false with this module (otlp.wasm has no logs: give otlp-logs.wasm)', true);
   x._initialize?.();
   const memory = x.memory;
   let u8 = new Uint8Array(memory.buffer), dv = new DataView(memory.buffer);
@@ -261,7 +273,7 @@ export async function createTracer(options = {}) {
   begin();
   for (const s of [sampler, samplerArg, o.scopeName ?? 'otlp-portable', o.scopeVersion ?? '0.1.0']) str(s);
   list(resource);
-  const err = x.otlp_create(queue, batch, delay, timeout, maxRequestBytes, json ? 1 : 0,
+  const err = x.otlp_create(queue, batch, delay, timeout0, maxRequestBytes, json ? 1 : 0,
     seeds[0], seeds[1], seeds[2], seeds[3], base, pos);
   if (err) { fresh(); throw new Error(`createTracer: ${lower(dec.decode(u8.subarray(x.otlp_text(), x.otlp_text() + err)))}`); }
 
@@ -289,16 +301,16 @@ export async function createTracer(options = {}) {
     let id;
     while ((id = x.otlp_next_request(now))) {
       fresh();
-      const p = dv.getUint32(io + 64, true), n = dv.getUint32(io + 68, true);
-      const body = u8.subarray(p, p + n);
-      send(id, ownFetch ? body.slice() : body, dv.getFloat64(io + 96, true));
+      const r = (i) => dv.getUint32(io + 64 + 4 * i, true), p = r(0), path = r(10);
+      const body = u8.subarray(p, p + r(1));
+      send(id, ownFetch ? body.slice() : body, dv.getFloat64(io + 96, true), r(5), dec.decode(u8.subarray(path, path + r(11))));
     }
     settle();
     arm();
   }
   const schedule = () => { if (!pumpQueued) { pumpQueued = true; queueMicrotask(pump); } };
 
-  function send(id, body, deadline) {
+  function send(id, body, deadline, signal, path) {
     inFlight++;
     const h = { 'content-type': json ? 'application/json' : 'application/x-protobuf', ...headers };
     const go = (payload) => {
@@ -310,7 +322,7 @@ export async function createTracer(options = {}) {
       if (keepalive) init.keepalive = true;
       const wait = deadline - nowMs();
       if (AbortSignal.timeout) init.signal = AbortSignal.timeout(Math.max(1, Math.ceil(wait)));
-      return doFetch(endpoint, init).then(async (res) => {
+      return doFetch(endpoint + path, init).then(async (res) => {
         const status = res.status;
         const retryAfter = res.headers.get('retry-after') ?? '';
         let partial = -1, message = '', raw = null;
@@ -318,7 +330,7 @@ export async function createTracer(options = {}) {
           if (json) {
             let ps;
             try { ps = JSON.parse(await res.text()).partialSuccess; } catch { /* a body that is not JSON: success */ }
-            if (ps && typeof ps === 'object') { partial = Number(ps.rejectedSpans ?? 0); message = String(ps.errorMessage ?? ''); }
+            if (ps && typeof ps === 'object') { partial = Number(ps.rejectedSpans ?? ps.rejectedLogRecords ?? 0); message = String(ps.errorMessage ?? ''); }
           } else {
             raw = new Uint8Array(await res.arrayBuffer());
           }
@@ -345,20 +357,25 @@ export async function createTracer(options = {}) {
       room(rawLen);
       if (rawLen) u8.set(raw, base + rawAt);
       pos += rawLen;
-      x.otlp_result(id, nowMs(), status, at(0), len(0), base + rawAt, rawLen, partial, at(m), len(m));
+      x.otlp_result(signal, id, nowMs(), status, at(0), len(0), base + rawAt, rawLen, partial, at(m), len(m));
       pump();
     });
   }
 
-  function readStats() {
-    const errLen = x.otlp_stats();
+  // The counters of signal 0 (traces) or 1 (logs: `ended` counts emitted records).
+  function readStats(signal) {
+    const errLen = x.otlp_stats(signal);
     fresh();
     const v = (i) => dv.getFloat64(io + 128 + 8 * i, true);
     const t = x.otlp_text();
-    return { started: v(0), sampledOut: v(1), ended: v(2), dropped: v(3), exported: v(4), rejected: v(5), failed: v(6),
+    const s = { ended: v(2), dropped: v(3), exported: v(4), rejected: v(5), failed: v(6),
       queued: v(7), requests: v(8), retries: v(9), bytesSent: v(10),
       exportLatencyMs: { p50: v(11), p95: v(12), p99: v(13) }, lastError: dec.decode(u8.subarray(t, t + errLen)) };
+    if (signal) { s.emitted = s.ended; delete s.ended; } else { s.started = v(0); s.sampledOut = v(1); }
+    return s;
   }
+  // The traces' counters, with the logs' as `logs`.
+  const stats = () => { const s = readStats(0); s.logs = readStats(1); return s; };
   function settle() {
     for (let i = 0; i < waiters.length; i++) {
       const w = waiters[i];
@@ -367,15 +384,16 @@ export async function createTracer(options = {}) {
       // with nothing left in flight resolves as 'pending'.
       if (state === 'pending' && !(mode === 'manual' && inFlight === 0 && !pumpQueued)) continue;
       waiters.splice(i--, 1);
-      const s = readStats(), d = (k) => s[k] - w.before[k];
+      const s = stats(), d = (k) => s[k] + s.logs[k] - w.before[k] - w.before.logs[k];
       const out = { state, exported: d('exported'), rejected: d('rejected'), failed: d('failed'), dropped: d('dropped') };
       out.ok = state === 'done' && !out.rejected && !out.failed && !out.dropped;
-      if (!out.ok && s.lastError) out.error = s.lastError;
+      const error = s.lastError || s.logs.lastError;
+      if (!out.ok && error) out.error = error;
       w.resolve(out);
     }
   }
   function flushTicket(ticket) {
-    return new Promise((resolve) => { waiters.push({ ticket, resolve, before: readStats() }); pump(); });
+    return new Promise((resolve) => { waiters.push({ ticket, resolve, before: stats() }); pump(); });
   }
 
   // ---- spans -----------------------------------------------------------------------------
@@ -421,11 +439,77 @@ export async function createTracer(options = {}) {
       str(stack);
       x.otlp_record_exception(h, at(0), len(0), at(m), len(m), at(st), len(st), toMs(time), ns);
     },
-    end(h, time) {
-      if (x.otlp_end(h, toMs(time), ns)) schedule();
-      else if (mode === 'timer' && !timer && !closed) arm();
-    },
+    end(h, time) { queued(x.otlp_end(h, toMs(time), ns)); },
   };
+  // After a span ended or a record was emitted: a full batch leaves now, else the timer runs.
+  function queued(ready) {
+    if (ready) schedule();
+    else if (mode === 'timer' && !timer && !closed) arm();
+  }
+
+  // ---- logs ------------------------------------------------------------------------------
+  // A body: any value, nested (the `any` of the tape format). Values JSON has no place for
+  // (functions, symbols, undefined) are left out of objects and empty in arrays, and nesting
+  // deeper than the module reads (8 arrays or objects, see logs.cpp) is cut off as empty.
+  function any(v, depth) {
+    let t = typeOf(v);
+    const arr = Array.isArray(v);
+    if (!t && depth < 8 && v !== null && typeof v === 'object') t = arr ? 6 : 7;
+    room(5);
+    u8[base + pos++] = t;
+    if (t < 6) return t && scalar(v, t);
+    const head = pos;
+    let n = 0;
+    pos += 4;
+    if (arr) for (const e of v) { any(e, depth + 1); n++; }
+    else for (const k in v) { const e = v[k]; if (e !== undefined && typeof e !== 'function' && typeof e !== 'symbol') { str(k); any(e, depth + 1); n++; } }
+    dv.setUint32(base + head, n, true);
+  }
+  const loggers = new Map();
+  function logger(name, version = '', opts = {}) {
+    if (!x.otlp_emit) throw new Error("logger: this tracer's module has no logs (createTracer with option 'logs: true')");
+    if (typeof name !== 'string') throw new TypeError('logger: name must be a string');
+    const min = opts.minSeverity ?? 0;
+    const id = `${name}\0${version}\0${min}`;
+    let l = loggers.get(id);
+    if (l) return l;
+    begin(); str(name); str(version);
+    const h = x.otlp_logger(min, base, pos);
+    l = {
+      enabled: (severity) => !!x.otlp_enabled(h, severity ?? 0),
+      emit(r = {}) {
+        const sev = r.severityNumber ?? 0;
+        if (!x.otlp_enabled(h, sev)) return;
+        begin();
+        str(r.severityText ?? ''); str(r.eventName ?? '');
+        any(r.body, 0);
+        list(r.attributes);
+        const c = r.context === undefined ? undefined : asContext(r.context);
+        if (c) context(c);
+        const t = toMs(r.timestamp), tn = ns;
+        queued(x.otlp_emit(h, sev, t, tn, toMs(r.observedTimestamp), ns, c ? 1 : 0, base, pos));
+      },
+    };
+    loggers.set(id, l);
+    return l;
+  }
+  // console.debug/log/info/warn/error as records (the call itself still made), until undone.
+  function bridgeConsole(opts = {}) {
+    const l = logger(opts.scopeName ?? 'console');
+    const saved = {};
+    let inside = false; // a console call made while emitting is not forwarded again
+    for (const m of opts.levels ?? Object.keys(CONSOLE)) {
+      const sev = CONSOLE[m];
+      if (!sev) throw new TypeError(`bridgeConsole: unknown level '${m}' (one of ${Object.keys(CONSOLE).join(', ')})`);
+      const orig = saved[m] = console[m];
+      const text = m === 'log' ? 'INFO' : m.toUpperCase();
+      console[m] = function (...args) {
+        if (!inside) { inside = true; try { l.emit({ severityNumber: sev, severityText: text, body: format(args) }); } finally { inside = false; } }
+        return orig.apply(this, args);
+      };
+    }
+    return () => { for (const m in saved) console[m] = saved[m]; };
+  }
 
   // ---- page lifecycle: send what is queued while the page can still send ---------------------
   const onHidden = () => {
@@ -434,7 +518,7 @@ export async function createTracer(options = {}) {
     // Several small requests at once, so that each fits the keepalive budget.
     x.otlp_request_limits(Math.floor(KEEPALIVE_BYTES / KEEPALIVE_REQUESTS), KEEPALIVE_REQUESTS);
     const done = () => { unloading = false; x.otlp_request_limits(maxRequestBytes, 1); };
-    flushTicket(x.otlp_flush(nowMs(), timeout)).then(done, done);
+    flushTicket(x.otlp_flush(nowMs(), timeout, 0)).then(done, done);
   };
   const onVisibility = () => { if (globalThis.document?.visibilityState === 'hidden') onHidden(); };
   const lifecycle = (o.pageLifecycle ?? true) && typeof document !== 'undefined' && typeof addEventListener === 'function';
@@ -463,16 +547,18 @@ export async function createTracer(options = {}) {
       const r = x.otlp_extract(at(0), len(0), at(t2), len(t2));
       return r ? readContext(r & 2 ? ts.trim() : '', true) : undefined;
     },
-    flush(timeoutMs = timeout) { return closed ? Promise.resolve({ state: 'done', ok: true, exported: 0, rejected: 0, failed: 0, dropped: 0 }) : flushTicket(x.otlp_flush(nowMs(), timeoutMs)); },
+    logger,
+    bridgeConsole,
+    flush(timeoutMs = timeout) { return closed ? Promise.resolve({ state: 'done', ok: true, exported: 0, rejected: 0, failed: 0, dropped: 0 }) : flushTicket(x.otlp_flush(nowMs(), timeoutMs, 0)); },
     async shutdown(timeoutMs = timeout) {
       if (closed) return { state: 'done', ok: true, exported: 0, rejected: 0, failed: 0, dropped: 0 };
-      const out = await flushTicket(x.otlp_shutdown(nowMs(), timeoutMs));
+      const out = await flushTicket(x.otlp_flush(nowMs(), timeoutMs, 1));
       closed = true;
       if (timer) clearTimeout(timer);
       if (lifecycle) { document.removeEventListener('visibilitychange', onVisibility); removeEventListener('pagehide', onHidden); }
       return out;
     },
-    stats: readStats,
+    stats,
     memory,
   };
   return tracer;
@@ -508,6 +594,21 @@ export class Span {
   }
   updateName(name) { if (this._h) this._o.name(this._h, String(name)); return this; }
   end(endTime) { if (this._h) { const h = this._h; this._h = 0; this._o.end(h, endTime); } }
+}
+
+// A console call's arguments as one message, as consoles print them: %s %d %i %f %o %O %j %c
+// in a leading string take the next arguments, the rest are appended with spaces.
+function format(args) {
+  const show = (v) => typeof v === 'string' ? v : v instanceof Error ? v.stack ?? String(v)
+    : (() => { try { return JSON.stringify(v) ?? String(v); } catch { return String(v); } })();
+  let i = 0, out = '';
+  if (typeof args[0] === 'string') {
+    i = 1;
+    out = args[0].replace(/%[sdifoOjc%]/g, (m) => m === '%%' ? '%' : i >= args.length ? m
+      : m === '%c' ? (i++, '') : /[dif]/.test(m[1]) ? String((m === '%f' ? Number : parseInt)(args[i++])) : show(args[i++]));
+  }
+  for (; i < args.length; i++) out += (out ? ' ' : '') + show(args[i]);
+  return out;
 }
 
 // printf's %.<p>g from JavaScript's correctly rounded conversions (see numbers.cpp).

@@ -1,5 +1,6 @@
 // The rest of the C ABI: setup, the export loop that otlp.mjs runs (poll for request bodies,
 // send them with fetch(), feed each outcome back), propagation and stats. Built for size.
+#include <algorithm>
 #include <optional>
 
 #include "host.hpp"
@@ -36,9 +37,10 @@ OTLP_API char* otlp_scratch(uint32_t n) {
   return scratch.data();
 }
 
-// Creates the provider. The tape holds four strs (sampler name, sampler arg, scope name, scope
-// version), then the resource attributes as a list.
-// Returns 0, or the length of an error message in otlp_text naming the setting.
+// Creates the providers (traces and logs) and their pipelines. The batch options apply to both;
+// one below 0 (not given) leaves each signal's default from its row in signal.hpp. The tape holds
+// four strs (sampler name, sampler arg, scope name, scope version), then the resource attributes
+// as a list. Returns 0, or the length of an error message in otlp_text naming the setting.
 OTLP_API uint32_t otlp_create(double max_queue_size, double max_export_batch_size, double schedule_delay_ms,
                               double export_timeout_ms, double max_request_bytes, int json, uint32_t seed_lo,
                               uint32_t seed_hi, uint32_t id_seed_lo, uint32_t id_seed_hi, const char* cfg,
@@ -52,14 +54,17 @@ OTLP_API uint32_t otlp_create(double max_queue_size, double max_export_batch_siz
   read_list(tape, attrs, arrays);
   if (!tape.ok()) return set_text("createTracer: malformed configuration tape");
 
-  otlp::PipelineConfig pc;
-  pc.max_queue_size = static_cast<uint32_t>(max_queue_size);
-  pc.max_export_batch_size = static_cast<uint32_t>(max_export_batch_size);
-  pc.schedule_delay_ns = ms_to_ns(schedule_delay_ms);
-  pc.export_timeout_ns = ms_to_ns(export_timeout_ms);
-  pc.max_request_bytes = static_cast<std::size_t>(max_request_bytes);
-  pc.protocol = json ? otlp::Protocol::json : otlp::Protocol::protobuf;
-  pc.seed = (static_cast<uint64_t>(seed_hi) << 32) | seed_lo;
+  otlp::PipelineConfig configs[kSignalCount];
+  for (uint32_t i = 0; i < kSignalCount; ++i) {
+    otlp::PipelineConfig& pc = configs[i] = otlp::PipelineConfig::for_signal(static_cast<otlp::Signal>(i));
+    if (max_queue_size >= 0) pc.max_queue_size = static_cast<uint32_t>(max_queue_size);
+    if (max_export_batch_size >= 0) pc.max_export_batch_size = static_cast<uint32_t>(max_export_batch_size);
+    if (schedule_delay_ms >= 0) pc.schedule_delay_ns = ms_to_ns(schedule_delay_ms);
+    if (export_timeout_ms >= 0) pc.export_timeout_ns = ms_to_ns(export_timeout_ms);
+    pc.max_request_bytes = static_cast<std::size_t>(max_request_bytes);
+    pc.protocol = json ? otlp::Protocol::json : otlp::Protocol::protobuf;
+    pc.seed = (static_cast<uint64_t>(seed_hi) << 32) | seed_lo;
+  }
   // otlp.mjs has checked each number already, with errors naming its own options, so core's
   // validate() would only repeat that (at ~340 bytes of the module gzipped). What otlp.mjs
   // cannot see is whether this module encodes JSON.
@@ -76,9 +81,8 @@ OTLP_API uint32_t otlp_create(double max_queue_size, double max_export_batch_siz
   otlp::TracerConfig tc;
   tc.sampler = std::move(sampler.value());
   tc.id_seed = (static_cast<uint64_t>(id_seed_hi) << 32) | id_seed_lo;
-  tc.on_batch_ready = [] { host->batch_ready = true; };
-  host = new Host(std::move(pc), std::move(resource), std::move(tc), scope_name, scope_version);
-  host->pipeline.poll_export(ms_to_ns(otlp_host_now_ms()));  // starts the schedule-delay clock
+  host = new Host(configs, resource, std::move(tc), scope_name, scope_version);
+  for (auto& p : host->pipelines) p.poll_export(ms_to_ns(otlp_host_now_ms()));  // starts the schedule-delay clocks
   return 0;
 }
 
@@ -91,31 +95,40 @@ OTLP_API int otlp_extract(const char* traceparent, uint32_t tp_len, const char* 
   return 1 | (ts_len && otlp::TraceState::valid(view(tracestate, ts_len)) ? 2 : 0);
 }
 
-// The next request to send at `now_ms`, described in io[kIoRequest]; returns its id, 0 when
-// nothing is due. The body stays valid until the request's final outcome (JS hands the
-// platform's fetch a view of it, which fetch copies, and copies it for any other fetch).
+// The next request to send at `now_ms`, of any signal, described in io[kIoRequest]; returns its
+// id (unique within its signal), 0 when nothing is due. The body stays valid until the request's
+// final outcome (JS hands the platform's fetch a view of it, which fetch copies, and copies it
+// for any other fetch).
 OTLP_API double otlp_next_request(double now_ms) {
   if (!host) return 0;
-  auto request = host->pipeline.poll_export(ms_to_ns(now_ms));
-  if (!request) return 0;
-  put_u32(kIoRequest, static_cast<uint32_t>(reinterpret_cast<std::uintptr_t>(request->body.data())));
-  put_u32(kIoRequest + 4, static_cast<uint32_t>(request->body.size()));
-  put_u32(kIoRequest + 8, request->spans);
-  put_u32(kIoRequest + 12, request->attempt);
-  put_u32(kIoRequest + 16, host->pipeline.config().protocol == otlp::Protocol::json);
-  put_f64(kIoRequest + 24, static_cast<double>(request->id));
-  put_f64(kIoRequest + 32, ns_to_ms(request->deadline_unix_nano));
-  return static_cast<double>(request->id);
+  for (uint32_t signal = 0; signal < kSignalCount; ++signal) {  // pipelines[i] serves Signal(i)
+    otlp::Pipeline& p = host->pipelines[signal];
+    auto request = p.poll_export(ms_to_ns(now_ms));
+    if (!request) continue;
+    const std::string_view path = otlp::signal_info(static_cast<otlp::Signal>(signal)).http_path;
+    put_u32(kIoRequest, static_cast<uint32_t>(reinterpret_cast<std::uintptr_t>(request->body.data())));
+    put_u32(kIoRequest + 4, static_cast<uint32_t>(request->body.size()));
+    put_u32(kIoRequest + 8, request->spans);
+    put_u32(kIoRequest + 12, request->attempt);
+    put_u32(kIoRequest + 16, p.config().protocol == otlp::Protocol::json);
+    put_u32(kIoRequest + 20, signal);
+    put_f64(kIoRequest + 24, static_cast<double>(request->id));
+    put_f64(kIoRequest + 32, ns_to_ms(request->deadline_unix_nano));
+    put_u32(kIoRequest + 40, static_cast<uint32_t>(reinterpret_cast<std::uintptr_t>(path.data())));
+    put_u32(kIoRequest + 44, static_cast<uint32_t>(path.size()));
+    return static_cast<double>(request->id);
+  }
+  return 0;
 }
 
-// The outcome of request `id`. status 0: no answer (network error or abort, `message` says
+// The outcome of request `id` of `signal` (as io[kIoRequest] gave them). status 0: no answer (network error or abort, `message` says
 // which); otherwise the HTTP status with the Retry-After header (if any) and, for a 2xx, the
 // partial success: from the protobuf response body (`partial` < 0), or as JS read it from a
 // JSON body (`partial` = rejected spans, `message` its error message).
-OTLP_API void otlp_result(double id, double now_ms, int status, const char* retry_after, uint32_t retry_after_len,
+OTLP_API void otlp_result(uint32_t signal, double id, double now_ms, int status, const char* retry_after, uint32_t retry_after_len,
                           const char* body, uint32_t body_len, double partial, const char* message,
                           uint32_t message_len) {
-  if (!host) return;
+  if (!host || signal >= kSignalCount) return;
   const uint64_t now = ms_to_ns(now_ms);
   otlp::Outcome outcome;
   if (status == 0) {
@@ -131,37 +144,51 @@ OTLP_API void otlp_result(double id, double now_ms, int status, const char* retr
     if (retry_after_len) delay = otlp::parse_retry_after(view(retry_after, retry_after_len), now);
     outcome = otlp::Outcome::http(status, delay, std::string(view(message, message_len)));
   }
-  host->pipeline.on_result(now, static_cast<uint64_t>(id), outcome);
+  host->pipelines[signal].on_result(now, static_cast<uint64_t>(id), outcome);
 }
 
 // When the host loop must poll again, in ms since the epoch; Infinity when idle.
 OTLP_API double otlp_next_deadline() {
   if (!host) return __builtin_inf();
-  const uint64_t d = host->pipeline.next_deadline();
+  uint64_t d = UINT64_MAX;
+  for (const otlp::Pipeline& p : host->pipelines) d = std::min(d, p.next_deadline());
   return d == UINT64_MAX ? __builtin_inf() : ns_to_ms(d);
 }
 
-OTLP_API double otlp_flush(double now_ms, double timeout_ms) {
-  return host ? static_cast<double>(host->pipeline.force_flush(ms_to_ns(now_ms), ms_to_ns(timeout_ms))) : 0;
+// Flushes (or shuts down) every signal's pipeline; the ticket covers them all. A pipeline numbers
+// its flushes 1, 2, ... and here they are only ever flushed together, so the number is the same.
+OTLP_API double otlp_flush(double now_ms, double timeout_ms, int shutdown) {
+  uint64_t ticket = 0;
+  if (host)
+    for (otlp::Pipeline& p : host->pipelines)
+      ticket = shutdown ? p.shutdown(ms_to_ns(now_ms), ms_to_ns(timeout_ms))
+                        : p.force_flush(ms_to_ns(now_ms), ms_to_ns(timeout_ms));
+  return static_cast<double>(ticket);
 }
-OTLP_API double otlp_shutdown(double now_ms, double timeout_ms) {
-  return host ? static_cast<double>(host->pipeline.shutdown(ms_to_ns(now_ms), ms_to_ns(timeout_ms))) : 0;
-}
-// 0 pending, 1 done, 2 timed out.
+// 0 pending (a pipeline is), 1 done (all are), 2 timed out (one is, none pending).
 OTLP_API int otlp_flush_state(double ticket) {
-  return host ? static_cast<int>(host->pipeline.flush_state(static_cast<uint64_t>(ticket))) : 1;
+  int state = 1;
+  if (host)
+    for (const otlp::Pipeline& p : host->pipelines) {
+      const otlp::FlushState s = p.flush_state(static_cast<uint64_t>(ticket));
+      if (s == otlp::FlushState::pending) return 0;
+      if (s == otlp::FlushState::timed_out) state = 2;
+    }
+  return state;
 }
 
 OTLP_API void otlp_request_limits(double max_request_bytes, uint32_t max_concurrent_exports) {
-  if (host) host->pipeline.set_request_limits(static_cast<std::size_t>(max_request_bytes), max_concurrent_exports);
+  if (host)
+    for (otlp::Pipeline& p : host->pipelines)
+      p.set_request_limits(static_cast<std::size_t>(max_request_bytes), max_concurrent_exports);
 }
 
-// The pipeline's counters into io[kIoStats] as doubles: started, sampled_out, ended,
+// The counters of `signal`'s pipeline into io[kIoStats] as doubles: started, sampled_out, ended,
 // dropped, exported, rejected, failed, queued, requests, retries, bytes_sent, and export
 // latency p50/p95/p99 in ms. Returns the length of the last error in otlp_text.
-OTLP_API uint32_t otlp_stats() {
-  if (!host) return 0;
-  const otlp::Stats s = host->pipeline.stats();
+OTLP_API uint32_t otlp_stats(uint32_t signal) {
+  // A signal this module has no pipeline for (logs in otlp.wasm) reads as zeros.
+  const otlp::Stats s = host && signal < kSignalCount ? host->pipelines[signal].stats() : otlp::Stats();
   const double values[] = {static_cast<double>(s.started),   static_cast<double>(s.sampled_out),
                            static_cast<double>(s.ended),     static_cast<double>(s.dropped),
                            static_cast<double>(s.exported),  static_cast<double>(s.rejected),

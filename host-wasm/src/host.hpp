@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "otlp/logs.hpp"
 #include "otlp/pipeline.hpp"
 #include "otlp/tracer.hpp"
 
@@ -33,7 +34,9 @@ using std::uint64_t;
 
 // Layout of the exchange area; otlp.mjs mirrors these offsets.
 constexpr uint32_t kIoContext = 32;   // out: trace id 16, span id 8, flags 1
-constexpr uint32_t kIoRequest = 64;   // out: u32 body ptr, len, spans, attempt, json; f64 id, deadline
+// out: u32 body ptr, len, items, attempt, json, signal; f64 id, deadline; u32 path ptr, len
+// (the signal's HTTP path from its row in signal.hpp, for otlp.mjs to append to the endpoint)
+constexpr uint32_t kIoRequest = 64;
 constexpr uint32_t kIoStats = 128;    // out: 14 f64
 alignas(8) inline unsigned char io[256];
 
@@ -55,15 +58,45 @@ class HostClock final : public otlp::Clock {
   uint64_t now_unix_nano() noexcept override { return ms_to_ns(otlp_host_now_ms()); }
 };
 
+// The signals this module serves, from the first row of signal.hpp: spans, and log records in the
+// modules built with src/logs.cpp (OTLP_WASM_LOGS; otlp.wasm leaves the logs pipeline out too).
+#ifdef OTLP_WASM_LOGS
+constexpr uint32_t kSignalCount = 2;
+#else
+constexpr uint32_t kSignalCount = 1;
+#endif
+
+// One instance serves every signal: a pipeline per signal (indexed by otlp::Signal), one export
+// loop in otlp.mjs polling them all.
 struct Host {
-  Host(otlp::PipelineConfig config, otlp::Resource resource, otlp::TracerConfig tracer_config,
+  // `tracer_config` has everything but on_batch_ready, which the Host sets.
+  Host(otlp::PipelineConfig* configs, const otlp::Resource& resource, otlp::TracerConfig tracer_config,
        std::string_view scope_name, std::string_view scope_version)
-      : pipeline(std::move(config), std::move(resource)),
-        provider(pipeline, clock, std::move(tracer_config)),
-        tracer(provider.tracer(scope_name, scope_version)) {}
+      : pipelines{{std::move(configs[0]), resource}
+#ifdef OTLP_WASM_LOGS
+                  , {std::move(configs[1]), resource}
+#endif
+        },
+        provider(pipelines[0], clock, ready_on_batch(std::move(tracer_config))),
+#ifdef OTLP_WASM_LOGS
+        logger_provider(pipelines[1], clock, ready_on_batch(otlp::LoggerConfig())),
+#endif
+        tracer(provider.tracer(scope_name, scope_version)) {
+  }
+  // A provider's config with on_batch_ready setting batch_ready, which the calls that end a span
+  // or emit a record return to otlp.mjs.
+  template <class Config>
+  Config ready_on_batch(Config c) {
+    c.on_batch_ready = [this] { batch_ready = true; };
+    return c;
+  }
   HostClock clock;
-  otlp::Pipeline pipeline;
+  otlp::Pipeline pipelines[kSignalCount];
   otlp::TracerProvider provider;
+#ifdef OTLP_WASM_LOGS
+  otlp::LoggerProvider logger_provider;
+  std::vector<otlp::Logger> loggers;  // by handle (otlp_logger)
+#endif
   otlp::Tracer tracer;
   std::vector<otlp::Span> spans{1};  // recording spans by handle; 0 means "not recording"
   std::vector<uint32_t> free_handles;
@@ -80,6 +113,8 @@ inline std::vector<std::string> keys;
 //   list     u32 attribute count, u32 array count, then per attribute: u8 type, key, value;
 //            type 1 string: str; 2 bool: u8; 3 int: i64; 4 double: f64;
 //            5 array: u8 element type (1-4), u32 count, count values as above
+//   any      u8 type: 0 empty; 1-4 a scalar as above; 6 array: u32 count, count anys;
+//            7 kvlist: u32 count, then per entry a str (the key) and an any
 //   context  trace id 16, span id 8, u8 flags, u8 remote, trace state as a str
 // A tape that runs short (a bug in otlp.mjs, never the app's data) reads as zeros from there on
 // and ok() turns false; views point into the tape, which stays put during the call.
@@ -147,6 +182,7 @@ class Tape {
   // One attribute's value of `type` (1-5); an array is built in `array`, which must outlive
   // the value.
   otlp::AttributeValue value(uint32_t type, otlp::AnyValue& array);
+  std::size_t left() const { return static_cast<std::size_t>(end_ - p_); }
   void fail() {
     ok_ = false;
     p_ = end_;

@@ -77,7 +77,7 @@ for (const [protocol, compression] of [['http/protobuf', 'none'], ['http/protobu
     try {
       const n = 250;
       site.served.length = 0;
-      const { page, errors } = await openPage({ endpoint: rx.url, protocol, compression, spans: n });
+      const { page, errors } = await openPage({ endpoint: rx.endpoint, protocol, compression, spans: n });
       const result = await page.evaluate(() => window.__result);
       assert.equal(result.error, undefined, result.error);
       assert.deepEqual(result.violations, []);
@@ -109,7 +109,7 @@ test('without --cors-origin the browser blocks the export and the flush reports 
   const rx = await startReceiver();
   site.allow(rx.url);
   try {
-    const { page } = await openPage({ endpoint: rx.url, spans: 3, timeout: 1500 });
+    const { page } = await openPage({ endpoint: rx.endpoint, spans: 3, timeout: 1500 });
     const result = await page.evaluate(() => window.__result);
     assert.equal(result.flush.ok, false);
     assert.equal(result.flush.failed, 3);
@@ -125,7 +125,7 @@ test('spans still queued when the page goes away are delivered by the pagehide f
   site.allow(rx.url);
   try {
     const n = 100; // ~25 KB of protobuf: within the keepalive budget, cut into smaller requests
-    const { page } = await openPage({ endpoint: rx.url, spans: n, flush: 'no', delay: 600000 });
+    const { page } = await openPage({ endpoint: rx.endpoint, spans: n, flush: 'no', delay: 600000 });
     const result = await page.evaluate(() => window.__result);
     assert.equal(result.stats.exported, 0);
     assert.equal(result.stats.queued, n);
@@ -142,7 +142,7 @@ test('with pageLifecycle off, the same queued spans are lost on navigation (the 
   const rx = await startReceiver({ corsOrigins: [site.origin] });
   site.allow(rx.url);
   try {
-    const { page } = await openPage({ endpoint: rx.url, spans: 10, flush: 'no', delay: 600000, lifecycle: 'off' });
+    const { page } = await openPage({ endpoint: rx.endpoint, spans: 10, flush: 'no', delay: 600000, lifecycle: 'off' });
     assert.equal((await page.evaluate(() => window.__result)).stats.queued, 10);
     await page.goto(`${site.origin}/other.html`);
     assert.equal((await rx.waitFor(10, 1000)).length, 0); // the batch delay is 10 minutes away
@@ -157,7 +157,7 @@ test('a page turning hidden (visibilitychange) sends the queue at once in keepal
   site.allow(rx.url);
   try {
     const n = 100; // ~25 KB of protobuf
-    const { page } = await openPage({ endpoint: rx.url, spans: n, flush: 'no', delay: 600000 });
+    const { page } = await openPage({ endpoint: rx.endpoint, spans: n, flush: 'no', delay: 600000 });
     assert.equal((await page.evaluate(() => window.__result)).stats.queued, n);
     const sends = await page.evaluate(() => {
       Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });

@@ -17,7 +17,7 @@ for (const protocol of ['http/protobuf', 'http/json']) {
       const rx = await startReceiver();
       try {
         const tracer = await createTracer({
-          endpoint: rx.url, protocol, compression, serviceName: 'wasm-test', mode: 'manual', wasmBinary: binaryFor(protocol),
+          endpoint: rx.endpoint, protocol, compression, serviceName: 'wasm-test', mode: 'manual', wasmBinary: binaryFor(protocol),
           resourceAttributes: { 'deployment.environment': 'test' }, scopeName: 'export-test', scopeVersion: '2.0',
         });
         const root = tracer.startSpan('root', { kind: 'server', startTime: 1_700_000_000_000 });
@@ -85,7 +85,7 @@ for (const protocol of ['http/protobuf', 'http/json']) {
 test('doubles in OTLP/JSON read back to the same value (the module formats them in JS)', async () => {
   const rx = await startReceiver();
   try {
-    const tracer = await createTracer({ endpoint: rx.url, protocol: 'http/json', mode: 'manual', wasmBinary: jsonBinary });
+    const tracer = await createTracer({ endpoint: rx.endpoint, protocol: 'http/json', mode: 'manual', wasmBinary: jsonBinary });
     const values = [0.1, 1 / 3, -2.5e-7, 123456.789, 1e21, 5e-324, 1.7976931348623157e308, -0.5, 2 ** 60 + 0.5, 1e-5, 0.0001];
     values.forEach((v, i) => tracer.startSpan(`d${i}`, { attributes: { v } }).end());
     assert.equal((await tracer.flush()).ok, true);

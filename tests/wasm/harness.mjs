@@ -9,16 +9,17 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DIST = process.env.OTLP_DIST ?? join(root, 'build', 'wasm', 'dist');
 export const OTLP_BIN = process.env.OTLP_BIN ?? join(root, 'build', 'native', 'bin', 'otlp');
-// The module's bytes: otlp.wasm (OTLP/protobuf only), or otlp-json.wasm for wasmBinary('json').
-export const wasmBinary = (protocol) => readFileSync(join(DIST, protocol === 'json' ? 'otlp-json.wasm' : 'otlp.wasm'));
+// The module's bytes: otlp.wasm (OTLP/protobuf spans only), otlp-logs.wasm for wasmBinary('logs'),
+// otlp-json.wasm for wasmBinary('json').
+export const wasmBinary = (kind) => readFileSync(join(DIST, kind ? `otlp-${kind}.wasm` : 'otlp.wasm'));
 export const loadModule = () => import(join(DIST, 'otlp.mjs'));
 
-// An OTLP/JSON AnyValue as a plain value (int64 strings as numbers).
-const plain = (v) => {
+// An OTLP/JSON AnyValue as a plain value (int64 strings as numbers, an empty one as null).
+export const plain = (v) => {
   if (v.arrayValue) return (v.arrayValue.values ?? []).map(plain);
   if (v.kvlistValue) return Object.fromEntries((v.kvlistValue.values ?? []).map((kv) => [kv.key, plain(kv.value ?? {})]));
   if (v.intValue !== undefined) return Number(v.intValue);
-  return v.stringValue ?? v.boolValue ?? v.doubleValue ?? v.bytesValue;
+  return v.stringValue ?? v.boolValue ?? v.doubleValue ?? v.bytesValue ?? null;
 };
 const attributeMap = (attributes) => Object.fromEntries((attributes ?? []).map((kv) => [kv.key, plain(kv.value ?? {})]));
 
@@ -31,6 +32,9 @@ const asSpan = (line) => ({
   scope: line.scope.name,
   attributes: attributeMap(line.attributes),
 });
+
+// A log record line, made plain the same way (its body too, when it has one).
+const asLog = (line) => ({ ...asSpan(line), scopeVersion: line.scope.version, ...(line.body ? { body: plain(line.body) } : {}) });
 
 // Starts `otlp receive --http 127.0.0.1:0 --out FILE [--cors-origin O]...` and reads the port
 // it reports on stderr.
@@ -52,20 +56,25 @@ export async function startReceiver({ corsOrigins = [] } = {}) {
   });
   const lines = () => (existsSync(out) ? readFileSync(out, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []);
   const spans = () => lines().filter((l) => l.signal === 'traces').map(asSpan);
+  const logs = () => lines().filter((l) => l.signal === 'logs').map(asLog);
+  // Waits (up to `ms`) until `read` returns at least `n` lines, then returns them all.
+  const wait = async (read, n, ms) => {
+    const until = Date.now() + ms;
+    let got = read();
+    while (got.length < n && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 20));
+      got = read();
+    }
+    return got;
+  };
   return {
     port,
+    endpoint: `http://127.0.0.1:${port}`, // the tracer's option: the signal's path is appended
     url: `http://127.0.0.1:${port}/v1/traces`,
     spans,
-    // Waits (up to `ms`) until the receiver wrote at least `n` spans, then returns them all.
-    async waitFor(n, ms = 10000) {
-      const until = Date.now() + ms;
-      let got = spans();
-      while (got.length < n && Date.now() < until) {
-        await new Promise((r) => setTimeout(r, 20));
-        got = spans();
-      }
-      return got;
-    },
+    logs,
+    waitFor: (n, ms = 10000) => wait(spans, n, ms),
+    waitForLogs: (n, ms = 10000) => wait(logs, n, ms),
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));

@@ -75,6 +75,7 @@ test('bad options throw an Error naming the option', async () => {
     [{ sampler: 'traceidratio', samplerArg: 1.5 }, /samplerArg/],
     [{ batch: { maxQueueSize: 0 } }, /'batch.maxQueueSize'/],
     [{ batch: { maxQueueSize: 10, maxExportBatchSize: 20 } }, /'batch.maxExportBatchSize'/],
+    [{ batch: { maxQueueSize: 100 } }, /'batch.maxExportBatchSize' must be at most batch.maxQueueSize \(100\), got 512/],
     [{ batch: { maxQueueSize: 1.5 } }, /'batch.maxQueueSize'/],
     [{ batch: { size: 1 } }, /'batch.size'/],
     [{ maxRequestBytes: 10 }, /'maxRequestBytes'/],

@@ -17,7 +17,7 @@ async function scripted(replies) {
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
-      got.push({ at: Date.now(), headers: req.headers, body: Buffer.concat(chunks) });
+      got.push({ at: Date.now(), path: req.url, headers: req.headers, body: Buffer.concat(chunks) });
       const r = replies[Math.min(got.length, replies.length) - 1];
       if (r === 'drop') return req.socket.destroy();
       res.writeHead(r.status, r.headers ?? {});
@@ -25,7 +25,7 @@ async function scripted(replies) {
     });
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${server.address().port}/v1/traces`, got, close: () => new Promise((r) => server.close(r)) };
+  return { url: `http://127.0.0.1:${server.address().port}`, got, close: () => new Promise((r) => server.close(r)) };
 }
 
 const fastRetry = { scheduledDelayMillis: 50, exportTimeoutMillis: 20000 };
@@ -98,6 +98,30 @@ test('partial success (protobuf and JSON bodies) counts rejected spans and is no
   }
 });
 
+test('logs: partial success (rejected_log_records, rejectedLogRecords in JSON) is counted for the logs, at /v1/logs', async () => {
+  // ExportLogsServiceResponse{partial_success{rejected_log_records: 1, error_message: "too big"}}
+  const pb = Buffer.from([0x0a, 0x0b, 0x08, 0x01, 0x12, 0x07, ...Buffer.from('too big')]);
+  for (const [protocol, body] of [['http/protobuf', pb], ['http/json', JSON.stringify({ partialSuccess: { rejectedLogRecords: '1', errorMessage: 'too big' } })]]) {
+    const srv = await scripted([{ status: 200, body }]);
+    try {
+      const tracer = await createTracer({ endpoint: `${srv.url}/`, protocol, wasmBinary: wasmBinary(protocol === 'http/json' ? 'json' : 'logs'), batch: fastRetry });
+      const log = tracer.logger('l');
+      for (let i = 0; i < 3; i++) log.emit({ body: `r${i}` });
+      const out = await tracer.flush();
+      assert.equal(out.rejected, 1, protocol);
+      assert.equal(out.exported, 2, protocol);
+      assert.match(out.error, /too big/);
+      const s = tracer.stats();
+      assert.equal(s.logs.rejected, 1);
+      assert.equal(s.logs.emitted, 3);
+      assert.equal(s.rejected, 0, 'the spans\' counters are apart');
+      assert.deepEqual(srv.got.map((g) => g.path), ['/v1/logs'], 'the trailing / of the endpoint is not doubled');
+    } finally {
+      await srv.close();
+    }
+  }
+});
+
 test('a 200 whose body is not OTLP counts as success, in both protocols', async () => {
   for (const protocol of ['http/protobuf', 'http/json']) {
     const srv = await scripted([{ status: 200, body: 'OK, thanks' }]);
@@ -136,7 +160,7 @@ test('an export that gets no answer times out and the flush says so', async () =
   const server = createServer(() => {}); // never answers
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   try {
-    const tracer = await createTracer({ endpoint: `http://127.0.0.1:${server.address().port}/v1/traces`, wasmBinary: binary,
+    const tracer = await createTracer({ endpoint: `http://127.0.0.1:${server.address().port}`, wasmBinary: binary,
       batch: { exportTimeoutMillis: 300, scheduledDelayMillis: 50 } });
     tracer.startSpan('x').end();
     const out = await tracer.flush(5000);

@@ -21,7 +21,7 @@ test('a worker_threads worker traces through the module to the receiver', async 
         const out = await tracer.flush();
         parentPort.postMessage(out);
       });`;
-    const worker = new Worker(code, { eval: true, workerData: { module: join(DIST, 'otlp.mjs'), url: rx.url, binary } });
+    const worker = new Worker(code, { eval: true, workerData: { module: join(DIST, 'otlp.mjs'), url: rx.endpoint, binary } });
     const out = await new Promise((resolve, reject) => { worker.once('message', resolve); worker.once('error', reject); });
     await worker.terminate();
     assert.equal(out.state, 'done');
