@@ -105,8 +105,9 @@ class Worker {
   std::uint64_t pending_timeout_ = 0;
   std::uint64_t requests_ = 0, answers_ = 0;
   FlushState answer_ = FlushState::done;
-  // Set while the loop waits with room to send: only then does notify() need to wake it.
-  std::atomic<bool> listening_{false};
+  // Set while the loop waits with room to send: only then does notify() need to wake it. Only
+  // read-modify-writes touch it (notify() says why).
+  std::atomic<std::uint32_t> listening_{0};
   // What may have made room in the queue (a request sent, a shutdown begun), and the app threads
   // waiting for room (wait_for_room), who are told of each.
   std::atomic<std::uint64_t> room_events_{0};
