@@ -368,16 +368,21 @@ TEST(SendCli, LogsOverMutualTls) {
   }
 }
 
+// Over JSON the count is the answer's "rejectedLogRecords", not "rejectedSpans": read as the
+// traces' answer, the partial success would pass for a full one.
 TEST(SendCli, RejectedLogRecordsMakeItFail) {
-  ReceiverOptions ro;
-  ro.reject_first_items = 30;
-  Local local(ro);
-  Child send({"send", "--signal", "logs", "--count", "300", "--endpoint", local.endpoint()});
-  EXPECT_EQ(send.wait(), 1);
-  const std::string line = last_line(send.out());
-  EXPECT_EQ(number(line, "rejected"), 30) << line;
-  EXPECT_EQ(number(line, "exported"), 270) << line;
-  EXPECT_EQ(local.receiver->stats().log_records, 270u);
+  for (const char* protocol : {"http/protobuf", "http/json"}) {
+    SCOPED_TRACE(protocol);
+    ReceiverOptions ro;
+    ro.reject_first_items = 30;
+    Local local(ro);
+    Child send({"send", "--signal", "logs", "--count", "300", "--protocol", protocol, "--endpoint", local.endpoint()});
+    EXPECT_EQ(send.wait(), 1);
+    const std::string line = last_line(send.out());
+    EXPECT_EQ(number(line, "rejected"), 30) << line;
+    EXPECT_EQ(number(line, "exported"), 270) << line;
+    EXPECT_EQ(local.receiver->stats().log_records, 270u);
+  }
 }
 
 int count_lines(const std::string& text, const std::string& containing) {
