@@ -137,7 +137,7 @@ OTLP_API void otlp_result(uint32_t signal, double id, double now_ms, int status,
     if (partial >= 0) {
       outcome = otlp::Outcome::partial_ok(static_cast<std::int64_t>(partial), std::string(view(message, message_len)));
     } else if (body_len) {
-      outcome = otlp::accepted_outcome(host->pipeline.config().signal, view(body, body_len), false);
+      outcome = otlp::accepted_outcome(static_cast<otlp::Signal>(signal), view(body, body_len), false);
     }
   } else {
     std::optional<uint64_t> delay;
