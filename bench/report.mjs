@@ -48,6 +48,8 @@ figure('encode_protobuf_core_spans_per_s', perSecond('BM_EncodeProtobufCore'), '
 figure('decode_protobuf_core_spans_per_s', perSecond('BM_DecodeProtobufCore'), 'spans/s',
   perSecond('BM_DecodeProtobufLite'));
 figure('encode_json_core_spans_per_s', perSecond('BM_EncodeJsonCore'), 'spans/s');
+// What `otlp receive` does without --out: check the batch and count its spans, no model.
+figure('validate_protobuf_core_spans_per_s', perSecond('BM_ValidateProtobufCore'), 'spans/s');
 figure('encode_protobuf_wasm_spans_per_s', loopWasm.spans_per_second, 'spans/s', loopNative.spans_per_second);
 // App-thread figures are CPU time of the span-making thread (robust to a loaded machine).
 spanFigure('span_sampled_app_thread_ns', 'BM_SpanSampled');

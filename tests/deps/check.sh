@@ -27,7 +27,7 @@ presets_of() {
 programs_of() {
   case "$1" in
     main) echo cmake make g++ node npm em++ wasm-opt esbuild ;;
-    bench) echo cmake make g++ node npm em++ wasm-opt wasm-dis esbuild valgrind callgrind_annotate ;;
+    bench) echo cmake make g++ node npm em++ wasm-opt wasm-dis esbuild valgrind callgrind_annotate time ;;
     test) echo cmake make g++ node npm em++ wasm-opt esbuild chromium openssl clang-14 clang++-14 ;;
   esac
 }
