@@ -265,21 +265,7 @@ TEST(Logs, ThousandRandomRecordsExportWellFormed) {
   const auto records = testing::random_log_records(2026, 1000);
   std::size_t transcoded_records = 0;
   for (std::size_t i = 0; i < records.size(); ++i) {
-    const auto& r = records[i];
-    std::vector<Attribute> attrs;
-    for (const auto& kv : r.attributes) attrs.push_back({kv.key, AttributeValue(kv.value)});
-    const AttributeValue body(r.body);
-    LogRecord rec;
-    rec.time_unix_nano = r.time_unix_nano;
-    rec.observed_time_unix_nano = r.observed_time_unix_nano;
-    rec.severity = r.severity;
-    rec.severity_text = r.severity_text;
-    rec.body = r.has_body ? &body : nullptr;
-    rec.attributes = attrs.data();
-    rec.attribute_count = attrs.size();
-    rec.event_name = r.event_name;
-    rec.context = &r.context;
-    rig.logger.emit(rec);
+    rig.logger.emit(testing::BorrowedLogRecord(records[i]).record);
     if ((i + 1) % 500 == 0) {
       for (const std::string& json : rig.exported_json()) {
         for (std::size_t at = json.find("\"observedTimeUnixNano\":\""); at != std::string::npos;

@@ -43,26 +43,10 @@ TEST(LogsLite, ThousandRandomRecordsFieldByField) {
   testing::FakeHost host(pipeline, clock);
 
   const auto records = testing::random_log_records(2026, 1000);
-  std::vector<std::vector<Attribute>> borrowed(records.size());
-  std::vector<AttributeValue> bodies;
-  bodies.reserve(records.size());
   std::vector<pb_logs::ExportLogsServiceRequest> parsed;
   std::size_t emitted = 0;
   for (std::size_t i = 0; i < records.size(); ++i) {
-    const auto& r = records[i];
-    for (const auto& kv : r.attributes) borrowed[i].push_back({kv.key, AttributeValue(kv.value)});
-    bodies.emplace_back(r.body);
-    LogRecord rec;
-    rec.time_unix_nano = r.time_unix_nano;
-    rec.observed_time_unix_nano = r.observed_time_unix_nano;
-    rec.severity = r.severity;
-    rec.severity_text = r.severity_text;
-    rec.body = r.has_body ? &bodies.back() : nullptr;
-    rec.attributes = borrowed[i].data();
-    rec.attribute_count = borrowed[i].size();
-    rec.event_name = r.event_name;
-    rec.context = &r.context;
-    logger.emit(rec);
+    logger.emit(testing::BorrowedLogRecord(records[i]).record);
     ++emitted;
     // Drain as a host loop would, so the queue (2,048) never overflows.
     if (emitted % 512 == 0 || i + 1 == records.size()) {

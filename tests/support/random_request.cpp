@@ -240,27 +240,25 @@ std::size_t span_count(const TraceRequest& request) {
   return n;
 }
 
+BorrowedLogRecord::BorrowedLogRecord(const RandomLogRecord& r) : body(r.body) {
+  for (const KeyValue& kv : r.attributes) attributes.push_back({kv.key, AttributeValue(kv.value)});
+  record.time_unix_nano = r.time_unix_nano;
+  record.observed_time_unix_nano = r.observed_time_unix_nano;
+  record.severity = r.severity;
+  record.severity_text = r.severity_text;
+  record.body = r.has_body ? &body : nullptr;
+  record.attributes = attributes.data();
+  record.attribute_count = attributes.size();
+  record.event_name = r.event_name;
+  record.context = &r.context;
+}
+
 std::string logs_request(const std::vector<RandomLogRecord>& records, const Resource& resource,
                          const InstrumentationScope& scope) {
   LogRecordLimits limits;
   limits.attribute_count = kNoLimit;
   std::string items;
-  for (const RandomLogRecord& r : records) {
-    std::vector<Attribute> attributes;
-    for (const KeyValue& kv : r.attributes) attributes.push_back({kv.key, AttributeValue(kv.value)});
-    const AttributeValue body(r.body);
-    LogRecord record;
-    record.time_unix_nano = r.time_unix_nano;
-    record.observed_time_unix_nano = r.observed_time_unix_nano;
-    record.severity = r.severity;
-    record.severity_text = r.severity_text;
-    record.body = r.has_body ? &body : nullptr;
-    record.attributes = attributes.data();
-    record.attribute_count = attributes.size();
-    record.event_name = r.event_name;
-    record.context = &r.context;
-    encode_log_record_field(record, items, limits);
-  }
+  for (const RandomLogRecord& r : records) encode_log_record_field(BorrowedLogRecord(r).record, items, limits);
   std::string out;
   encode_trace_request(resource, scope, items, out);  // the envelope of every signal
   return out;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "otlp/logs.hpp"
 #include "otlp/span.hpp"
 
 namespace otlp::testing {
@@ -35,6 +36,18 @@ struct RandomLogRecord {
   SpanContext context;
 };
 std::vector<RandomLogRecord> random_log_records(std::uint64_t seed, std::size_t n);
+
+// `r` as Logger::emit and encode_log_record_field take it, borrowing from `r` (which must outlive
+// it); it points into itself, so it stays where it was made.
+struct BorrowedLogRecord {
+  explicit BorrowedLogRecord(const RandomLogRecord& r);
+  BorrowedLogRecord(const BorrowedLogRecord&) = delete;
+  BorrowedLogRecord& operator=(const BorrowedLogRecord&) = delete;
+
+  std::vector<Attribute> attributes;
+  AttributeValue body;
+  LogRecord record;
+};
 
 // An ExportLogsServiceRequest (protobuf) of `records` under one resource and one scope, each
 // record written by encode_log_record_field with no attribute count limit.
