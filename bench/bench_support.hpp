@@ -11,8 +11,8 @@
 #include <thread>
 #include <vector>
 
-#include "otlp/pipeline.hpp"
-#include "otlp/tracer.hpp"
+#include "otlp/export/pipeline.hpp"
+#include "otlp/trace/tracer.hpp"
 
 namespace otlp::bench {
 

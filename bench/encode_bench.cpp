@@ -4,10 +4,10 @@
 #include <benchmark/benchmark.h>
 
 #include "lite_mapping.hpp"
-#include "otlp/json.hpp"
-#include "otlp/proto_reader.hpp"
-#include "otlp/proto_writer.hpp"
-#include "otlp/workload.hpp"
+#include "otlp/json/json.hpp"
+#include "otlp/wire/proto_reader.hpp"
+#include "otlp/wire/proto_writer.hpp"
+#include "otlp/workload/workload.hpp"
 
 namespace {
 

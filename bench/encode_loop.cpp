@@ -6,8 +6,8 @@
 #include <cstdlib>
 #include <string>
 
-#include "otlp/proto_writer.hpp"
-#include "otlp/workload.hpp"
+#include "otlp/wire/proto_writer.hpp"
+#include "otlp/workload/workload.hpp"
 
 int main(int argc, char** argv) {
   const double seconds_per_round = argc > 1 ? std::atof(argv[1]) : 0.5;

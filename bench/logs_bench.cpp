@@ -10,9 +10,9 @@
 
 #include "bench_support.hpp"
 #include "oracle_logs.hpp"
-#include "otlp/logs.hpp"
-#include "otlp/random.hpp"
-#include "otlp/workload.hpp"
+#include "otlp/logs/logs.hpp"
+#include "otlp/model/random.hpp"
+#include "otlp/workload/workload.hpp"
 
 namespace {
 

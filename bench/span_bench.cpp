@@ -4,10 +4,10 @@
 #include <benchmark/benchmark.h>
 
 #include "bench_support.hpp"
-#include "otlp/random.hpp"
-#include "otlp/sampler.hpp"
-#include "otlp/tracer.hpp"
-#include "otlp/workload.hpp"
+#include "otlp/model/random.hpp"
+#include "otlp/trace/sampler.hpp"
+#include "otlp/trace/tracer.hpp"
+#include "otlp/workload/workload.hpp"
 #include "tsc_clock.hpp"
 
 namespace {

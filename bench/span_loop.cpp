@@ -5,8 +5,8 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "otlp/tracer.hpp"
-#include "otlp/workload.hpp"
+#include "otlp/trace/tracer.hpp"
+#include "otlp/workload/workload.hpp"
 
 namespace {
 

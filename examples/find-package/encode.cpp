@@ -2,9 +2,9 @@
 #include <cstdio>
 #include <string>
 
-#include "otlp/proto_reader.hpp"
-#include "otlp/proto_writer.hpp"
-#include "otlp/workload.hpp"
+#include "otlp/wire/proto_reader.hpp"
+#include "otlp/wire/proto_writer.hpp"
+#include "otlp/workload/workload.hpp"
 
 int main() {
   const otlp::TraceRequest request = otlp::workload::standard_request(512, 1);

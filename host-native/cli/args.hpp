@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "otlp/signal.hpp"
+#include "otlp/model/signal.hpp"
 
 namespace otlp::cli {
 

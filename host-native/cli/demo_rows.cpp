@@ -9,9 +9,9 @@
 
 #include "cli/load.hpp"
 #include "http_transport.hpp"
-#include "otlp/json.hpp"
-#include "otlp/proto_writer.hpp"
-#include "otlp/workload.hpp"
+#include "otlp/json/json.hpp"
+#include "otlp/wire/proto_writer.hpp"
+#include "otlp/workload/workload.hpp"
 
 namespace otlp::cli {
 namespace {

@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "cli/load.hpp"
-#include "otlp/span.hpp"
+#include "otlp/model/span.hpp"
 
 namespace otlp::cli {
 

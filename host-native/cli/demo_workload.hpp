@@ -6,7 +6,7 @@
 #pragma once
 #include <cstdint>
 
-#include "otlp/tracer.hpp"
+#include "otlp/trace/tracer.hpp"
 
 namespace otlp::cli {
 

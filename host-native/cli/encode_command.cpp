@@ -8,11 +8,11 @@
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
-#include "otlp/json.hpp"
-#include "otlp/logs.hpp"
-#include "otlp/proto_reader.hpp"
-#include "otlp/proto_writer.hpp"
-#include "otlp/workload.hpp"
+#include "otlp/json/json.hpp"
+#include "otlp/logs/logs.hpp"
+#include "otlp/wire/proto_reader.hpp"
+#include "otlp/wire/proto_writer.hpp"
+#include "otlp/workload/workload.hpp"
 
 namespace otlp::cli {
 namespace {

@@ -7,7 +7,7 @@
 #include <thread>
 #include <vector>
 
-#include "otlp/workload.hpp"
+#include "otlp/workload/workload.hpp"
 
 namespace otlp::cli {
 namespace {

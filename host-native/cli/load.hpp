@@ -7,8 +7,8 @@
 #include <string>
 
 #include "config.hpp"
-#include "otlp/random.hpp"
-#include "otlp/tracer.hpp"
+#include "otlp/model/random.hpp"
+#include "otlp/trace/tracer.hpp"
 #include "sdk.hpp"
 
 namespace otlp::cli {

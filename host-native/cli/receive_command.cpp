@@ -14,7 +14,7 @@
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/line_file.hpp"
-#include "otlp/json.hpp"
+#include "otlp/json/json.hpp"
 #include "receiver.hpp"
 
 namespace otlp::cli {

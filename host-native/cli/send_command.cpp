@@ -16,7 +16,7 @@
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/load.hpp"
-#include "otlp/json.hpp"
+#include "otlp/json/json.hpp"
 #include "sdk.hpp"
 
 namespace otlp::cli {

@@ -28,10 +28,10 @@
 #include <sstream>
 
 #include "http_server.hpp"
-#include "otlp/json.hpp"
-#include "otlp/proto_reader.hpp"
-#include "otlp/proto_writer.hpp"
-#include "otlp/rpc_status.hpp"
+#include "otlp/json/json.hpp"
+#include "otlp/wire/proto_reader.hpp"
+#include "otlp/wire/proto_writer.hpp"
+#include "otlp/wire/rpc_status.hpp"
 
 namespace otlp::native {
 namespace {

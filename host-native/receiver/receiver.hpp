@@ -1,7 +1,7 @@
 // The OTLP receiver: an OTLP/HTTP server for POST on each signal's path (/v1/traces, /v1/logs;
 // protobuf or JSON, gzip or identity, CORS, optional bearer token) and an OTLP/gRPC server for
 // each signal's Export method, both optionally over TLS or mTLS, that hand each accepted request
-// to one callback. What differs per signal is read from signal_info (otlp/signal.hpp).
+// to one callback. What differs per signal is read from signal_info (otlp/model/signal.hpp).
 // Built on Boost.Beast/Asio (http_server.hpp) and grpc++, both kept out of this header.
 #pragma once
 #include <cstddef>
@@ -13,8 +13,8 @@
 #include <string_view>
 #include <vector>
 
-#include "otlp/signal.hpp"
-#include "otlp/span.hpp"
+#include "otlp/model/signal.hpp"
+#include "otlp/model/span.hpp"
 
 namespace otlp::native {
 

@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <limits>
 
-#include "otlp/sampler.hpp"
+#include "otlp/trace/sampler.hpp"
 
 #ifndef OTLP_PORTABLE_VERSION
 #define OTLP_PORTABLE_VERSION "0.0.0"

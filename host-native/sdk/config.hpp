@@ -10,12 +10,12 @@
 #include <utility>
 #include <vector>
 
-#include "otlp/error.hpp"
-#include "otlp/limits.hpp"
-#include "otlp/logs.hpp"
-#include "otlp/pipeline.hpp"
-#include "otlp/signal.hpp"
-#include "otlp/span.hpp"
+#include "otlp/model/error.hpp"
+#include "otlp/record/limits.hpp"
+#include "otlp/logs/logs.hpp"
+#include "otlp/export/pipeline.hpp"
+#include "otlp/model/signal.hpp"
+#include "otlp/model/span.hpp"
 #include "propagators.hpp"
 
 namespace otlp::native {

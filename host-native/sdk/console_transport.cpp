@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "otlp/json.hpp"
+#include "otlp/json/json.hpp"
 
 namespace otlp::native {
 

@@ -4,7 +4,7 @@
 #pragma once
 #include <cstdio>
 
-#include "otlp/transport.hpp"
+#include "otlp/export/transport.hpp"
 
 namespace otlp::native {
 

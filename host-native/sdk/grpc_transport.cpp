@@ -13,8 +13,8 @@
 #include <vector>
 #include <sstream>
 
-#include "otlp/response.hpp"
-#include "otlp/rpc_status.hpp"
+#include "otlp/export/response.hpp"
+#include "otlp/wire/rpc_status.hpp"
 
 namespace otlp::native {
 namespace {

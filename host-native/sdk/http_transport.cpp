@@ -9,7 +9,7 @@
 #include <mutex>
 #include <vector>
 
-#include "otlp/response.hpp"
+#include "otlp/export/response.hpp"
 
 namespace otlp::native {
 namespace {

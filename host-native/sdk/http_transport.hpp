@@ -7,7 +7,7 @@
 #include <string>
 
 #include "loop_transport.hpp"
-#include "otlp/signal.hpp"
+#include "otlp/model/signal.hpp"
 
 namespace otlp::native {
 

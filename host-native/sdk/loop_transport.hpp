@@ -4,7 +4,7 @@
 #pragma once
 #include <cstddef>
 
-#include "otlp/transport.hpp"
+#include "otlp/export/transport.hpp"
 
 namespace otlp::native {
 

@@ -1,6 +1,6 @@
 // The propagators OTEL_PROPAGATORS selects (W3C Trace Context, W3C Baggage, or none): which
 // headers inject() writes into an outgoing request and extract() reads from an incoming one.
-// The header formats themselves are core's (otlp/propagation.hpp).
+// The header formats themselves are core's (otlp/trace/propagation.hpp).
 #pragma once
 #include <functional>
 #include <optional>
@@ -8,8 +8,8 @@
 #include <string_view>
 #include <vector>
 
-#include "otlp/propagation.hpp"
-#include "otlp/span.hpp"
+#include "otlp/trace/propagation.hpp"
+#include "otlp/model/span.hpp"
 
 namespace otlp::native {
 

@@ -10,7 +10,7 @@
 #include "console_transport.hpp"
 #include "grpc_transport.hpp"
 #include "http_transport.hpp"
-#include "otlp/sampler.hpp"
+#include "otlp/trace/sampler.hpp"
 #include "tsc_clock.hpp"
 #include "worker.hpp"
 

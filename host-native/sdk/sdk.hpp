@@ -18,11 +18,11 @@
 #include <string_view>
 
 #include "config.hpp"
-#include "otlp/error.hpp"
-#include "otlp/logs.hpp"
-#include "otlp/pipeline.hpp"
-#include "otlp/signal.hpp"
-#include "otlp/tracer.hpp"
+#include "otlp/model/error.hpp"
+#include "otlp/logs/logs.hpp"
+#include "otlp/export/pipeline.hpp"
+#include "otlp/model/signal.hpp"
+#include "otlp/trace/tracer.hpp"
 
 namespace otlp::native {
 

@@ -5,7 +5,7 @@
 #include <atomic>
 #include <cstdint>
 
-#include "otlp/tracer.hpp"
+#include "otlp/trace/tracer.hpp"
 
 namespace otlp::native {
 

@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "loop_transport.hpp"
-#include "otlp/tracer.hpp"
-#include "otlp/transport.hpp"
+#include "otlp/trace/tracer.hpp"
+#include "otlp/export/transport.hpp"
 
 namespace otlp::native {
 

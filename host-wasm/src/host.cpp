@@ -4,10 +4,10 @@
 #include <optional>
 
 #include "host.hpp"
-#include "otlp/propagation.hpp"
-#include "otlp/response.hpp"
-#include "otlp/retry.hpp"
-#include "otlp/sampler.hpp"
+#include "otlp/trace/propagation.hpp"
+#include "otlp/export/response.hpp"
+#include "otlp/export/retry.hpp"
+#include "otlp/trace/sampler.hpp"
 
 using namespace otlp_wasm;
 

@@ -18,9 +18,9 @@
 #include <string_view>
 #include <vector>
 
-#include "otlp/logs.hpp"
-#include "otlp/pipeline.hpp"
-#include "otlp/tracer.hpp"
+#include "otlp/logs/logs.hpp"
+#include "otlp/export/pipeline.hpp"
+#include "otlp/trace/tracer.hpp"
 
 #define OTLP_API extern "C" EMSCRIPTEN_KEEPALIVE
 

@@ -7,11 +7,11 @@
 #include <optional>
 #include <string>
 
-#include "otlp/json.hpp"
-#include "otlp/logs.hpp"
-#include "otlp/proto_reader.hpp"
-#include "otlp/proto_writer.hpp"
-#include "otlp/workload.hpp"
+#include "otlp/json/json.hpp"
+#include "otlp/logs/logs.hpp"
+#include "otlp/wire/proto_reader.hpp"
+#include "otlp/wire/proto_writer.hpp"
+#include "otlp/workload/workload.hpp"
 #include "support/compare.hpp"
 #include "support/fake_host.hpp"
 #include "support/files.hpp"

@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "otlp/json.hpp"
-#include "otlp/proto_reader.hpp"
-#include "otlp/proto_writer.hpp"
-#include "otlp/workload.hpp"
+#include "otlp/json/json.hpp"
+#include "otlp/wire/proto_reader.hpp"
+#include "otlp/wire/proto_writer.hpp"
+#include "otlp/workload/workload.hpp"
 #include "support/compare.hpp"
 #include "support/files.hpp"
 #include "support/random_request.hpp"

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "otlp/ids.hpp"
+#include "otlp/model/ids.hpp"
 
 namespace otlp {
 namespace {

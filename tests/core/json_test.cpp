@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "otlp/json.hpp"
-#include "otlp/workload.hpp"
+#include "otlp/json/json.hpp"
+#include "otlp/workload/workload.hpp"
 #include "support/compare.hpp"
 #include "support/random_request.hpp"
 

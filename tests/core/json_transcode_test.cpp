@@ -8,10 +8,10 @@
 #include <random>
 #include <string>
 
-#include "otlp/json.hpp"
-#include "otlp/proto_reader.hpp"
-#include "otlp/proto_writer.hpp"
-#include "otlp/workload.hpp"
+#include "otlp/json/json.hpp"
+#include "otlp/wire/proto_reader.hpp"
+#include "otlp/wire/proto_writer.hpp"
+#include "otlp/workload/workload.hpp"
 #include "support/random_request.hpp"
 
 namespace otlp {

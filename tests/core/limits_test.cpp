@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "otlp/limits.hpp"
+#include "otlp/record/limits.hpp"
 
 namespace otlp {
 namespace {

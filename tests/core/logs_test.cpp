@@ -5,8 +5,8 @@
 
 #include <string>
 
-#include "otlp/json.hpp"
-#include "otlp/logs.hpp"
+#include "otlp/json/json.hpp"
+#include "otlp/logs/logs.hpp"
 #include "support/fake_host.hpp"
 #include "support/random_request.hpp"
 

@@ -6,11 +6,11 @@
 #include <functional>
 #include <map>
 
-#include "otlp/logs.hpp"
-#include "otlp/proto_writer.hpp"
-#include "otlp/response.hpp"
-#include "otlp/retry.hpp"
-#include "otlp/workload.hpp"
+#include "otlp/logs/logs.hpp"
+#include "otlp/wire/proto_writer.hpp"
+#include "otlp/export/response.hpp"
+#include "otlp/export/retry.hpp"
+#include "otlp/workload/workload.hpp"
 #include "support/fake_host.hpp"
 
 namespace otlp {

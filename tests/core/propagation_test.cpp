@@ -6,8 +6,8 @@
 #include <string_view>
 #include <vector>
 
-#include "otlp/propagation.hpp"
-#include "otlp/random.hpp"
+#include "otlp/trace/propagation.hpp"
+#include "otlp/model/random.hpp"
 
 namespace otlp {
 namespace {

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "otlp/proto_reader.hpp"
+#include "otlp/wire/proto_reader.hpp"
 #include "support/compare.hpp"
 
 namespace otlp {

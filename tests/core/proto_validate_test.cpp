@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "otlp/proto_reader.hpp"
-#include "otlp/proto_writer.hpp"
-#include "otlp/random.hpp"
-#include "otlp/workload.hpp"
+#include "otlp/wire/proto_reader.hpp"
+#include "otlp/wire/proto_writer.hpp"
+#include "otlp/model/random.hpp"
+#include "otlp/workload/workload.hpp"
 #include "support/compare.hpp"
 #include "support/fuzz_seeds.hpp"
 #include "support/random_request.hpp"

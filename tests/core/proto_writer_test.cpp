@@ -2,8 +2,8 @@
 // in conformance_test.cpp; these pin down the encoding rules one at a time.
 #include <gtest/gtest.h>
 
-#include "otlp/proto_writer.hpp"
-#include "otlp/workload.hpp"
+#include "otlp/wire/proto_writer.hpp"
+#include "otlp/workload/workload.hpp"
 
 namespace otlp {
 namespace {

@@ -5,9 +5,9 @@
 
 #include <string>
 
-#include "otlp/response.hpp"
-#include "otlp/rpc_status.hpp"
-#include "otlp/signal.hpp"
+#include "otlp/export/response.hpp"
+#include "otlp/wire/rpc_status.hpp"
+#include "otlp/model/signal.hpp"
 #include "support/proto_bytes.hpp"
 
 namespace otlp {

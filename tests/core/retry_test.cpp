@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "otlp/retry.hpp"
+#include "otlp/export/retry.hpp"
 
 namespace otlp {
 namespace {

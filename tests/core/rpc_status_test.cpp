@@ -4,9 +4,9 @@
 
 #include <string>
 
-#include "otlp/json.hpp"
-#include "otlp/retry.hpp"
-#include "otlp/rpc_status.hpp"
+#include "otlp/json/json.hpp"
+#include "otlp/export/retry.hpp"
+#include "otlp/wire/rpc_status.hpp"
 
 namespace otlp {
 namespace {

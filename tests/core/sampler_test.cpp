@@ -8,8 +8,8 @@
 #include <string_view>
 #include <vector>
 
-#include "otlp/random.hpp"
-#include "otlp/sampler.hpp"
+#include "otlp/model/random.hpp"
+#include "otlp/trace/sampler.hpp"
 
 namespace otlp {
 namespace {

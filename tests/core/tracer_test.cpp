@@ -5,8 +5,8 @@
 #include <cmath>
 #include <limits>
 
-#include "otlp/propagation.hpp"
-#include "otlp/workload.hpp"
+#include "otlp/trace/propagation.hpp"
+#include "otlp/workload/workload.hpp"
 #include "support/fake_host.hpp"
 
 namespace otlp {

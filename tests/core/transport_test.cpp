@@ -1,7 +1,7 @@
 // Exporter: a pipeline driven through a host Transport, with completions now or later.
 #include <gtest/gtest.h>
 
-#include "otlp/transport.hpp"
+#include "otlp/export/transport.hpp"
 #include "support/fake_host.hpp"
 
 namespace otlp {

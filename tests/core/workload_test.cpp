@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
-#include "otlp/proto_writer.hpp"
-#include "otlp/workload.hpp"
+#include "otlp/wire/proto_writer.hpp"
+#include "otlp/workload/workload.hpp"
 
 namespace otlp {
 namespace {

@@ -9,8 +9,8 @@
 #include <string>
 #include <string_view>
 
-#include "otlp/json.hpp"
-#include "otlp/proto_reader.hpp"
+#include "otlp/json/json.hpp"
+#include "otlp/wire/proto_reader.hpp"
 
 namespace {
 

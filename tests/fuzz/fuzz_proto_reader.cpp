@@ -9,9 +9,9 @@
 #include <string>
 #include <string_view>
 
-#include "otlp/proto_reader.hpp"
-#include "otlp/proto_writer.hpp"
-#include "otlp/rpc_status.hpp"
+#include "otlp/wire/proto_reader.hpp"
+#include "otlp/wire/proto_writer.hpp"
+#include "otlp/wire/rpc_status.hpp"
 
 namespace {
 

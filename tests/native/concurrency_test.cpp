@@ -7,9 +7,9 @@
 #include <thread>
 #include <vector>
 
-#include "otlp/proto_reader.hpp"
-#include "otlp/tracer.hpp"
-#include "otlp/transport.hpp"
+#include "otlp/wire/proto_reader.hpp"
+#include "otlp/trace/tracer.hpp"
+#include "otlp/export/transport.hpp"
 #include "support/fake_host.hpp"
 
 namespace otlp {

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "otlp/tracer.hpp"
+#include "otlp/trace/tracer.hpp"
 #include "receiver.hpp"
 #include "worker.hpp"
 

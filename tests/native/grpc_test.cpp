@@ -19,10 +19,10 @@
 #include "exporter_rig.hpp"
 #include "grpc_transport.hpp"
 #include "raw_grpc.hpp"
-#include "otlp/proto_reader.hpp"
-#include "otlp/proto_writer.hpp"
-#include "otlp/rpc_status.hpp"
-#include "otlp/workload.hpp"
+#include "otlp/wire/proto_reader.hpp"
+#include "otlp/wire/proto_writer.hpp"
+#include "otlp/wire/rpc_status.hpp"
+#include "otlp/workload/workload.hpp"
 
 namespace otlp::native {
 namespace {

@@ -11,9 +11,9 @@
 
 #include "exporter_rig.hpp"
 #include "http_transport.hpp"
-#include "otlp/json.hpp"
-#include "otlp/proto_reader.hpp"
-#include "otlp/proto_writer.hpp"
+#include "otlp/json/json.hpp"
+#include "otlp/wire/proto_reader.hpp"
+#include "otlp/wire/proto_writer.hpp"
 #include "worker.hpp"
 
 namespace otlp::native {

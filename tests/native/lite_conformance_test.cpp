@@ -10,9 +10,9 @@
 #include <string>
 
 #include "lite_mapping.hpp"
-#include "otlp/proto_reader.hpp"
-#include "otlp/proto_writer.hpp"
-#include "otlp/workload.hpp"
+#include "otlp/wire/proto_reader.hpp"
+#include "otlp/wire/proto_writer.hpp"
+#include "otlp/workload/workload.hpp"
 #include "support/compare.hpp"
 #include "support/random_request.hpp"
 

@@ -13,7 +13,7 @@
 #include <string>
 
 #include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
-#include "otlp/span.hpp"
+#include "otlp/model/span.hpp"
 
 namespace otlp::testing::lite {
 

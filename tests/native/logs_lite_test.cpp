@@ -8,7 +8,7 @@
 
 #include "lite_mapping.hpp"
 #include "opentelemetry/proto/collector/logs/v1/logs_service.pb.h"
-#include "otlp/logs.hpp"
+#include "otlp/logs/logs.hpp"
 #include "support/compare.hpp"
 #include "support/fake_host.hpp"
 #include "support/random_request.hpp"

@@ -12,7 +12,7 @@
 
 #include "lite_mapping.hpp"
 #include "oracle_logs.hpp"
-#include "otlp/workload.hpp"
+#include "otlp/workload/workload.hpp"
 #include "support/files.hpp"
 #include "support/random_request.hpp"
 

@@ -2,8 +2,8 @@
 
 #include <charconv>
 
-#include "otlp/random.hpp"
-#include "otlp/workload.hpp"
+#include "otlp/model/random.hpp"
+#include "otlp/workload/workload.hpp"
 
 namespace otlp::testing::lite {
 namespace {

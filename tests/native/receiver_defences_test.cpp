@@ -19,8 +19,8 @@
 #include <vector>
 
 #include "grpc_transport.hpp"
-#include "otlp/proto_writer.hpp"
-#include "otlp/workload.hpp"
+#include "otlp/wire/proto_writer.hpp"
+#include "otlp/workload/workload.hpp"
 #include "raw_http.hpp"
 #include "receiver.hpp"
 

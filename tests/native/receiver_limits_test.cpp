@@ -15,9 +15,9 @@
 #include <vector>
 
 #include "child_process.hpp"
-#include "otlp/json.hpp"
-#include "otlp/proto_writer.hpp"
-#include "otlp/workload.hpp"
+#include "otlp/json/json.hpp"
+#include "otlp/wire/proto_writer.hpp"
+#include "otlp/workload/workload.hpp"
 #include "raw_grpc.hpp"
 #include "receiver.hpp"
 

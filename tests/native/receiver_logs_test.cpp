@@ -15,9 +15,9 @@
 
 #include "lite_mapping.hpp"
 #include "opentelemetry/proto/collector/logs/v1/logs_service.pb.h"
-#include "otlp/json.hpp"
-#include "otlp/proto_writer.hpp"
-#include "otlp/workload.hpp"
+#include "otlp/json/json.hpp"
+#include "otlp/wire/proto_writer.hpp"
+#include "otlp/workload/workload.hpp"
 #include "raw_grpc.hpp"
 #include "receiver.hpp"
 #include "support/random_request.hpp"

@@ -20,7 +20,7 @@
 
 #include "console_transport.hpp"
 #include "opentelemetry/proto/collector/logs/v1/logs_service.pb.h"
-#include "otlp/proto_reader.hpp"
+#include "otlp/wire/proto_reader.hpp"
 #include "sdk.hpp"
 
 namespace otlp::native {

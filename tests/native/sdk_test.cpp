@@ -10,7 +10,7 @@
 #include <thread>
 
 #include "cli/load.hpp"
-#include "otlp/workload.hpp"
+#include "otlp/workload/workload.hpp"
 #include "receiver.hpp"
 #include "sdk.hpp"
 #include "support/fake_host.hpp"

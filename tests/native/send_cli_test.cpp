@@ -24,8 +24,8 @@
 #include <thread>
 #include <vector>
 
-#include "otlp/proto_writer.hpp"
-#include "otlp/workload.hpp"
+#include "otlp/wire/proto_writer.hpp"
+#include "otlp/workload/workload.hpp"
 #include "child_process.hpp"
 #include "receiver.hpp"
 #include "test_certs.hpp"

@@ -9,7 +9,7 @@
 #include <mutex>
 #include <vector>
 
-#include "otlp/tracer.hpp"
+#include "otlp/trace/tracer.hpp"
 #include "worker.hpp"
 
 namespace otlp::native {

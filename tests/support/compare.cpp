@@ -1,6 +1,6 @@
 #include "support/compare.hpp"
 
-#include "otlp/proto_reader.hpp"
+#include "otlp/wire/proto_reader.hpp"
 #include "support/random_request.hpp"
 
 #include <cstdint>

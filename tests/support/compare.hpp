@@ -7,8 +7,8 @@
 #include <string>
 #include <string_view>
 
-#include "otlp/decode.hpp"
-#include "otlp/span.hpp"
+#include "otlp/wire/decode.hpp"
+#include "otlp/model/span.hpp"
 
 namespace otlp::testing {
 

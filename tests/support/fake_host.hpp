@@ -6,9 +6,9 @@
 #include <string>
 #include <string_view>
 
-#include "otlp/pipeline.hpp"
-#include "otlp/proto_reader.hpp"
-#include "otlp/tracer.hpp"
+#include "otlp/export/pipeline.hpp"
+#include "otlp/wire/proto_reader.hpp"
+#include "otlp/trace/tracer.hpp"
 
 namespace otlp::testing {
 

@@ -1,9 +1,9 @@
 #include "support/fuzz_seeds.hpp"
 
-#include "otlp/json.hpp"
-#include "otlp/proto_writer.hpp"
-#include "otlp/rpc_status.hpp"
-#include "otlp/workload.hpp"
+#include "otlp/json/json.hpp"
+#include "otlp/wire/proto_writer.hpp"
+#include "otlp/wire/rpc_status.hpp"
+#include "otlp/workload/workload.hpp"
 #include "support/random_request.hpp"
 
 namespace otlp::testing {

@@ -3,10 +3,10 @@
 #include <limits>
 #include <string>
 
-#include "otlp/logs.hpp"
-#include "otlp/proto_writer.hpp"
-#include "otlp/random.hpp"
-#include "otlp/workload.hpp"
+#include "otlp/logs/logs.hpp"
+#include "otlp/wire/proto_writer.hpp"
+#include "otlp/model/random.hpp"
+#include "otlp/workload/workload.hpp"
 
 namespace otlp::testing {
 namespace {

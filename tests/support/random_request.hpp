@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "otlp/logs.hpp"
-#include "otlp/span.hpp"
+#include "otlp/logs/logs.hpp"
+#include "otlp/model/span.hpp"
 
 namespace otlp::testing {
 
