@@ -323,39 +323,63 @@ std::optional<Error> read_batch(const Env& env, Signal signal, PipelineConfig& p
   return otlp::validate(p);
 }
 
+// Calls `f` with each entry of a comma-separated list, trimmed; empty entries (a trailing comma,
+// as every list here allows) are skipped.
+template <class F>
+void each_entry(std::string_view list, F&& f) {
+  while (true) {
+    const std::size_t comma = list.find(',');
+    if (const std::string_view entry = trim(list.substr(0, comma)); !entry.empty()) f(entry);
+    if (comma == std::string_view::npos) return;
+    list.remove_prefix(comma + 1);
+  }
+}
+
+// `otlp,console`, matched case-insensitively, repeats harmless; `none` only alone.
+Result<ExporterKind> parse_exporters(const Var& v) {
+  ExporterKind kinds = ExporterKind::none;
+  bool none = false, unknown = false;
+  each_entry(v.value, [&](std::string_view entry) {
+    if (iequals(entry, "otlp")) kinds = kinds | ExporterKind::otlp;
+    else if (iequals(entry, "console")) kinds = kinds | ExporterKind::console;
+    else if (iequals(entry, "none")) none = true;
+    else unknown = true;
+  });
+  // `none` beside an exporter, or nothing but commas, is as wrong as a name we do not know.
+  if (unknown || none == (kinds != ExporterKind::none))
+    return bad(v.name, "otlp and/or console (comma-separated), or none", v.raw);
+  return kinds;
+}
+
 // One signal: OTEL_<env>_EXPORTER, its OTLP exporter's variables (read only when it is used)
 // and its batch processor's.
 std::optional<Error> read_signal(const Env& env, Signal signal, SignalOptions o) {
   ExporterKind& kind = o.exporter;
   if (auto v = env.get("OTEL_" + std::string(signal_info(signal).env) + "_EXPORTER")) {
-    if (iequals(v->value, "otlp")) kind = ExporterKind::otlp;
-    else if (iequals(v->value, "console")) kind = ExporterKind::console;
-    else if (iequals(v->value, "none")) kind = ExporterKind::none;
-    else return bad(v->name, "otlp, console or none", v->raw);
+    auto kinds = parse_exporters(*v);
+    if (!kinds) return kinds.error();
+    kind = kinds.value();
   }
-  if (kind == ExporterKind::otlp) {
+  if (uses(kind, ExporterKind::otlp)) {
     if (auto e = read_otlp(env, signal, o.otlp)) return e;
   }
-  const bool json = kind == ExporterKind::otlp && o.otlp.protocol == Protocol::http_json;
+  const bool json = uses(kind, ExporterKind::otlp) && o.otlp.protocol == Protocol::http_json;
   o.pipeline.protocol = json ? otlp::Protocol::json : otlp::Protocol::protobuf;
   return read_batch(env, signal, o.pipeline);
 }
 
-// `tracecontext,baggage`, entries trimmed and matched case-insensitively; `none` only alone.
+// `tracecontext,baggage`, matched case-insensitively; `none` only alone.
 Result<Propagators> parse_propagators(const Var& v) {
   Propagators p{false, false};
-  std::string_view rest = v.value;
-  while (true) {
-    const std::size_t comma = rest.find(',');
-    const std::string_view entry = trim(rest.substr(0, comma));
-    if (entry.empty()) {  // a trailing comma, as the other lists allow
-    } else if (iequals(entry, "tracecontext")) p.tracecontext = true;
+  bool none = false, unknown = false;
+  each_entry(v.value, [&](std::string_view entry) {
+    if (iequals(entry, "tracecontext")) p.tracecontext = true;
     else if (iequals(entry, "baggage")) p.baggage = true;
-    else if (!(iequals(entry, "none") && trim(v.value).size() == entry.size()))
-      return bad(v.name, "tracecontext and/or baggage (comma-separated), or none", v.raw);
-    if (comma == std::string_view::npos) break;
-    rest.remove_prefix(comma + 1);
-  }
+    else if (iequals(entry, "none")) none = true;
+    else unknown = true;
+  });
+  if (unknown || (none && (p.tracecontext || p.baggage)))
+    return bad(v.name, "tracecontext and/or baggage (comma-separated), or none", v.raw);
   return p;
 }
 
@@ -460,10 +484,10 @@ Result<Options> options_from_env(Getenv getenv) {
 
 std::optional<Error> validate(const Options& o) {
   if (o.disabled) return std::nullopt;
-  if (o.traces_exporter == ExporterKind::otlp) {
+  if (uses(o.traces_exporter, ExporterKind::otlp)) {
     if (auto e = check_otlp(o, "")) return e;
   }
-  if (o.logs.exporter == ExporterKind::otlp) {
+  if (uses(o.logs.exporter, ExporterKind::otlp)) {
     if (auto e = check_otlp(o.logs.otlp, "logs.otlp.")) return e;
   }
   if (auto e = otlp::validate(o.pipeline)) return e;

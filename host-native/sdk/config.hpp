@@ -30,13 +30,21 @@ inline constexpr std::string_view kSdkName = "otlp-portable";
 // The SDK version reported as telemetry.sdk.version (the CMake project version).
 std::string_view sdk_version() noexcept;
 
-// Where a signal's records go: OTEL_TRACES_EXPORTER, OTEL_LOGS_EXPORTER.
+// Where a signal's records go: OTEL_TRACES_EXPORTER, OTEL_LOGS_EXPORTER. A set: the variables
+// are comma-separated lists, so `otlp,console` sends each request to both.
 enum class ExporterKind : std::uint8_t {
-  otlp,     // the OTLP exporter (OtlpOptions), the default
-  console,  // one OTLP/JSON line per export request on stderr
-  none,     // nowhere: spans are not sampled, loggers enabled for no severity (records
-            // without one are counted dropped)
+  none = 0,     // nowhere: spans are not sampled, loggers enabled for no severity (records
+                // without one are counted dropped)
+  otlp = 1,     // the OTLP exporter (OtlpOptions), the default
+  console = 2,  // one OTLP/JSON line per export request on stderr
 };
+constexpr ExporterKind operator|(ExporterKind a, ExporterKind b) {
+  return static_cast<ExporterKind>(static_cast<std::uint8_t>(a) | static_cast<std::uint8_t>(b));
+}
+// True when the set `kinds` holds `one`.
+constexpr bool uses(ExporterKind kinds, ExporterKind one) {
+  return (static_cast<std::uint8_t>(kinds) & static_cast<std::uint8_t>(one)) != 0;
+}
 
 // One signal's OTLP exporter, from OTEL_EXPORTER_OTLP_<SIGNAL>_* (signal_info(s).env) or, where
 // that is unset, the generic OTEL_EXPORTER_OTLP_*. Shown here with the traces' names.

@@ -66,7 +66,7 @@ Result<Transports> make_transports(Options& o) {
   for (std::size_t i = 0; i < kSignalCount; ++i) {
     const auto signal = static_cast<Signal>(i);
     const SignalOptions so = signal_options(o, signal);
-    if (so.exporter != ExporterKind::otlp) continue;
+    if (!uses(so.exporter, ExporterKind::otlp)) continue;
     if (so.otlp.protocol == Protocol::grpc) {
       if (!t.grpc) t.grpc = std::make_unique<GrpcTransport>(grpc_options(so.otlp));
       else t.grpc->set_destination(signal, grpc_options(so.otlp));
@@ -163,6 +163,7 @@ struct Sdk::Impl {
   std::unique_ptr<Pipeline> pipelines[kSignalCount];  // by Signal
   Transports transports;
   ConsoleTransport console;
+  std::unique_ptr<TeeTransport> tees[kSignalCount];  // by Signal, for `otlp,console`
   std::shared_mutex worker_mutex;  // app threads notify the worker; shutdown() removes it
   std::unique_ptr<Worker> worker;  // null when disabled or no signal is exported anywhere
   std::unique_ptr<TracerProvider> provider;
@@ -252,9 +253,9 @@ Result<Sdk> start(Options o) {
     transports = std::move(t.value());
     for (std::size_t i = 0; i < kSignalCount; ++i) {
       const SignalOptions so = signal_options(o, static_cast<Signal>(i));
-      const bool json = so.exporter == ExporterKind::otlp && so.otlp.protocol == Protocol::http_json;
+      const bool json = uses(so.exporter, ExporterKind::otlp) && so.otlp.protocol == Protocol::http_json;
       so.pipeline.protocol = json ? otlp::Protocol::json : otlp::Protocol::protobuf;
-      if (so.exporter == ExporterKind::otlp)
+      if (uses(so.exporter, ExporterKind::otlp))
         so.pipeline.exporter_timeout_ns = so.otlp.timeout_ms * 1'000'000;  // validate() kept it in range
       if (so.pipeline.seed == 0) so.pipeline.seed = entropy();
     }
@@ -274,11 +275,14 @@ Result<Sdk> start(Options o) {
   for (std::size_t i = 0; i < kSignalCount; ++i) {
     const SignalOptions so = signal_options(o, static_cast<Signal>(i));
     Pipeline& pipeline = *m->pipelines[i];
-    if (so.exporter == ExporterKind::otlp) {
+    if (uses(so.exporter, ExporterKind::otlp)) {
       ExporterOptions exporter;
       exporter.headers = so.otlp.headers;
       exporter.compression = so.otlp.gzip ? Compression::gzip : Compression::none;
-      lanes.push_back(Lane{pipeline, m->transports.of(so.otlp), std::move(exporter)});
+      Transport* transport = &m->transports.of(so.otlp);
+      if (uses(so.exporter, ExporterKind::console))
+        transport = (m->tees[i] = std::make_unique<TeeTransport>(m->console, *transport)).get();
+      lanes.push_back(Lane{pipeline, *transport, std::move(exporter)});
     } else if (so.exporter == ExporterKind::console) {
       lanes.push_back(Lane{pipeline, m->console, {}});
     } else {

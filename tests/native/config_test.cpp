@@ -537,7 +537,16 @@ TEST(ConfigLogs, ExporterSelection) {
   EXPECT_EQ(o.logs.exporter, ExporterKind::none);
   EXPECT_EQ(ok({{"OTEL_LOGS_EXPORTER", "otlp"}}).logs.exporter, ExporterKind::otlp);
   expect_names({{"OTEL_LOGS_EXPORTER", "zipkin"}}, "OTEL_LOGS_EXPORTER", "zipkin");
-  expect_names({{"OTEL_TRACES_EXPORTER", "otlp,console"}}, "OTEL_TRACES_EXPORTER", "otlp,console");
+  // Lists (the spec's variables are comma-separated): a set, repeats harmless, none only alone.
+  EXPECT_EQ(ok({{"OTEL_TRACES_EXPORTER", "otlp, Console"}}).traces_exporter,
+            ExporterKind::otlp | ExporterKind::console);
+  EXPECT_EQ(ok({{"OTEL_LOGS_EXPORTER", "console,console,"}}).logs.exporter, ExporterKind::console);
+  expect_names({{"OTEL_TRACES_EXPORTER", "otlp,none"}}, "OTEL_TRACES_EXPORTER", "otlp,none");
+  expect_names({{"OTEL_TRACES_EXPORTER", "otlp,zipkin"}}, "OTEL_TRACES_EXPORTER", "otlp,zipkin");
+  expect_names({{"OTEL_LOGS_EXPORTER", ",,"}}, "OTEL_LOGS_EXPORTER", ",,");
+  // With otlp in the list, its variables are read and checked.
+  expect_names({{"OTEL_TRACES_EXPORTER", "console,otlp"}, {"OTEL_EXPORTER_OTLP_TIMEOUT", "soon"}},
+               "OTEL_EXPORTER_OTLP_TIMEOUT", "soon");
   // Console: the pipeline holds protobuf for the console's transcoder, whatever the protocol.
   const Options c = ok({{"OTEL_LOGS_EXPORTER", "console"}, {"OTEL_EXPORTER_OTLP_PROTOCOL", "http/json"}});
   EXPECT_EQ(c.logs.pipeline.protocol, otlp::Protocol::protobuf);

@@ -39,15 +39,15 @@ struct Received {
 };
 
 // An OTLP/HTTP server on 127.0.0.1 that keeps every POST, to any path, and answers `status`
-// (200: an empty protobuf response).
+// (200: an empty protobuf response), or `first_status` to the first request when that is set.
 class HttpSink {
  public:
-  explicit HttpSink(int status = 200) {
-    http_.Post(".*", [this, status](const httplib::Request& req, httplib::Response& res) {
+  explicit HttpSink(int status = 200, int first_status = 0) {
+    http_.Post(".*", [this, status, first_status](const httplib::Request& req, httplib::Response& res) {
       std::lock_guard<std::mutex> lock(mutex_);
       received_.push_back({req.path, req.get_header_value("Content-Type"), req.body});
-      res.status = status;
-      if (status == 200) res.set_content("", req.get_header_value("Content-Type"));
+      res.status = first_status && received_.size() == 1 ? first_status : status;
+      if (res.status == 200) res.set_content("", req.get_header_value("Content-Type"));
       else res.set_content("unavailable", "text/plain");
     });
     port_ = http_.bind_to_any_port("127.0.0.1");
@@ -385,6 +385,36 @@ TEST(SdkLogs, PropagatorsComeFromTheEnvironment) {
   EXPECT_TRUE(sdk->propagators().baggage);
 }
 
+// What a console stream holds: its OTLP/JSON lines per signal and the records in them.
+struct ConsoleLines {
+  std::size_t log_lines = 0, trace_lines = 0, records = 0, spans = 0;
+};
+ConsoleLines read_console(std::FILE* out) {
+  std::rewind(out);
+  std::string text;
+  char chunk[4096];
+  for (std::size_t n; (n = std::fread(chunk, 1, sizeof chunk, out)) > 0;) text.append(chunk, n);
+  std::istringstream lines(text);
+  ConsoleLines c;
+  for (std::string line; std::getline(lines, line);) {
+    pt::ptree doc;
+    std::istringstream in(line);
+    EXPECT_NO_THROW(pt::read_json(in, doc)) << line;
+    if (auto logs = doc.get_child_optional("resourceLogs")) {
+      ++c.log_lines;
+      for (const auto& rl : *logs)
+        for (const auto& sl : rl.second.get_child("scopeLogs")) c.records += sl.second.get_child("logRecords").size();
+    } else if (auto spans = doc.get_child_optional("resourceSpans")) {
+      ++c.trace_lines;
+      for (const auto& rs : *spans)
+        for (const auto& ss : rs.second.get_child("scopeSpans")) c.spans += ss.second.get_child("spans").size();
+    } else {
+      ADD_FAILURE() << "neither logs nor spans: " << line;
+    }
+  }
+  return c;
+}
+
 TEST(SdkLogs, ConsoleWritesOneOtlpJsonLinePerRequest) {
   std::FILE* out = std::tmpfile();
   ASSERT_NE(out, nullptr);
@@ -401,32 +431,38 @@ TEST(SdkLogs, ConsoleWritesOneOtlpJsonLinePerRequest) {
   const ShutdownReport report = sdk.shutdown(10 * kSec);
   EXPECT_EQ(report[Signal::logs].stats.exported, 10u);
   EXPECT_EQ(report[Signal::traces].stats.exported, 3u);
-
-  std::rewind(out);
-  std::string text;
-  char chunk[4096];
-  for (std::size_t n; (n = std::fread(chunk, 1, sizeof chunk, out)) > 0;) text.append(chunk, n);
+  const ConsoleLines c = read_console(out);
   std::fclose(out);
-  std::istringstream lines(text);
-  std::size_t records = 0, spans = 0, log_lines = 0, trace_lines = 0;
-  for (std::string line; std::getline(lines, line);) {
-    pt::ptree doc;
-    std::istringstream in(line);
-    ASSERT_NO_THROW(pt::read_json(in, doc)) << line;
-    if (auto logs = doc.get_child_optional("resourceLogs")) {
-      ++log_lines;
-      for (const auto& rl : *logs)
-        for (const auto& sl : rl.second.get_child("scopeLogs")) records += sl.second.get_child("logRecords").size();
-    } else {
-      ++trace_lines;
-      for (const auto& rs : doc.get_child("resourceSpans"))
-        for (const auto& ss : rs.second.get_child("scopeSpans")) spans += ss.second.get_child("spans").size();
-    }
+  EXPECT_EQ(c.records, 10u);
+  EXPECT_EQ(c.spans, 3u);
+  EXPECT_EQ(c.log_lines, 3u);  // batches of 4: one line a request
+  EXPECT_EQ(c.trace_lines, 1u);
+}
+
+// OTEL_TRACES_EXPORTER=otlp,console: the server gets every request, retries included; the
+// console writes each request once, whether the pipeline holds protobuf or (http/json) JSON.
+TEST(SdkLogs, OtlpAndConsoleTogetherWriteEachRequestOnce) {
+  for (const Protocol protocol : {Protocol::http_protobuf, Protocol::http_json}) {
+    SCOPED_TRACE(protocol == Protocol::http_json ? "http/json" : "http/protobuf");
+    HttpSink sink(200, 503);  // the first request is retried
+    std::FILE* out = std::tmpfile();
+    ASSERT_NE(out, nullptr);
+    Options o = fast(sink.base());
+    o.protocol = protocol;
+    o.traces_exporter = ExporterKind::otlp | ExporterKind::console;
+    o.logs.exporter = ExporterKind::none;
+    o.console_stream = out;
+    Sdk sdk = started(o);
+    Tracer tracer = sdk.tracer("payments");
+    for (int i = 0; i < 3; ++i) tracer.start_span("op").end();
+    const ShutdownReport report = sdk.shutdown(10 * kSec);
+    EXPECT_EQ(report[Signal::traces].stats.exported, 3u);
+    EXPECT_EQ(sink.received("/v1/traces").size(), 2u);  // the 503, then the retry
+    const ConsoleLines c = read_console(out);
+    std::fclose(out);
+    EXPECT_EQ(c.trace_lines, 1u);
+    EXPECT_EQ(c.spans, 3u);
   }
-  EXPECT_EQ(records, 10u);
-  EXPECT_EQ(spans, 3u);
-  EXPECT_EQ(log_lines, 3u);  // batches of 4: one line a request
-  EXPECT_EQ(trace_lines, 1u);
 }
 
 TEST(SdkLogs, ConsoleFailsARequestItCannotRead) {
