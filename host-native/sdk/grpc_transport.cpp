@@ -19,14 +19,6 @@
 namespace otlp::native {
 namespace {
 
-const char* code_name(int code) {
-  static constexpr const char* kNames[] = {
-      "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",
-      "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
-      "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"};
-  return code >= 0 && code <= 16 ? kNames[code] : "UNKNOWN";
-}
-
 bool read_pem(const std::string& path, const char* what, std::string& out, std::string& error) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream content;
@@ -108,22 +100,17 @@ bool refused_server_certificate(std::string message) {
           message.find(" is not in peer certificate") != std::string::npos);
 }
 
-Outcome outcome_of(const grpc::Status& status, const grpc::ByteBuffer& response, bool tls, bool tls_without_client_cert) {
-  if (status.ok()) return accepted_outcome(Signal::traces, to_string(response), false);
+// Core maps the status; what only the transport can tell (a TLS handshake's failure) is added.
+Outcome outcome_of(Signal signal, const grpc::Status& status, const grpc::ByteBuffer& response, bool tls,
+                   bool tls_without_client_cert) {
   const int code = static_cast<int>(status.error_code());
-  std::optional<std::uint64_t> delay;
-  if (!status.error_details().empty()) {
-    RpcStatus details;
-    if (decode_rpc_status(status.error_details(), details).ok()) delay = details.retry_delay_ns;
-  }
-  std::string message = std::string("gRPC ") + code_name(code);
-  const std::string text = printable(status.error_message());
-  if (!text.empty()) message += ": " + text;
+  Outcome outcome = grpc_outcome(signal, code, status.error_message(), status.error_details(),
+                                 status.ok() ? to_string(response) : std::string());
   if (tls && status.error_code() == grpc::StatusCode::UNAVAILABLE) {
-    if (refused_server_certificate(status.error_message())) return Outcome::certificate_failure(std::move(message));
-    if (tls_without_client_cert && looks_like_refused_handshake(status.error_message())) message += kNoClientCertHint;
+    if (refused_server_certificate(status.error_message())) return Outcome::certificate_failure(std::move(outcome.message));
+    if (tls_without_client_cert && looks_like_refused_handshake(status.error_message())) outcome.message += kNoClientCertHint;
   }
-  return Outcome::grpc(static_cast<GrpcCode>(code >= 0 && code <= 16 ? code : 2), delay, std::move(message));
+  return outcome;
 }
 
 std::uint64_t wall_now() {
@@ -186,6 +173,7 @@ struct Call {
   grpc::Status status;
   std::unique_ptr<grpc::GenericClientAsyncResponseReader> reader;
   std::function<void(const Outcome&)> complete;
+  Signal signal = Signal::traces;
 };
 
 }  // namespace
@@ -217,7 +205,7 @@ struct GrpcTransport::Impl {
     std::unique_ptr<Call> call = std::move(it->second);
     calls.erase(it);
     const Destination& d = *call->destination;
-    if (deliver) call->complete(outcome_of(call->status, call->response, d.tls, d.tls_without_client_cert));
+    if (deliver) call->complete(outcome_of(call->signal, call->status, call->response, d.tls, d.tls_without_client_cert));
   }
 };
 
@@ -275,6 +263,7 @@ void GrpcTransport::send(const SendRequest& request, std::function<void(const Ou
   grpc::Slice body(request.request.body.data(), request.request.body.size());
   call->request = grpc::ByteBuffer(&body, 1);
   call->complete = std::move(complete);
+  call->signal = request.signal;
   Call& c = *call;
   const std::string method(signal_info(request.signal).grpc_method);
   c.reader = destination->stub->PrepareUnaryCall(&c.context, method, c.request, &im.queue);

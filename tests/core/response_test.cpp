@@ -6,6 +6,7 @@
 #include <string>
 
 #include "otlp/export/response.hpp"
+#include "otlp/wire/proto_writer.hpp"
 #include "otlp/wire/rpc_status.hpp"
 #include "otlp/model/signal.hpp"
 #include "support/proto_bytes.hpp"
@@ -178,6 +179,39 @@ TEST_P(AcceptedResponse, JsonReadsTheSignalsOwnKey) {
 
 INSTANTIATE_TEST_SUITE_P(Signals, AcceptedResponse, ::testing::Values(Signal::traces, Signal::logs),
                          [](const auto& info) { return std::string(signal_info(info.param).name); });
+
+// gRPC answers, mapped in core for every host: OK reads the signal's response message; any
+// other code keeps its RetryInfo delay and names the code in the message.
+TEST(Response, GrpcOkReadsPartialSuccess) {
+  const PartialSuccess partial{3, "three were too big"};
+  std::string body;
+  encode_trace_response(&partial, body);  // the same wire shape for every signal
+  const Outcome o = grpc_outcome(Signal::logs, 0, "", "", body);
+  EXPECT_EQ(o.kind, Outcome::Kind::partial_success);
+  EXPECT_EQ(o.partial.rejected_spans, 3);
+  EXPECT_EQ(o.partial.error_message, "three were too big");
+  EXPECT_EQ(grpc_outcome(Signal::traces, 0, "", "", "").kind, Outcome::Kind::success);
+}
+
+TEST(Response, GrpcErrorKeepsRetryInfoAndNamesTheCode) {
+  std::string details;
+  encode_rpc_status(RpcStatus{14, "busy", 2'500'000'000}, details);
+  const Outcome o = grpc_outcome(Signal::traces, 14, "bu\tsy\n", details, "");
+  EXPECT_EQ(o.kind, Outcome::Kind::grpc_status);
+  EXPECT_EQ(o.code, 14);
+  ASSERT_TRUE(o.retry_delay_ns.has_value());
+  EXPECT_EQ(*o.retry_delay_ns, 2'500'000'000u);
+  EXPECT_EQ(o.message, "gRPC UNAVAILABLE: bu\\tsy");  // server text trimmed and escaped
+  // Details that do not decode give no delay; the status still counts.
+  const Outcome bad = grpc_outcome(Signal::logs, 8, "", "\x0a\xff", "");
+  EXPECT_EQ(bad.code, 8);
+  EXPECT_FALSE(bad.retry_delay_ns.has_value());
+  EXPECT_EQ(bad.message, "gRPC RESOURCE_EXHAUSTED");
+  // A code gRPC does not define is UNKNOWN.
+  const Outcome odd = grpc_outcome(Signal::traces, 99, "", "", "");
+  EXPECT_EQ(odd.code, 2);
+  EXPECT_EQ(odd.message, "gRPC UNKNOWN");
+}
 
 }  // namespace
 }  // namespace otlp

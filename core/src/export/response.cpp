@@ -136,4 +136,25 @@ Outcome http_outcome(Signal signal, int status, std::string_view content_type, s
   return Outcome::http(status, delay, std::move(message));
 }
 
+const char* grpc_code_name(int code) {
+  static constexpr const char* kNames[] = {
+      "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",
+      "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
+      "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"};
+  return code >= 0 && code <= 16 ? kNames[code] : "UNKNOWN";
+}
+
+Outcome grpc_outcome(Signal signal, int code, std::string_view message, std::string_view details,
+                     std::string_view response) {
+  if (code == 0) return accepted_outcome(signal, response, false);
+  std::optional<std::uint64_t> delay;
+  if (!details.empty()) {
+    RpcStatus status;
+    if (decode_rpc_status(details, status).ok()) delay = status.retry_delay_ns;
+  }
+  std::string text = std::string("gRPC ") + grpc_code_name(code);
+  if (const std::string said = printable(message); !said.empty()) text += ": " + said;
+  return Outcome::grpc(static_cast<GrpcCode>(code >= 0 && code <= 16 ? code : 2), delay, std::move(text));
+}
+
 }  // namespace otlp

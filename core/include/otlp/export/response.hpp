@@ -40,4 +40,14 @@ Outcome accepted_outcome(Signal signal, std::string_view body, bool json);
 Outcome http_outcome(Signal signal, int status, std::string_view content_type, std::string_view body,
                      std::string_view retry_after, std::uint64_t now_unix_nano);
 
+// The outcome of an OTLP/gRPC answer to an export of `signal`: OK as accepted_outcome of the
+// response message; any other status with the RetryInfo delay of its `details` (the serialized
+// google.rpc.Status of grpc-status-details-bin; empty: none) and the message
+// "gRPC <CODE NAME>: <message>". Codes outside 0..16 count as UNKNOWN.
+Outcome grpc_outcome(Signal signal, int code, std::string_view message, std::string_view details,
+                     std::string_view response);
+
+// "UNAVAILABLE" for 14; "UNKNOWN" for codes outside 0..16.
+const char* grpc_code_name(int code);
+
 }  // namespace otlp
