@@ -1,10 +1,13 @@
 // The demo page: runs one workload through each browser transport (the WASM tracer, OTLP/HTTP
 // protobuf and JSON, each with and without gzip), asks the server to run the native exporters on
 // the same workload, and shows what each cost; a live panel draws the traces the receiver got.
+// Each browser transport then emits log records through the same tracer (one module instance and
+// one fetch transport for both signals), shown beside the spans with the receiver's count of log
+// records and the last records it got.
 // The page reports its state on <body data-state> (loading, ready, running, done, error) and
 // keeps the last results in window.__demo, for people and tests alike.
 import { createTracer } from '/otlp.mjs';
-import { attributeSet, recordTrace } from '/workload.mjs';
+import { attributeSet, emitLogRecord, recordTrace, traceStartMs } from '/workload.mjs';
 import { barChart, latencyHeatmap, waterfall } from '/charts.mjs';
 
 const BOUNDS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000]; // the pipeline's histogram
@@ -63,6 +66,27 @@ function quantile(sorted, q) {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
 }
 
+// The receiver's count of log records since it started (it counts every signal apart).
+const receivedLogs = async (run) => (await getJson(`/api/counts?run=${encodeURIComponent(run)}`)).received.logRecords;
+
+// Waits until the receiver counted `want` log records more than `base`, at most `ms`: one
+// transport's records are sent at a time, so the difference is that transport's.
+async function arrivedLogs(run, base, want, ms = 3000) {
+  const until = performance.now() + ms;
+  for (;;) {
+    const n = (await receivedLogs(run)) - base;
+    if (n >= want || performance.now() > until) return n;
+    await sleep(50);
+  }
+}
+
+// Latency samples (ms, sorted) as counts per histogram bucket.
+function bucketCounts(samples) {
+  const counts = new Array(BOUNDS.length + 1).fill(0);
+  for (const ms of samples) { const i = BOUNDS.findIndex((b) => ms < b); counts[i < 0 ? BOUNDS.length : i]++; }
+  return counts;
+}
+
 // Waits until the receiver counted `want` spans of this run and transport (they are counted
 // before the receiver answers, so this is normally at once), at most `ms`.
 async function arrived(run, transport, want, ms = 3000) {
@@ -75,16 +99,17 @@ async function arrived(run, transport, want, ms = 3000) {
 }
 
 async function runBrowser(t, w, run) {
-  const samples = [];
-  let wireBytes = 0;
+  // Per signal, told apart by the request's path.
+  const wire = { spans: { samples: [], bytes: 0 }, logs: { samples: [], bytes: 0 } };
   // Every export request goes through here: its body as sent (gzip applied) and its round trip.
   const measuredFetch = async (url, init) => {
-    wireBytes += init.body.byteLength ?? init.body.length ?? 0;
+    const m = String(url).endsWith(config.receiver.logsPath) ? wire.logs : wire.spans;
+    m.bytes += init.body.byteLength ?? init.body.length ?? 0;
     const t0 = performance.now();
     try {
       return await fetch(url, init);
     } finally {
-      samples.push(performance.now() - t0);
+      m.samples.push(performance.now() - t0);
     }
   };
   const queueSize = Math.max(2048, 4 * w.batch);
@@ -94,12 +119,13 @@ async function runBrowser(t, w, run) {
     sampler: 'parentbased_traceidratio', samplerArg: w.ratio,
     batch: { maxQueueSize: queueSize, maxExportBatchSize: w.batch, scheduledDelayMillis: 200, exportTimeoutMillis: EXPORT_TIMEOUT_MS },
     maxRequestBytes: 32 << 20, // the batch size decides, as natively (no keepalive budget to respect here)
-    pageLifecycle: false, fetch: measuredFetch,
+    pageLifecycle: false, fetch: measuredFetch, logs: true,
   });
   const attrs = attributeSet(w.attributes);
   const baseMs = Date.now();
   const t0 = performance.now();
   let recorded = 0, trace = 0, mainMs = 0;
+  const roots = []; // each trace's root span context, for the log records
   try {
     while (recorded < w.spans) {
       // Room for one more batch in the queue, or the export is stuck (receiver gone).
@@ -112,7 +138,7 @@ async function runBrowser(t, w, run) {
       // runs in the microtask right after (before this await resumes).
       const c0 = performance.now();
       for (let inChunk = 0; inChunk < w.batch && recorded < w.spans;) {
-        const n = recordTrace(tracer, attrs, trace++, baseMs, w.spans - recorded);
+        const n = recordTrace(tracer, attrs, trace++, baseMs, w.spans - recorded, roots);
         recorded += n;
         inChunk += n;
       }
@@ -126,19 +152,62 @@ async function runBrowser(t, w, run) {
     const seconds = (performance.now() - t0) / 1000;
     const s = tracer.stats();
     const got = await arrived(run, t.transport, s.exported);
-    samples.sort((a, b) => a - b);
-    const counts = new Array(BOUNDS.length + 1).fill(0);
-    for (const ms of samples) { const i = BOUNDS.findIndex((b) => ms < b); counts[i < 0 ? BOUNDS.length : i]++; }
+    const samples = wire.spans.samples.sort((a, b) => a - b);
+    const wireBytes = wire.spans.bytes;
+    const logs = w.logs || w.console ? await runLogs(tracer, w, run, roots, baseMs, queueSize, wire.logs, t.transport) : null;
     return {
       transport: t.transport, kind: 'browser', ran: true, error: outcome.ok ? '' : (outcome.error || `flush ${outcome.state}`),
       sent: s.ended, exported: s.exported, arrived: got, seconds,
       spansPerSec: s.exported / seconds, bytesPerSpan: s.exported ? wireBytes / s.exported : 0, bytesEstimated: false,
       p50: quantile(samples, 0.5), p95: quantile(samples, 0.95), p99: quantile(samples, 0.99), exact: true,
-      usPerSpan: (mainMs * 1000) / w.spans, latencyCounts: counts,
+      usPerSpan: (mainMs * 1000) / w.spans, latencyCounts: bucketCounts(samples), logs,
     };
   } finally {
     await tracer.shutdown(1000).catch(() => {});
   }
+}
+
+// The log records of one browser transport, after its spans (so that each signal's figures are
+// its own): `w.logs` standard records, each in the context of one of the traces' roots, and with
+// the console bridge on, a console.info before and after them.
+async function runLogs(tracer, w, run, roots, baseMs, queueSize, wire, transport) {
+  const base = await receivedLogs(run);
+  const logger = tracer.logger('otlp-demo', '1.0.0');
+  const unbridge = w.console ? tracer.bridgeConsole() : null;
+  const t0 = performance.now();
+  let emitted = 0, mainMs = 0;
+  try {
+    if (w.console) console.info(`otlp demo: ${transport}: emitting ${w.logs} log records`);
+    while (emitted < w.logs) {
+      const stuckAt = performance.now() + EXPORT_TIMEOUT_MS + 2000;
+      while (tracer.stats().logs.queued + w.batch > queueSize) {
+        if (performance.now() > stuckAt) throw new Error(`log exports stalled: ${tracer.stats().logs.lastError || 'no answer'}`);
+        await sleep(1);
+      }
+      // Main-thread time: emitting a batch's worth (each record is encoded as it is emitted).
+      const c0 = performance.now();
+      for (const end = Math.min(w.logs, emitted + w.batch); emitted < end; emitted++) {
+        const i = emitted % roots.length;
+        emitLogRecord(logger, emitted, roots[i], traceStartMs(baseMs, i));
+      }
+      await null;
+      mainMs += performance.now() - c0;
+    }
+    if (w.console) console.info(`otlp demo: ${transport}: emitted ${w.logs} log records`);
+  } finally {
+    unbridge?.();
+  }
+  const outcome = await tracer.flush(EXPORT_TIMEOUT_MS + 2000);
+  const seconds = (performance.now() - t0) / 1000;
+  const s = tracer.stats().logs;
+  const samples = wire.samples.sort((a, b) => a - b);
+  return {
+    error: outcome.ok ? '' : (outcome.error || `flush ${outcome.state}`),
+    sent: s.emitted, exported: s.exported, arrived: await arrivedLogs(run, base, s.exported), seconds,
+    recordsPerSec: s.exported / seconds, bytesPerRecord: s.exported ? wire.bytes / s.exported : 0,
+    p50: quantile(samples, 0.5), p95: quantile(samples, 0.95), p99: quantile(samples, 0.99),
+    usPerRecord: w.logs ? (mainMs * 1000) / w.logs : 0, requests: samples.length,
+  };
 }
 
 async function runNative(w, run) {
@@ -183,17 +252,45 @@ function renderRows(rows) {
     text: `${r.bytesEstimated ? '~' : ''}${fmt(r.bytesPerSpan, 1)} B` })), { title: 'bytes per span' }));
   $('chart-latency').replaceChildren(latencyHeatmap(ran.map((r) => ({ label: r.transport, counts: r.latencyCounts, kind: r.kind })),
     BOUNDS, { title: 'export latency distribution' }));
+  renderLogRows(rows.filter((r) => r.logs));
   $('results').hidden = false;
+}
+
+// The log records' table: the browser rows (the native rows send spans only).
+function renderLogRows(rows) {
+  $('logs-results').hidden = !rows.length;
+  $('log-rows').replaceChildren(...rows.map((r) => {
+    const l = r.logs;
+    const complete = l.arrived === l.sent && l.exported === l.sent;
+    const tr = document.createElement('tr');
+    tr.dataset.transport = r.transport;
+    tr.dataset.sent = l.sent;
+    tr.dataset.arrived = l.arrived;
+    const cells = [fmt(l.recordsPerSec), fmt(l.bytesPerRecord, 1), fmt(l.p50, 1), fmt(l.p95, 1), fmt(l.usPerRecord, 2),
+      `${complete ? '✓' : '✗'} ${l.arrived} / ${l.sent}${l.error ? ` (${l.error})` : ''}`];
+    const first = document.createElement('td');
+    first.textContent = r.transport;
+    first.className = r.kind;
+    tr.append(first, ...cells.map((c, i) => {
+      const td = document.createElement('td');
+      td.textContent = c;
+      if (i === cells.length - 1) td.className = complete ? 'ok' : 'bad';
+      return td;
+    }));
+    return tr;
+  }));
 }
 
 function readWorkload() {
   const f = new FormData($('workload'));
-  const w = { spans: Number(f.get('spans')), attributes: Number(f.get('attributes')), batch: Number(f.get('batch')), ratio: Number(f.get('ratio')) };
+  const w = { spans: Number(f.get('spans')), attributes: Number(f.get('attributes')), batch: Number(f.get('batch')), ratio: Number(f.get('ratio')),
+    logs: Number(f.get('logs')), console: f.get('console') === 'on' };
   const bad = (name, want) => { throw new Error(`${name} must be ${want}`); };
   if (!Number.isInteger(w.spans) || w.spans < 1 || w.spans > 200000) bad('spans', 'an integer from 1 to 200000');
   if (!Number.isInteger(w.attributes) || w.attributes < 0 || w.attributes > 64) bad('attributes per span', 'an integer from 0 to 64');
   if (!Number.isInteger(w.batch) || w.batch < 1 || w.batch > 10000) bad('batch size', 'an integer from 1 to 10000');
   if (!(w.ratio >= 0 && w.ratio <= 1)) bad('sampling ratio', 'a number from 0 to 1');
+  if (!Number.isInteger(w.logs) || w.logs < 0 || w.logs > 200000) bad('log records', 'an integer from 0 to 200000');
   return w;
 }
 
@@ -208,7 +305,7 @@ async function runComparison(event) {
     const run = `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
     const rows = [];
     for (const t of BROWSER) {
-      progress(`${t.transport}: exporting ${w.spans} spans…`);
+      progress(`${t.transport}: exporting ${w.spans} spans${w.logs ? ` and ${w.logs} log records` : ''}…`);
       rows.push(await runBrowser(t, w, run));
       renderRows(rows);
       refreshLive();
@@ -220,7 +317,8 @@ async function runComparison(event) {
     }
     window.__demo = { run, workload: w, rows };
     const missing = config.nativeMissing.length ? ` (not in this build: native ${config.nativeMissing.join(', ')})` : '';
-    progress(`Done: ${rows.length} transports, ${w.spans} spans each${missing}.`);
+    const logs = w.logs ? `, ${w.logs} log records each browser transport` : '';
+    progress(`Done: ${rows.length} transports, ${w.spans} spans each${logs}${missing}.`);
     state('done');
   } catch (e) {
     showError(`The comparison stopped: ${e.message}`);
@@ -230,9 +328,10 @@ async function runComparison(event) {
   }
 }
 
-// The live panel: the receiver's last traces, every second while the page is visible.
+// The live panel: the receiver's last traces and log records, every second while the page is visible.
 let lastTraces = '';
 async function refreshLive() {
+  refreshLiveLogs();
   try {
     const { traces } = await getJson('/api/traces?limit=8', {}, 3000);
     const key = traces.map((t) => t.traceId + t.spans.length).join();
@@ -250,6 +349,27 @@ async function refreshLive() {
       return box;
     }));
   } catch { /* the next tick tries again; a dead server shows on the next run */ }
+}
+
+// The receiver's last log records (JSON lines as `otlp receive --out` writes them), newest first.
+let lastLogs = '';
+const stringAttribute = (attrs, key) => attrs?.find((a) => a.key === key)?.value?.stringValue;
+async function refreshLiveLogs() {
+  try {
+    const { logs } = await getJson('/api/logs?limit=10', {}, 3000);
+    const key = logs.map((l) => l.observedTimeUnixNano + (l.spanId ?? '')).join();
+    if (key === lastLogs || !logs.length) return;
+    lastLogs = key;
+    $('logs').replaceChildren(...logs.map((l) => {
+      const tr = document.createElement('tr');
+      tr.className = l.severityNumber >= 17 ? 'error' : '';
+      const body = l.body?.stringValue ?? JSON.stringify(l.body ?? null);
+      const cells = [stringAttribute(l.resource?.attributes, 'demo.transport') ?? 'untagged', l.scope?.name ?? '',
+        l.severityText || String(l.severityNumber ?? ''), body, l.traceId ? `${l.traceId.slice(0, 12)}…` : ''];
+      tr.append(...cells.map((c) => { const td = document.createElement('td'); td.textContent = c; return td; }));
+      return tr;
+    }));
+  } catch { /* as for the traces */ }
 }
 
 async function main() {

@@ -1,7 +1,8 @@
 // What the web demo's receiver got: spans per run and transport (each demo span carries the
-// resource attributes demo.run and demo.transport), the most recent spans of each transport for
-// the live panel, and one request per transport and run for the gzip rows' ratio. Called from
-// the receiver's thread and read by the web server's; everything under one mutex.
+// resource attributes demo.run and demo.transport), the most recent spans of each transport and
+// the most recent log records for the live panel, and one request per transport and run for
+// the gzip rows' ratio. Called from the receiver's thread and read by the web server's;
+// everything under one mutex.
 #pragma once
 #include <algorithm>
 #include <cstdint>
@@ -16,13 +17,16 @@
 #include <vector>
 
 #include "cli/load.hpp"
+#include "otlp/json/json.hpp"
 #include "otlp/model/span.hpp"
+#include "otlp/wire/proto_reader.hpp"
 
 namespace otlp::cli {
 
 inline constexpr std::size_t kRecentSpans = 50;     // the live panel's ring buffer, per transport
 inline constexpr std::size_t kTransportsKept = 16;
 inline constexpr std::size_t kRunsKept = 64;
+inline constexpr std::size_t kRecentLogs = 50;      // the live panel's log records, all transports
 
 inline std::string json_string(std::string_view s) {
   std::string out = "\"";
@@ -101,6 +105,35 @@ class Tally {
     }
   }
 
+  // A checked ExportLogsServiceRequest (protobuf): its last records, as the JSON lines of
+  // `otlp receive --out` (resource and scope with each), join the live panel's ring. Only the
+  // tail of a big request can stay, so only the tail is transcoded.
+  void on_logs(std::string_view protobuf) {
+    std::uint64_t items = 0;
+    if (!validate_request(Signal::logs, protobuf, items).ok()) return;
+    const std::uint64_t skip = items > kRecentLogs ? items - kRecentLogs : 0;
+    std::lock_guard lock(mutex_);
+    transcode_record_lines(Signal::logs, protobuf, skip, [this](std::string_view lines) {
+      for (std::size_t at = 0; at < lines.size();) {
+        std::size_t end = lines.find('\n', at);
+        if (end == std::string_view::npos) end = lines.size();
+        if (end > at) recent_logs_.emplace_back(lines.substr(at, end - at));
+        if (recent_logs_.size() > kRecentLogs) recent_logs_.pop_front();
+        at = end + 1;
+      }
+    });
+  }
+
+  // Up to `limit` of the last log records, newest first, each the object of its JSON line.
+  std::string logs_json(std::size_t limit) const {
+    std::lock_guard lock(mutex_);
+    std::string out = "{\"logs\":[";
+    std::size_t shown = 0;
+    for (auto it = recent_logs_.rbegin(); it != recent_logs_.rend() && shown < limit; ++it)
+      out += (shown++ ? "," : "") + *it;
+    return out + "]}";
+  }
+
   std::uint64_t count(const std::string& run, const std::string& transport) const {
     std::lock_guard lock(mutex_);
     const auto r = counts_.find(run);
@@ -116,7 +149,8 @@ class Tally {
     return it->second.second;
   }
 
-  std::string counts_json(const std::string& run) const {
+  // One run's spans by transport, and the receiver's totals per signal since it started.
+  std::string counts_json(const std::string& run, std::uint64_t received_spans, std::uint64_t received_logs) const {
     std::lock_guard lock(mutex_);
     std::string out = "{\"run\":" + json_string(run) + ",\"counts\":{";
     if (const auto r = counts_.find(run); r != counts_.end()) {
@@ -129,7 +163,8 @@ class Tally {
         out += std::to_string(n);
       }
     }
-    return out + "}}";
+    return out + "},\"received\":{\"spans\":" + std::to_string(received_spans) +
+           ",\"logRecords\":" + std::to_string(received_logs) + "}}";
   }
 
   // Up to `limit` recent traces, taken round-robin over the transports (the one heard from
@@ -207,6 +242,7 @@ class Tally {
   std::deque<std::string> runs_;
   std::map<std::string, Ring> recent_;  // by transport
   std::map<std::string, std::pair<std::string, TraceRequest>> samples_;  // transport -> (run, request)
+  std::deque<std::string> recent_logs_;  // JSON lines, oldest first
   std::uint64_t arrivals_ = 0;
 };
 

@@ -3,10 +3,14 @@
 //   GET  /api/config            the receiver's ports and which native rows this build can run
 //   POST /api/native?run=&spans=&attributes=&batch=&ratio=
 //                               runs the native exporters on the page's workload, one row each
-//   GET  /api/counts?run=       spans the receiver got for one run, by transport
+//   GET  /api/counts?run=       spans the receiver got for one run, by transport, and what it
+//                               got in all per signal ("received": spans, logRecords)
 //   GET  /api/traces?limit=     the last traces the receiver got (the live panel)
+//   GET  /api/logs?limit=       the last log records the receiver got (the live panel)
 // Every span the demo sends carries the resource attributes demo.run and demo.transport, which
-// the Tally (demo_tally.hpp) counts in the receiver's callback.
+// the Tally (demo_tally.hpp) counts in the receiver's callback. Log records are counted by the
+// receiver per signal: the page, which sends one transport's records at a time, takes the
+// difference of logRecords across its send.
 #include "cli/demo_web.hpp"
 
 #include <arpa/inet.h>
@@ -158,11 +162,12 @@ int demo_web_command(const std::vector<std::string>& argv) {
                  o.assets.c_str());
     return 1;
   }
-  // The page sends OTLP/protobuf (otlp.wasm) and OTLP/JSON (otlp-json.wasm).
+  // The page sends spans and log records as OTLP/protobuf (otlp-logs.wasm) and OTLP/JSON
+  // (otlp-json.wasm); otlp.wasm is the spans-only module, served for pages that want it.
   if (!file_exists(o.wasm_dist + "/otlp.mjs") || !file_exists(o.wasm_dist + "/otlp.wasm") ||
-      !file_exists(o.wasm_dist + "/otlp-json.wasm")) {
+      !file_exists(o.wasm_dist + "/otlp-logs.wasm") || !file_exists(o.wasm_dist + "/otlp-json.wasm")) {
     std::fprintf(stderr,
-                 "otlp demo --web: the WASM module (otlp.mjs, otlp.wasm, otlp-json.wasm) is not in %s.\n"
+                 "otlp demo --web: the WASM module (otlp.mjs, otlp.wasm, otlp-logs.wasm, otlp-json.wasm) is not in %s.\n"
                  "Build it with:  NODE_PATH=/usr/share/nodejs cmake --preset wasm && cmake --build --preset wasm "
                  "--target otlp_wasm_dist\n(bash scripts/demo does it for you), or pass --wasm-dist DIR.\n",
                  o.wasm_dist.c_str());
@@ -194,7 +199,13 @@ int demo_web_command(const std::vector<std::string>& argv) {
   for (const char* h : {"127.0.0.1", "localhost", "[::1]"}) ro.cors_origins.push_back("http://" + std::string(h) + ":" + std::to_string(web_port));
   ro.cors_origins.push_back("http://" + o.host + ":" + std::to_string(web_port));
   if (o.host == "0.0.0.0") ro.cors_origins = {"*"};
-  native::Receiver receiver(ro, [&tally](const TraceRequest& r) { tally.on_request(r); });
+  // Every signal reaches the callback as checked protobuf; the demo never sets the receiver's
+  // rejecting hook, so there are no rejected items to leave out.
+  native::Receiver receiver(ro, [&tally](const native::Receiver::Delivery& d) {
+    if (d.signal == Signal::logs) return tally.on_logs(d.protobuf);
+    TraceRequest request;
+    if (decode_trace_request(d.protobuf, request).ok()) tally.on_request(request);
+  });
   int dead_fd = -1, receiver_port = -1;
   if (o.receiver) {
     if (!receiver.start(&err)) {
@@ -245,11 +256,13 @@ int demo_web_command(const std::vector<std::string>& argv) {
   web.Get("/otlp.mjs", serve(o.wasm_dist + "/otlp.mjs", "text/javascript"));
   web.Get("/otlp.wasm", serve(o.wasm_dist + "/otlp.wasm", "application/wasm"));
   web.Get("/otlp-json.wasm", serve(o.wasm_dist + "/otlp-json.wasm", "application/wasm"));
+  web.Get("/otlp-logs.wasm", serve(o.wasm_dist + "/otlp-logs.wasm", "application/wasm"));
   for (const char* f : {"app.mjs", "charts.mjs", "workload.mjs"}) web.Get(std::string("/") + f, serve(o.assets + "/" + f, "text/javascript"));
   web.Get("/style.css", serve(o.assets + "/style.css", "text/css"));
   web.Get("/favicon.svg", serve(o.assets + "/favicon.svg", "image/svg+xml"));
 
-  std::string config_head = "{\"receiver\":{\"port\":" + std::to_string(receiver_port) + ",\"path\":\"/v1/traces\"}" +
+  std::string config_head = "{\"receiver\":{\"port\":" + std::to_string(receiver_port) + ",\"path\":\"/v1/traces\"" +
+                            ",\"logsPath\":\"/v1/logs\"}" +
                         ",\"grpcPort\":" + (grpc_port > 0 ? std::to_string(grpc_port) : "null") + ",\"native\":[";
   for (std::size_t i = 0; i < native_rows.size(); ++i)
     config_head += std::string(i ? "," : "") + json_string(std::string("native ") + native_rows[i]->label);
@@ -260,13 +273,22 @@ int demo_web_command(const std::vector<std::string>& argv) {
   });
   web.Get("/api/counts", [&](const httplib::Request& req, httplib::Response& res) {
     set_headers(res);
-    res.set_content(tally.counts_json(req.get_param_value("run")), "application/json");
+    const native::ReceiverStats s = receiver.stats();
+    res.set_content(tally.counts_json(req.get_param_value("run"), s.total_spans(), s.total_log_records()),
+                    "application/json");
   });
   web.Get("/api/traces", [&](const httplib::Request& req, httplib::Response& res) {
     set_headers(res);
     const std::string l = req.get_param_value("limit");
     const long limit = l.empty() ? 8 : std::strtol(l.c_str(), nullptr, 10);
     res.set_content(tally.traces_json(static_cast<std::size_t>(std::clamp(limit, 1L, 50L))), "application/json");
+  });
+  web.Get("/api/logs", [&](const httplib::Request& req, httplib::Response& res) {
+    set_headers(res);
+    const std::string l = req.get_param_value("limit");
+    const long limit = l.empty() ? 10 : std::strtol(l.c_str(), nullptr, 10);
+    res.set_content(tally.logs_json(static_cast<std::size_t>(std::clamp(limit, 1L, static_cast<long>(kRecentLogs)))),
+                    "application/json");
   });
   std::mutex native_busy;
   web.Post("/api/native", [&](const httplib::Request& req, httplib::Response& res) {

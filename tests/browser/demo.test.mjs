@@ -1,7 +1,8 @@
 // The web demo (`otlp demo --web`, web-demo/) in headless Debian chromium: one small comparison
 // through every transport row, arrivals counted by the receiver equal to what was sent, non-zero
-// figures, the live panel filled, a screenshot in build/browser/; and with the receiver down,
-// a clear error on the page within a bounded time.
+// figures, the live panel filled, a screenshot in build/browser/; log records emitted by the
+// page counted by the receiver per transport and shown beside the spans; and with the receiver
+// down, a clear error on the page within a bounded time.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -127,6 +128,68 @@ test('one comparison: every transport row, arrived == sent, non-zero figures, li
   }
 });
 
+test('log records: each browser transport emits them after its spans, the receiver counts them, the page shows them', async () => {
+  const demo = await startDemo();
+  try {
+    const { page, problems } = await open(demo.url);
+    await page.waitForFunction(() => document.body.dataset.state === 'ready', null, { timeout: 10000 });
+    await page.fill('input[name=spans]', '50');
+    await page.fill('input[name=attributes]', '2');
+    await page.fill('input[name=batch]', '40');
+    await page.fill('input[name=ratio]', '1');
+    await page.fill('input[name=logs]', '123');
+    await page.check('input[name=console]');
+    await page.click('#run');
+    await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state), null, { timeout: 45000 });
+    assert.equal(await page.getAttribute('body', 'data-state'), 'done', await page.textContent('#error'));
+
+    // 123 standard records and the console bridge's two (before and after them) per transport.
+    const { run, rows } = await page.evaluate(() => window.__demo);
+    const browserRows = rows.filter((r) => r.kind === 'browser');
+    assert.equal(browserRows.length, 4);
+    for (const r of browserRows) {
+      const l = r.logs;
+      assert.equal(l.error, '', r.transport);
+      assert.equal(l.sent, 125, r.transport);
+      assert.equal(l.exported, 125, r.transport);
+      assert.equal(l.arrived, 125, r.transport);
+      assert.ok(l.requests >= 4, `${r.transport}: 125 records in batches of 40 is 4 requests, got ${l.requests}`);
+      for (const k of ['recordsPerSec', 'bytesPerRecord', 'p50', 'p95', 'usPerRecord'])
+        assert.ok(Number.isFinite(l[k]) && l[k] > 0, `${r.transport}: logs.${k} = ${l[k]}`);
+      assert.equal(r.arrived, 50, `${r.transport}: the spans still arrive`);
+    }
+    for (const r of rows.filter((r) => r.kind === 'native')) assert.equal(r.logs, undefined, r.transport);
+    const bytes = Object.fromEntries(browserRows.map((r) => [r.transport, r.logs.bytesPerRecord]));
+    assert.ok(bytes['browser HTTP/protobuf+gzip'] < bytes['browser HTTP/protobuf'], 'gzip makes log records smaller');
+    assert.ok(bytes['browser HTTP/JSON'] > bytes['browser HTTP/protobuf'], 'JSON log records are bigger than protobuf');
+
+    // The receiver's own count, asked directly: every record of the four transports, no more.
+    const counts = await (await fetch(`${demo.url}api/counts?run=${run}`)).json();
+    assert.equal(counts.received.logRecords, 4 * 125);
+
+    // The page's log table: a row per browser transport, arrived / sent.
+    const shown = await page.$$eval('#log-rows tr', (trs) => trs.map((tr) => [tr.dataset.transport, tr.lastChild.textContent]));
+    assert.deepEqual(shown.map((s) => s[0]), browserRows.map((r) => r.transport));
+    for (const [t, text] of shown) assert.match(text, /^✓ 125 \/ 125$/, t);
+    assert.equal(await page.isVisible('#logs-results'), true);
+
+    // The live panel: the last records the receiver got, newest first: the last transport's
+    // closing console record, then its standard records (ERROR on every 10th) in its traces.
+    await page.waitForFunction(() => document.querySelectorAll('#logs tr').length >= 10, null, { timeout: 5000 });
+    const live = await page.$$eval('#logs tr', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
+    assert.deepEqual(live[0].slice(0, 4), ['browser HTTP/JSON+gzip', 'console', 'INFO', 'otlp demo: browser HTTP/JSON+gzip: emitted 123 log records']);
+    assert.deepEqual(live[1].slice(0, 4), ['browser HTTP/JSON+gzip', 'otlp-demo', 'INFO', 'GET /api/orders/12345 200 1.5ms']);
+    assert.ok(live.some((c) => c[2] === 'ERROR'), live.map((c) => c[2]).join());
+    for (const c of live.slice(1)) assert.match(c[4], /^[0-9a-f]{12}…$/);
+
+    assert.deepEqual(problems, []);
+    await page.screenshot({ path: join(OUT, 'web-demo-logs.png'), fullPage: true });
+    await page.close();
+  } finally {
+    assert.equal(await demo.stop(), 0, demo.output());
+  }
+});
+
 test('sampling: a ratio of 0.5 keeps whole traces, and what was kept is what arrived, on every row', async () => {
   const demo = await startDemo();
   try {
@@ -165,6 +228,13 @@ test('bad workload input is refused on the page with a message naming the field'
     await page.click('#run');
     await page.waitForFunction(() => document.body.dataset.state === 'error', null, { timeout: 5000 });
     assert.match(await page.textContent('#error'), /batch size must be an integer from 1 to 10000/);
+    await page.fill('input[name=batch]', '50');
+    await page.fill('input[name=logs]', '-1');
+    await page.click('#run');
+    await page.waitForFunction(() => document.body.dataset.state === 'error' && /log records/.test(document.getElementById('error').textContent),
+      null, { timeout: 5000 });
+    assert.match(await page.textContent('#error'), /log records must be an integer from 0 to 200000/);
+    assert.equal(await page.locator('#rows tr').count(), 0);
     await page.close();
   } finally {
     await demo.stop();
@@ -222,7 +292,7 @@ test('the page gets the ES module and both WASM modules (protobuf-only and JSON)
   const demo = await startDemo();
   try {
     for (const [path, type, file] of [['otlp.mjs', 'text/javascript', 'otlp.mjs'], ['otlp.wasm', 'application/wasm', 'otlp.wasm'],
-      ['otlp-json.wasm', 'application/wasm', 'otlp-json.wasm']]) {
+      ['otlp-logs.wasm', 'application/wasm', 'otlp-logs.wasm'], ['otlp-json.wasm', 'application/wasm', 'otlp-json.wasm']]) {
       const res = await fetch(`${demo.url}${path}`);
       assert.equal(res.status, 200, path);
       assert.equal(res.headers.get('content-type'), type, path);
@@ -236,7 +306,7 @@ test('the page gets the ES module and both WASM modules (protobuf-only and JSON)
 test('without the WASM module, otlp demo --web says how to build it and exits 1; bad flags exit 2', () => {
   const missing = spawnSync(OTLP_BIN, ['demo', '--web', '--port', '0', '--wasm-dist', join(root, 'no-such-dist')], { encoding: 'utf8', timeout: 10000 });
   assert.equal(missing.status, 1);
-  assert.match(missing.stderr, /WASM module \(otlp\.mjs, otlp\.wasm, otlp-json\.wasm\) is not in .*no-such-dist/);
+  assert.match(missing.stderr, /WASM module \(otlp\.mjs, otlp\.wasm, otlp-logs\.wasm, otlp-json\.wasm\) is not in .*no-such-dist/);
   assert.match(missing.stderr, /cmake --build --preset wasm --target otlp_wasm_dist/);
   const port = spawnSync(OTLP_BIN, ['demo', '--web', '--port', '65536'], { encoding: 'utf8', timeout: 10000 });
   assert.equal(port.status, 2);
