@@ -325,39 +325,27 @@ export async function createTracer(options = {}) {
       return doFetch(endpoint + path, init).then(async (res) => {
         const status = res.status;
         const retryAfter = res.headers.get('retry-after') ?? '';
-        let partial = -1, message = '', raw = null;
-        if (status >= 200 && status < 300) {
-          if (json) {
-            let ps;
-            try { ps = JSON.parse(await res.text()).partialSuccess; } catch { /* a body that is not JSON: success */ }
-            if (ps && typeof ps === 'object') { partial = Number(ps.rejectedSpans ?? ps.rejectedLogRecords ?? 0); message = String(ps.errorMessage ?? ''); }
-          } else {
-            raw = new Uint8Array(await res.arrayBuffer());
-          }
-        } else {
-          message = (await res.text().catch(() => '')).slice(0, 256);
-        }
-        return [status, retryAfter, raw, partial, message];
-      }).catch((e) => [0, '', null, -1, e && e.name === 'TimeoutError' ? 'timeout' : String(e && e.message || e)])
+        // A 2xx body goes to the module as it came (core reads its partial success); an error's
+        // start is its message.
+        if (status >= 200 && status < 300) return [status, retryAfter, new Uint8Array(await res.arrayBuffer())];
+        return [status, retryAfter, (await res.text().catch(() => '')).slice(0, 256)];
+      }).catch((e) => [0, '', e && e.name === 'TimeoutError' ? 'timeout' : String(e && e.message || e)])
         .finally(() => { if (keepalive) { kaBytes -= size; kaCount--; } });
     };
     // Compression is asynchronous; a page being unloaded has no time for it.
     const sent = gzip && !unloading
       ? new Response(new Blob([body]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer()
         .then((z) => { h['content-encoding'] = 'gzip'; return go(new Uint8Array(z)); },
-          (e) => [0, '', null, -1, `gzip failed: ${e && e.message}`])
+          (e) => [0, '', `gzip failed: ${e && e.message}`])
       : go(body);
-    sent.then(([status, retryAfter, raw, partial, message]) => {
+    sent.then(([status, retryAfter, answer]) => {
       inFlight--;
       begin();
       str(retryAfter);
       const m = pos;
-      str(message);
-      const rawAt = pos, rawLen = raw ? raw.length : 0;
-      room(rawLen);
-      if (rawLen) u8.set(raw, base + rawAt);
-      pos += rawLen;
-      x.otlp_result(signal, id, nowMs(), status, at(0), len(0), base + rawAt, rawLen, partial, at(m), len(m));
+      if (typeof answer === 'string') str(answer);
+      else { room(4 + answer.length); u8.set(answer, base + m + 4); dv.setUint32(base + m, answer.length, true); pos += 4 + answer.length; }
+      x.otlp_result(signal, id, nowMs(), status, at(0), len(0), at(m), len(m));
       pump();
     });
   }
