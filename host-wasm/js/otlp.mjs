@@ -162,14 +162,15 @@ export async function createTracer(options = {}) {
   }
 
   // ---- tapes: what a call needs, written in one pass (the format is in host.hpp) ---------------
-  // A str: u32 length, UTF-8. Short ASCII is copied by hand: cheaper than encodeInto and its view.
+  // A str: u32 length, UTF-8. ASCII up to 64 characters is copied by hand: cheaper than
+  // encodeInto and the view it needs (the standard log body, 31 characters, took that path at 24).
   function str(s) {
     if (typeof s !== 'string') s = String(s);
     const len = s.length;
     room(4 + 3 * len);
     const at = base + pos + 4;
     let n = 0;
-    if (len <= 24) for (; n < len; n++) { const c = s.charCodeAt(n); if (c > 127) break; u8[at + n] = c; }
+    if (len <= 64) for (; n < len; n++) { const c = s.charCodeAt(n); if (c > 127) break; u8[at + n] = c; }
     if (n < len) n = enc.encodeInto(s, u8.subarray(at, at + 3 * len)).written;
     dv.setUint32(at - 4, n, true);
     pos += 4 + n;
