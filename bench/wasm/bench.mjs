@@ -2,7 +2,7 @@
 // same process, on the standard span (shared/WORKLOAD.md). Prints one JSON line per figure in
 // bench/report.mjs's format: {name, value, unit, baseline, ratio}.
 //   node bench/wasm/bench.mjs [DIST]       (run `npm ci` in bench/wasm first; bench/run does)
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { join, dirname, resolve } from 'node:path';
@@ -126,8 +126,10 @@ const ourWasm = gz(join(DIST, 'otlp.wasm')), ourJs = gz(join(DIST, 'otlp.mjs'));
 figure('wasm_module_gzip_bytes', ourWasm + ourJs, 'bytes', otelWeb);
 figure('wasm_module_wasm_gzip_bytes', ourWasm, 'bytes');
 figure('wasm_module_mjs_gzip_bytes', ourJs, 'bytes');
-// A page that also sends log records (option logs: true) loads otlp-logs.wasm instead of otlp.wasm.
-figure('wasm_module_logs_gzip_bytes', gz(join(DIST, 'otlp-logs.wasm')) + ourJs, 'bytes');
+// A page that also sends log records (option logs: true) loads otlp-logs.wasm instead of otlp.wasm,
+// and otlp-logs.mjs (the logs half of otlp.mjs) too, in a build that has it.
+const logsJs = existsSync(join(DIST, 'otlp-logs.mjs')) ? gz(join(DIST, 'otlp-logs.mjs')) : 0;
+figure('wasm_module_logs_gzip_bytes', gz(join(DIST, 'otlp-logs.wasm')) + ourJs + logsJs, 'bytes');
 // OTLP/JSON users load otlp-json.wasm instead of otlp.wasm (the baseline is a protobuf setup).
 figure('wasm_module_json_wasm_gzip_bytes', gz(join(DIST, 'otlp-json.wasm')), 'bytes');
 

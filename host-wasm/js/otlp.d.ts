@@ -101,7 +101,9 @@ export interface TracerOptions {
   pageLifecycle?: boolean;
   /**
    * Log records too (logger(), bridgeConsole()): loads otlp-logs.wasm instead of otlp.wasm, which
-   * has no logs code. 'http/json' always loads otlp-json.wasm, which has both. Default false.
+   * has no logs code, and otlp-logs.mjs, the logs half of otlp.mjs. 'http/json' always loads
+   * otlp-json.wasm, which has both signals, but has logs only with `logs: true` too. A module
+   * handed over as wasmBinary/wasmModule has logs when it has log calls. Default false.
    */
   logs?: boolean;
   /**
@@ -208,7 +210,7 @@ export interface Tracer {
   /** Writes traceparent (and tracestate) of `span` into a plain object or a Headers. */
   inject<C extends Carrier | Headers>(carrier: C, span: Span | SpanContext): C;
   extract(carrier: Carrier | Headers): SpanContext | undefined;
-  /** A logger for an instrumentation scope; the same object for the same arguments. Throws when the module has no logs (option `logs`). */
+  /** A logger for an instrumentation scope; the same object for the same arguments. Throws when the tracer has no logs (option `logs`). */
   logger(name: string, version?: string, options?: LoggerOptions): Logger;
   /**
    * Forwards console calls as log records (the body: the message as a console formats it); the

@@ -11,10 +11,6 @@ const KINDS = { internal: 1, server: 2, client: 3, producer: 4, consumer: 5 };
 export const SpanKind = { INTERNAL: 1, SERVER: 2, CLIENT: 3, PRODUCER: 4, CONSUMER: 5 };
 export const StatusCode = { UNSET: 0, OK: 1, ERROR: 2 };
 export const SeverityNumber = { UNSPECIFIED: 0, TRACE: 1, DEBUG: 5, INFO: 9, WARN: 13, ERROR: 17, FATAL: 21 };
-// What the console bridge forwards, and as which severity.
-const CONSOLE = { debug: 5, log: 9, info: 9, warn: 13, error: 17 };
-const SAMPLERS = ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off',
-  'parentbased_traceidratio', 'ratelimiting'];
 const BATCH = { maxQueueSize: 2048, maxExportBatchSize: 512, scheduledDelayMillis: 5000, exportTimeoutMillis: 30000 };
 const OPTIONS = ['endpoint', 'protocol', 'headers', 'compression', 'serviceName', 'resourceAttributes', 'sampler',
   'samplerArg', 'batch', 'mode', 'maxRequestBytes', 'scopeName', 'scopeVersion', 'fetch', 'wasmBinary', 'wasmModule',
@@ -107,8 +103,8 @@ export async function createTracer(options = {}) {
     throw bad('resourceAttributes', 'an object', o.resourceAttributes);
   for (const k of ['scopeName', 'scopeVersion'])
     if (o[k] !== undefined && typeof o[k] !== 'string') throw bad(k, 'a string', o[k]);
+  // The sampler and its argument are checked in one place, core's make_sampler (otlp_create).
   const sampler = o.sampler ?? 'parentbased_always_on';
-  if (!SAMPLERS.includes(sampler)) throw bad('sampler', `one of ${SAMPLERS.join(', ')}`, sampler);
   const samplerArg = o.samplerArg === undefined ? '' : String(o.samplerArg);
   const b = o.batch ?? {};
   if (!isObject(b)) throw bad('batch', 'an object', b);
@@ -143,6 +139,10 @@ export async function createTracer(options = {}) {
   });
   const x = inst.exports;
   if (o.logs && !x.otlp_emit) throw bad('logs', 'false with this module (otlp.wasm has no logs: give otlp-logs.wasm)', true);
+  // The logs half of this file (otlp-logs.mjs), for a module with log calls that logs were
+  // asked for: with option `logs`, or by handing over such a module (otlp-logs.wasm or
+  // otlp-json.wasm as wasmBinary/wasmModule). A page that only traces never downloads it.
+  const logsHalf = x.otlp_emit && (o.logs || o.wasmBinary || o.wasmModule) && await import('./otlp-logs.mjs');
   x._initialize?.();
   const memory = x.memory;
   let u8 = new Uint8Array(memory.buffer), dv = new DataView(memory.buffer);
@@ -162,14 +162,15 @@ export async function createTracer(options = {}) {
   }
 
   // ---- tapes: what a call needs, written in one pass (the format is in host.hpp) ---------------
-  // A str: u32 length, UTF-8. Short ASCII is copied by hand: cheaper than encodeInto and its view.
+  // A str: u32 length, UTF-8. ASCII up to 64 characters is copied by hand: cheaper than
+  // encodeInto and the view it needs (the standard log body, 31 characters, took that path at 24).
   function str(s) {
     if (typeof s !== 'string') s = String(s);
     const len = s.length;
     room(4 + 3 * len);
     const at = base + pos + 4;
     let n = 0;
-    if (len <= 24) for (; n < len; n++) { const c = s.charCodeAt(n); if (c > 127) break; u8[at + n] = c; }
+    if (len <= 64) for (; n < len; n++) { const c = s.charCodeAt(n); if (c > 127) break; u8[at + n] = c; }
     if (n < len) n = enc.encodeInto(s, u8.subarray(at, at + 3 * len)).written;
     dv.setUint32(at - 4, n, true);
     pos += 4 + n;
@@ -325,39 +326,27 @@ export async function createTracer(options = {}) {
       return doFetch(endpoint + path, init).then(async (res) => {
         const status = res.status;
         const retryAfter = res.headers.get('retry-after') ?? '';
-        let partial = -1, message = '', raw = null;
-        if (status >= 200 && status < 300) {
-          if (json) {
-            let ps;
-            try { ps = JSON.parse(await res.text()).partialSuccess; } catch { /* a body that is not JSON: success */ }
-            if (ps && typeof ps === 'object') { partial = Number(ps.rejectedSpans ?? ps.rejectedLogRecords ?? 0); message = String(ps.errorMessage ?? ''); }
-          } else {
-            raw = new Uint8Array(await res.arrayBuffer());
-          }
-        } else {
-          message = (await res.text().catch(() => '')).slice(0, 256);
-        }
-        return [status, retryAfter, raw, partial, message];
-      }).catch((e) => [0, '', null, -1, e && e.name === 'TimeoutError' ? 'timeout' : String(e && e.message || e)])
+        // A 2xx body goes to the module as it came (core reads its partial success); an error's
+        // start is its message.
+        if (status >= 200 && status < 300) return [status, retryAfter, new Uint8Array(await res.arrayBuffer())];
+        return [status, retryAfter, (await res.text().catch(() => '')).slice(0, 256)];
+      }).catch((e) => [0, '', e && e.name === 'TimeoutError' ? 'timeout' : String(e && e.message || e)])
         .finally(() => { if (keepalive) { kaBytes -= size; kaCount--; } });
     };
     // Compression is asynchronous; a page being unloaded has no time for it.
     const sent = gzip && !unloading
       ? new Response(new Blob([body]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer()
         .then((z) => { h['content-encoding'] = 'gzip'; return go(new Uint8Array(z)); },
-          (e) => [0, '', null, -1, `gzip failed: ${e && e.message}`])
+          (e) => [0, '', `gzip failed: ${e && e.message}`])
       : go(body);
-    sent.then(([status, retryAfter, raw, partial, message]) => {
+    sent.then(([status, retryAfter, answer]) => {
       inFlight--;
       begin();
       str(retryAfter);
       const m = pos;
-      str(message);
-      const rawAt = pos, rawLen = raw ? raw.length : 0;
-      room(rawLen);
-      if (rawLen) u8.set(raw, base + rawAt);
-      pos += rawLen;
-      x.otlp_result(signal, id, nowMs(), status, at(0), len(0), base + rawAt, rawLen, partial, at(m), len(m));
+      if (typeof answer === 'string') str(answer);
+      else { room(4 + answer.length); u8.set(answer, base + m + 4); dv.setUint32(base + m, answer.length, true); pos += 4 + answer.length; }
+      x.otlp_result(signal, id, nowMs(), status, at(0), len(0), at(m), len(m));
       pump();
     });
   }
@@ -447,69 +436,14 @@ export async function createTracer(options = {}) {
     else if (mode === 'timer' && !timer && !closed) arm();
   }
 
-  // ---- logs ------------------------------------------------------------------------------
-  // A body: any value, nested (the `any` of the tape format). Values JSON has no place for
-  // (functions, symbols, undefined) are left out of objects and empty in arrays, and nesting
-  // deeper than the module reads (8 arrays or objects, see logs.cpp) is cut off as empty.
-  function any(v, depth) {
-    let t = typeOf(v);
-    const arr = Array.isArray(v);
-    if (!t && depth < 8 && v !== null && typeof v === 'object') t = arr ? 6 : 7;
-    room(5);
-    u8[base + pos++] = t;
-    if (t < 6) return t && scalar(v, t);
-    const head = pos;
-    let n = 0;
-    pos += 4;
-    if (arr) for (const e of v) { any(e, depth + 1); n++; }
-    else for (const k in v) { const e = v[k]; if (e !== undefined && typeof e !== 'function' && typeof e !== 'symbol') { str(k); any(e, depth + 1); n++; } }
-    dv.setUint32(base + head, n, true);
-  }
-  const loggers = new Map();
-  function logger(name, version = '', opts = {}) {
-    if (!x.otlp_emit) throw new Error("logger: this tracer's module has no logs (createTracer with option 'logs: true')");
-    if (typeof name !== 'string') throw new TypeError('logger: name must be a string');
-    const min = opts.minSeverity ?? 0;
-    const id = `${name}\0${version}\0${min}`;
-    let l = loggers.get(id);
-    if (l) return l;
-    begin(); str(name); str(version);
-    const h = x.otlp_logger(min, base, pos);
-    l = {
-      enabled: (severity) => !!x.otlp_enabled(h, severity ?? 0),
-      emit(r = {}) {
-        const sev = r.severityNumber ?? 0;
-        if (!x.otlp_enabled(h, sev)) return;
-        begin();
-        str(r.severityText ?? ''); str(r.eventName ?? '');
-        any(r.body, 0);
-        list(r.attributes);
-        const c = r.context === undefined ? undefined : asContext(r.context);
-        if (c) context(c);
-        const t = toMs(r.timestamp), tn = ns;
-        queued(x.otlp_emit(h, sev, t, tn, toMs(r.observedTimestamp), ns, c ? 1 : 0, base, pos));
-      },
-    };
-    loggers.set(id, l);
-    return l;
-  }
-  // console.debug/log/info/warn/error as records (the call itself still made), until undone.
-  function bridgeConsole(opts = {}) {
-    const l = logger(opts.scopeName ?? 'console');
-    const saved = {};
-    let inside = false; // a console call made while emitting is not forwarded again
-    for (const m of opts.levels ?? Object.keys(CONSOLE)) {
-      const sev = CONSOLE[m];
-      if (!sev) throw new TypeError(`bridgeConsole: unknown level '${m}' (one of ${Object.keys(CONSOLE).join(', ')})`);
-      const orig = saved[m] = console[m];
-      const text = m === 'log' ? 'INFO' : m.toUpperCase();
-      console[m] = function (...args) {
-        if (!inside) { inside = true; try { l.emit({ severityNumber: sev, severityText: text, body: format(args) }); } finally { inside = false; } }
-        return orig.apply(this, args);
-      };
-    }
-    return () => { for (const m in saved) console[m] = saved[m]; };
-  }
+  // ---- logs: otlp-logs.mjs, writing its tapes with these ------------------------------------
+  const noLogs = () => { throw new Error("logger: this tracer's module has no logs (createTracer with option 'logs: true')"); };
+  const logs = logsHalf ? logsHalf.logsApi({
+    x, queued, begin, str, scalar, typeOf, list, context, asContext, toMs, ns: () => ns, base: () => base, pos: () => pos,
+    byte(b) { room(1); u8[base + pos++] = b; },
+    slot() { room(4); pos += 4; return pos - 4; },
+    fill(o, n) { dv.setUint32(base + o, n, true); },
+  }) : { logger: noLogs, bridgeConsole: noLogs };
 
   // ---- page lifecycle: send what is queued while the page can still send ---------------------
   const onHidden = () => {
@@ -547,8 +481,8 @@ export async function createTracer(options = {}) {
       const r = x.otlp_extract(at(0), len(0), at(t2), len(t2));
       return r ? readContext(r & 2 ? ts.trim() : '', true) : undefined;
     },
-    logger,
-    bridgeConsole,
+    logger: logs.logger,
+    bridgeConsole: logs.bridgeConsole,
     flush(timeoutMs = timeout) { return closed ? Promise.resolve({ state: 'done', ok: true, exported: 0, rejected: 0, failed: 0, dropped: 0 }) : flushTicket(x.otlp_flush(nowMs(), timeoutMs, 0)); },
     async shutdown(timeoutMs = timeout) {
       if (closed) return { state: 'done', ok: true, exported: 0, rejected: 0, failed: 0, dropped: 0 };
@@ -594,21 +528,6 @@ export class Span {
   }
   updateName(name) { if (this._h) this._o.name(this._h, String(name)); return this; }
   end(endTime) { if (this._h) { const h = this._h; this._h = 0; this._o.end(h, endTime); } }
-}
-
-// A console call's arguments as one message, as consoles print them: %s %d %i %f %o %O %j %c
-// in a leading string take the next arguments, the rest are appended with spaces.
-function format(args) {
-  const show = (v) => typeof v === 'string' ? v : v instanceof Error ? v.stack ?? String(v)
-    : (() => { try { return JSON.stringify(v) ?? String(v); } catch { return String(v); } })();
-  let i = 0, out = '';
-  if (typeof args[0] === 'string') {
-    i = 1;
-    out = args[0].replace(/%[sdifoOjc%]/g, (m) => m === '%%' ? '%' : i >= args.length ? m
-      : m === '%c' ? (i++, '') : /[dif]/.test(m[1]) ? String((m === '%f' ? Number : parseInt)(args[i++])) : show(args[i++]));
-  }
-  for (; i < args.length; i++) out += (out ? ' ' : '') + show(args[i]);
-  return out;
 }
 
 // printf's %.<p>g from JavaScript's correctly rounded conversions (see numbers.cpp).

@@ -121,30 +121,28 @@ OTLP_API double otlp_next_request(double now_ms) {
   return 0;
 }
 
-// The outcome of request `id` of `signal` (as io[kIoRequest] gave them). status 0: no answer (network error or abort, `message` says
-// which); otherwise the HTTP status with the Retry-After header (if any) and, for a 2xx, the
-// partial success: from the protobuf response body (`partial` < 0), or as JS read it from a
-// JSON body (`partial` = rejected spans, `message` its error message).
-OTLP_API void otlp_result(uint32_t signal, double id, double now_ms, int status, const char* retry_after, uint32_t retry_after_len,
-                          const char* body, uint32_t body_len, double partial, const char* message,
-                          uint32_t message_len) {
+// The outcome of request `id` of `signal` (as io[kIoRequest] gave them). status 0: no answer
+// (network error or abort, `message` says which); a 2xx: the response body as it came (OTLP/JSON
+// or protobuf, as the pipeline sent), read by core's accepted_outcome, the one reading of a
+// partial success for every host; any other status: with the Retry-After header (if any) and
+// `message` (the start of the body).
+OTLP_API void otlp_result(uint32_t signal, double id, double now_ms, int status, const char* retry_after,
+                          uint32_t retry_after_len, const char* body, uint32_t body_len) {
   if (!host || signal >= kSignalCount) return;
+  otlp::Pipeline& p = host->pipelines[signal];
   const uint64_t now = ms_to_ns(now_ms);
   otlp::Outcome outcome;
   if (status == 0) {
-    outcome = otlp::Outcome::network(std::string(view(message, message_len)));
+    outcome = otlp::Outcome::network(std::string(view(body, body_len)));
   } else if (status >= 200 && status < 300) {
-    if (partial >= 0) {
-      outcome = otlp::Outcome::partial_ok(static_cast<std::int64_t>(partial), std::string(view(message, message_len)));
-    } else if (body_len) {
-      outcome = otlp::accepted_outcome(static_cast<otlp::Signal>(signal), view(body, body_len), false);
-    }
+    outcome = otlp::accepted_outcome(static_cast<otlp::Signal>(signal), view(body, body_len),
+                                     p.config().protocol == otlp::Protocol::json);
   } else {
     std::optional<uint64_t> delay;
     if (retry_after_len) delay = otlp::parse_retry_after(view(retry_after, retry_after_len), now);
-    outcome = otlp::Outcome::http(status, delay, std::string(view(message, message_len)));
+    outcome = otlp::Outcome::http(status, delay, std::string(view(body, body_len)));
   }
-  host->pipelines[signal].on_result(now, static_cast<uint64_t>(id), outcome);
+  p.on_result(now, static_cast<uint64_t>(id), outcome);
 }
 
 // When the host loop must poll again, in ms since the epoch; Infinity when idle.

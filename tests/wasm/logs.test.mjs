@@ -180,6 +180,18 @@ test('logs: true loads otlp-logs.wasm; otlp.wasm has no logs, and says so', asyn
   assert.ok(wasmBinary().length < binary.length, 'otlp.wasm is the smaller one');
 });
 
+test("http/json has logs with logs: true only (otlp-logs.mjs is loaded for them), or with a module handed over", async () => {
+  const fetch = fakeFetch();
+  const plainJson = await createTracer({ protocol: 'http/json', mode: 'manual', fetch });
+  assert.throws(() => plainJson.logger('x'), /has no logs \(createTracer with option 'logs: true'\)/);
+  for (const options of [{ logs: true }, { wasmBinary: jsonBinary }]) {
+    const t = await createTracer({ protocol: 'http/json', mode: 'manual', fetch, ...options });
+    t.logger('json').emit({ body: { nested: [1, 'two'] } });
+    assert.equal((await t.flush()).exported, 1, JSON.stringify(Object.keys(options)));
+  }
+  assert.equal(fetch.calls.filter((c) => c.url.endsWith('/v1/logs')).length, 2);
+});
+
 test('manual mode: full batches of records leave without flush() and no timer is ever scheduled', async () => {
   const real = globalThis.setTimeout;
   let timers = 0;

@@ -90,7 +90,9 @@ test('bad options throw an Error naming the option', async () => {
 });
 
 test('samplers: always_off records nothing; traceidratio 0 drops every root', async () => {
-  for (const [sampler, samplerArg] of [['always_off', undefined], ['traceidratio', 0]]) {
+  // Names as the native hosts read OTEL_TRACES_SAMPLER (core's make_sampler, the one check):
+  // any case, surrounding space.
+  for (const [sampler, samplerArg] of [['always_off', undefined], ['traceidratio', 0], [' Always_Off ', undefined]]) {
     const fetch = fakeFetch();
     const tracer = await createTracer({ sampler, samplerArg, fetch, wasmBinary: binary, mode: 'manual' });
     for (let i = 0; i < 10; i++) {

@@ -15,7 +15,7 @@ test('npm pack, install the tarball, import it by name and trace', () => {
     const npm = (args, cwd) => execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd, encoding: 'utf8' });
     const packed = JSON.parse(npm(['pack', '--json', '--pack-destination', dir], DIST));
     const files = packed[0].files.map((f) => f.path).sort();
-    assert.deepEqual(files, ['README.md', 'otlp-json.wasm', 'otlp-logs.wasm', 'otlp.d.ts', 'otlp.mjs', 'otlp.wasm', 'package.json']);
+    assert.deepEqual(files, ['README.md', 'otlp-json.wasm', 'otlp-logs.mjs', 'otlp-logs.wasm', 'otlp.d.ts', 'otlp.mjs', 'otlp.wasm', 'package.json']);
     const app = join(dir, 'app');
     execFileSync('mkdir', [app]);
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
@@ -47,8 +47,8 @@ test('npm pack, install the tarball, import it by name and trace', () => {
 });
 
 test('no eval: the module has no eval( or new Function, and each .wasm imports only what otlp.mjs gives it', async () => {
-  const js = readFileSync(join(DIST, 'otlp.mjs'), 'utf8');
-  assert.doesNotMatch(js, /\beval\s*\(|new\s+Function\b|\bFunction\s*\(/);
+  for (const f of ['otlp.mjs', 'otlp-logs.mjs'])
+    assert.doesNotMatch(readFileSync(join(DIST, f), 'utf8'), /\beval\s*\(|new\s+Function\b|\bFunction\s*\(/, f);
   const exportsOf = [];
   // Only the JSON module prints doubles (format_double); otlp.mjs passes it to both.
   for (const [file, printsDoubles] of [['otlp.wasm', false], ['otlp-logs.wasm', false], ['otlp-json.wasm', true]]) {

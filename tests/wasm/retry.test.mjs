@@ -122,6 +122,33 @@ test('logs: partial success (rejected_log_records, rejectedLogRecords in JSON) i
   }
 });
 
+test('JSON partial success is read for the signal it answers: a logs answer counts rejectedLogRecords only', async () => {
+  // One reading of a response for every host (core's accepted_outcome): a field of the other
+  // signal's response is not this one's, so it rejects nothing.
+  const cases = [
+    { logs: true, body: { rejectedSpans: '2' }, rejected: 0 },
+    { logs: true, body: { rejectedLogRecords: '2', rejectedSpans: '1' }, rejected: 2 },
+    { logs: false, body: { rejectedLogRecords: '2' }, rejected: 0 },
+    { logs: false, body: { rejectedLogRecords: '1', rejectedSpans: '3' }, rejected: 3 },
+  ];
+  for (const c of cases) {
+    const srv = await scripted([{ status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ partialSuccess: c.body }) }]);
+    try {
+      const tracer = await createTracer({ endpoint: srv.url, protocol: 'http/json', wasmBinary: wasmBinary('json'), batch: fastRetry });
+      if (c.logs) for (let i = 0; i < 4; i++) tracer.logger('l').emit({ body: `r${i}` });
+      else for (let i = 0; i < 4; i++) tracer.startSpan('x').end();
+      const out = await tracer.flush();
+      const what = JSON.stringify(c);
+      assert.equal(out.rejected, c.rejected, what);
+      assert.equal(out.exported, 4 - c.rejected, what);
+      const s = tracer.stats();
+      assert.equal((c.logs ? s.logs : s).rejected, c.rejected, what);
+    } finally {
+      await srv.close();
+    }
+  }
+});
+
 test('a 200 whose body is not OTLP counts as success, in both protocols', async () => {
   for (const protocol of ['http/protobuf', 'http/json']) {
     const srv = await scripted([{ status: 200, body: 'OK, thanks' }]);
