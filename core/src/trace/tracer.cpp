@@ -196,6 +196,9 @@ std::size_t read_length(const char* base, std::size_t& p) {
   }
 }
 
+static_assert(tag(field::span::attributes, kLen) < 0x80 && tag(field::span::events, kLen) < 0x80 &&
+                  tag(field::span::links, kLen) < 0x80 && tag(field::key_value::key, kLen) < 0x80,
+              "the entries after the head have one-byte tags");
 Entry find_attribute(const SpanRecord& r, std::string_view key) {
   const char* const base = r.buf.data();
   std::size_t at = r.head_end;
