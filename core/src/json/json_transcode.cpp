@@ -12,12 +12,14 @@
 #include "json/json_out.hpp"
 #include "otlp/json/json.hpp"
 #include "otlp/wire/proto_writer.hpp"
+#include "wire/otlp_fields.hpp"
 #include "wire/otlp_schema.hpp"
 #include "wire/proto_cursor.hpp"
 
 namespace otlp {
 namespace {
 
+namespace envelope = detail::field::envelope;
 using detail::FieldKind;
 using detail::FieldSchema;
 using detail::Message;
@@ -223,16 +225,16 @@ class Transcoder {
 };
 
 // The messages of a signal's envelope (request -> Resource* -> Scope* -> items), the same
-// shape for every signal; the field numbers are the envelope's (OTLP-FACTS.md).
+// shape for every signal, by the numbers every signal shares (field::envelope).
 struct Envelope {
   explicit Envelope(Signal signal)
       : request(detail::request_schema(signal)),
         resource_x(*request.fields[0].message),
-        scope_x_field(*detail::find_field(resource_x, 2)),
+        scope_x_field(*detail::find_field(resource_x, envelope::scope_items)),
         scope_x(*scope_x_field.message),
-        items_field(*detail::find_field(scope_x, 2)),
-        resource(*detail::find_field(resource_x, 1)->message),
-        scope(*detail::find_field(scope_x, 1)->message),
+        items_field(*detail::find_field(scope_x, envelope::items)),
+        resource(*detail::find_field(resource_x, envelope::resource)->message),
+        scope(*detail::find_field(scope_x, envelope::scope)->message),
         item(*items_field.message) {}
   const MessageSchema& request;
   const MessageSchema& resource_x;
@@ -267,7 +269,7 @@ class LineWriter {
   bool request(std::string_view bytes, std::string_view signal_name) {
     Message m(ctx_, bytes);
     while (m.next()) {
-      if (m.number() != 1) continue;
+      if (m.number() != envelope::resource_items) continue;
       if (!m.enter() || !resource_x(m.child(), signal_name)) return false;
     }
     if (!m.ok()) return false;
@@ -283,15 +285,15 @@ class LineWriter {
     std::string_view url;
     std::vector<std::string_view> scopes;
     while (m.next()) {
-      if (m.number() == 1 || m.number() == 2) {
+      if (m.number() == envelope::resource || m.number() == envelope::scope_items) {
         if (!m.enter()) return false;
-        if (m.number() == 1) {
+        if (m.number() == envelope::resource) {
           resource = m.data();
           resource_size = m.size();
         } else {
           scopes.push_back(m.child());
         }
-      } else if (m.number() == 3) {
+      } else if (m.number() == envelope::schema_url) {
         if (!m.is(detail::kLen)) return false;
         url = {m.data(), m.size()};
       }
@@ -319,15 +321,15 @@ class LineWriter {
     std::string_view url;
     items_.clear();
     while (m.next()) {
-      if (m.number() == 1 || m.number() == 2) {
+      if (m.number() == envelope::scope || m.number() == envelope::items) {
         if (!m.enter()) return false;
-        if (m.number() == 1) {
+        if (m.number() == envelope::scope) {
           scope = m.data();
           scope_size = m.size();
         } else {
           items_.push_back(m.child());
         }
-      } else if (m.number() == 3) {
+      } else if (m.number() == envelope::schema_url) {
         if (!m.is(detail::kLen)) return false;
         url = {m.data(), m.size()};
       }

@@ -5,33 +5,16 @@
 #include "record/attribute_writer.hpp"
 #include "record/hand_over.hpp"
 #include "record/per_thread.hpp"
+#include "wire/otlp_fields.hpp"
 #include "wire/proto_wire.hpp"
 
 namespace otlp {
 namespace {
 
-using detail::kFixed32;
-using detail::kFixed64;
+namespace log_record = detail::field::log_record;
 using detail::kLen;
-using detail::kVarint;
 using detail::tag;
 using detail::Writer;
-
-// LogRecord field numbers (logs/v1/logs.proto), and its place in ScopeLogs.
-enum LogRecordField : std::uint32_t {
-  kTime = 1,
-  kSeverityNumber = 2,
-  kSeverityText = 3,
-  kBody = 5,
-  kAttributes = 6,
-  kDroppedAttributes = 7,
-  kFlags = 8,
-  kTraceId = 9,
-  kSpanId = 10,
-  kObservedTime = 11,
-  kEventName = 12,
-};
-constexpr std::uint32_t kScopeLogsRecords = 2;
 
 std::uint64_t next_serial() {
   static std::atomic<std::uint64_t> serial{1};
@@ -43,37 +26,37 @@ void write_body(Writer& w, const AttributeValue& v) {
     case AttributeValue::Kind::string: {
       const std::string_view s = v.str();
       w.ensure(22 + s.size());
-      w.raw_tag(tag(kBody, kLen));
+      w.raw_tag(tag(log_record::body, kLen));
       w.raw_varint(1 + detail::varint_size(s.size()) + s.size());
-      w.raw_tag(tag(1, kLen));
+      w.raw_tag(tag(detail::field::any_value::string_value, kLen));
       w.raw_varint(s.size());
       w.raw_bytes(s.data(), s.size());
       return;
     }
-    case AttributeValue::Kind::boolean: return detail::write_any_value(w, kBody, AnyValue(v.int_value() != 0));
-    case AttributeValue::Kind::int64: return detail::write_any_value(w, kBody, AnyValue(v.int_value()));
-    case AttributeValue::Kind::dbl: return detail::write_any_value(w, kBody, AnyValue(v.double_value()));
-    case AttributeValue::Kind::any: return detail::write_any_value(w, kBody, v.any());
+    case AttributeValue::Kind::boolean: return detail::write_any_value(w, log_record::body, AnyValue(v.int_value() != 0));
+    case AttributeValue::Kind::int64: return detail::write_any_value(w, log_record::body, AnyValue(v.int_value()));
+    case AttributeValue::Kind::dbl: return detail::write_any_value(w, log_record::body, AnyValue(v.double_value()));
+    case AttributeValue::Kind::any: return detail::write_any_value(w, log_record::body, v.any());
   }
 }
 
 // Writes the record as one ScopeLogs.log_records field, fields in number order.
 void encode(Writer& w, const LogRecord& r, std::uint64_t observed, const LogRecordLimits& limits) {
-  auto m = w.open(kScopeLogsRecords, 2);
-  w.fixed64_field(kTime, r.time_unix_nano);
-  w.varint_field(kSeverityNumber, r.severity <= kMaxSeverity ? r.severity : 0);
-  w.string_field(kSeverityText, r.severity_text);
+  auto m = w.open(detail::field::scope_logs::log_records, 2);
+  w.fixed64_field(log_record::time_unix_nano, r.time_unix_nano);
+  w.varint_field(log_record::severity_number, r.severity <= kMaxSeverity ? r.severity : 0);
+  w.string_field(log_record::severity_text, r.severity_text);
   if (r.body) write_body(w, *r.body);
-  const std::uint32_t dropped = detail::write_attribute_list(w, kAttributes, r.attributes, r.attribute_count,
+  const std::uint32_t dropped = detail::write_attribute_list(w, log_record::attributes, r.attributes, r.attribute_count,
                                                             limits.attribute_count, limits.attribute_value_length);
-  w.varint_field(kDroppedAttributes, dropped);
+  w.varint_field(log_record::dropped_attributes_count, dropped);
   if (r.context && r.context->valid()) {
-    w.fixed32_field(kFlags, r.context->trace_flags);
-    w.id_field(kTraceId, r.context->trace_id);
-    w.id_field(kSpanId, r.context->span_id);
+    w.fixed32_field(log_record::flags, r.context->trace_flags);
+    w.id_field(log_record::trace_id, r.context->trace_id);
+    w.id_field(log_record::span_id, r.context->span_id);
   }
-  w.fixed64_field(kObservedTime, observed);
-  w.string_field(kEventName, r.event_name);
+  w.fixed64_field(log_record::observed_time_unix_nano, observed);
+  w.string_field(log_record::event_name, r.event_name);
   w.close(m);
 }
 

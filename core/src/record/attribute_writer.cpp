@@ -10,7 +10,7 @@ void write_attribute(Writer& w, std::uint32_t field, std::string_view key, const
     case AttributeValue::Kind::string: {
       std::string_view s = v.str();
       if (length_limit != kNoLimit && s.size() > length_limit) s = s.substr(0, utf8_prefix_bytes(s, length_limit));
-      return kv_string(w, field, key, 1, s);
+      return kv_string(w, field, key, detail::field::any_value::string_value, s);
     }
     case AttributeValue::Kind::boolean: return kv_bool(w, field, key, v.int_value() != 0);
     case AttributeValue::Kind::int64: return kv_int(w, field, key, v.int_value());

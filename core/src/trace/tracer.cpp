@@ -7,11 +7,12 @@
 #include "record/attribute_writer.hpp"
 #include "record/hand_over.hpp"
 #include "record/per_thread.hpp"
-#include "wire/proto_wire.hpp"
+#include "wire/otlp_fields.hpp"
+#include "wire/span_wire.hpp"
 
 namespace otlp {
 
-using detail::kFixed32;
+namespace field = detail::field;
 using detail::kFixed64;
 using detail::kLen;
 using detail::kVarint;
@@ -24,8 +25,8 @@ using detail::Writer;
 // The state of a recording span. `buf` is the span as it will be queued, written as it goes:
 // the ScopeSpans.spans tag and a length left blank (kLengthRoom bytes), the fields known at
 // start (ids, parent, name, kind, start time; `head_end` is where they end), then attributes,
-// events and links (fields 9, 11, 13) in call order; end() appends the closing fields and fills
-// in the length. Protobuf allows fields in any order.
+// events and links in call order; end() appends the closing fields and fills in the length.
+// Protobuf allows fields in any order.
 struct SpanRecord {
   SpanContext context;
   SpanId parent_span_id;
@@ -37,7 +38,7 @@ struct SpanRecord {
   std::string buf;      // kept at full size; `len` bytes are the span's
   std::size_t len = 0;
   std::size_t head_end = 0;
-  std::uint32_t attributes = 0;  // Span field 9 entries in buf
+  std::uint32_t attributes = 0;  // Span.attributes entries in buf
   // A one-word filter of the keys recorded (key_bit): a key whose bit is clear repeats none,
   // so most set_attribute calls skip the scan for a duplicate.
   std::uint64_t key_bits = 0;
@@ -92,34 +93,34 @@ inline char* put2(char* p, std::size_t v) {                             // v <= 
   return kv_size > kSmallKv ? 0 : kv_size;
 }
 
-// Writes field `field` holding the KeyValue small_kv_size measured; returns the end.
-[[gnu::always_inline]] inline char* put_small_kv(char* p, std::uint32_t field, std::string_view key, const AttributeValue& v,
+// Writes field `number` holding the KeyValue small_kv_size measured; returns the end.
+[[gnu::always_inline]] inline char* put_small_kv(char* p, std::uint32_t number, std::string_view key, const AttributeValue& v,
                           std::size_t kv_size) {
   using detail::put_bytes;
   using detail::put_varint;
-  *p++ = static_cast<char>(tag(field, kLen));
+  *p++ = static_cast<char>(tag(number, kLen));
   p = put2(p, kv_size);
-  *p++ = static_cast<char>(tag(1, kLen));
+  *p++ = static_cast<char>(tag(field::key_value::key, kLen));
   *p++ = static_cast<char>(key.size());
   p = put_bytes(p, key.data(), key.size());
-  *p++ = static_cast<char>(tag(2, kLen));
+  *p++ = static_cast<char>(tag(field::key_value::value, kLen));
   switch (v.kind()) {
     case AttributeValue::Kind::string: {
       const std::size_t n = v.str().size();
       p = put2(p, 1 + size2(n) + n);
-      *p++ = static_cast<char>(tag(1, kLen));
+      *p++ = static_cast<char>(tag(field::any_value::string_value, kLen));
       p = put2(p, n);
       return put_bytes(p, v.str().data(), n);
     }
     case AttributeValue::Kind::boolean:
       *p++ = 2;
-      *p++ = static_cast<char>(tag(2, kVarint));
+      *p++ = static_cast<char>(tag(field::any_value::bool_value, kVarint));
       *p++ = v.int_value() != 0 ? 1 : 0;
       return p;
     case AttributeValue::Kind::int64: {
       const auto u = static_cast<std::uint64_t>(v.int_value());
       *p++ = static_cast<char>(1 + varint_size(u));
-      *p++ = static_cast<char>(tag(3, kVarint));
+      *p++ = static_cast<char>(tag(field::any_value::int_value, kVarint));
       return put_varint(p, u);
     }
     case AttributeValue::Kind::dbl: {
@@ -127,7 +128,7 @@ inline char* put2(char* p, std::size_t v) {                             // v <= 
       const double d = v.double_value();
       std::memcpy(&bits, &d, sizeof bits);
       *p++ = 9;
-      *p++ = static_cast<char>(tag(4, kFixed64));
+      *p++ = static_cast<char>(tag(field::any_value::double_value, kFixed64));
       return detail::put_fixed64(p, bits);
     }
     case AttributeValue::Kind::any: break;
@@ -140,7 +141,7 @@ inline char* put2(char* p, std::size_t v) {                             // v <= 
   const std::size_t kv_size = small_kv_size(key, v, length_limit);
   const std::size_t entry = 1 + size2(kv_size) + kv_size;
   if (kv_size == 0 || r.buf.size() - r.len < entry) return false;
-  put_small_kv(r.buf.data() + r.len, 9, key, v, kv_size);
+  put_small_kv(r.buf.data() + r.len, field::span::attributes, key, v, kv_size);
   r.len += entry;
   ++r.attributes;
   return true;
@@ -164,18 +165,10 @@ bool append_small_event(SpanRecord& r, const SpanLimits& limits, std::string_vie
   }
   if (body > 127 || r.buf.size() - r.len < 2 + body) return false;
   char* p = r.buf.data() + r.len;
-  *p++ = static_cast<char>(tag(11, kLen));
+  *p++ = static_cast<char>(tag(field::span::events, kLen));
   *p++ = static_cast<char>(body);
-  if (time) {
-    *p++ = static_cast<char>(tag(1, kFixed64));
-    p = detail::put_fixed64(p, time);
-  }
-  if (!name.empty()) {
-    *p++ = static_cast<char>(tag(2, kLen));
-    *p++ = static_cast<char>(name.size());
-    p = detail::put_bytes(p, name.data(), name.size());
-  }
-  for (std::size_t i = 0; i < n; ++i) p = put_small_kv(p, 3, attrs[i].key, attrs[i].value, sizes[i]);
+  p = detail::put_event_start(p, time, name);
+  for (std::size_t i = 0; i < n; ++i) p = put_small_kv(p, field::event::attributes, attrs[i].key, attrs[i].value, sizes[i]);
   r.len += 2 + body;
   return true;
 }
@@ -188,7 +181,7 @@ inline std::uint64_t key_bit(std::string_view key) {
   return std::uint64_t{1} << (mixed >> 26);
 }
 
-// Finds the attribute entry (Span field 9) with this key in the span's buffer: its offset and
+// Finds the Span.attributes entry with this key in the span's buffer: its offset and
 // size, or size 0. Only called when the key-length filter says the key may repeat one.
 struct Entry {
   std::size_t at = 0, size = 0;
@@ -203,18 +196,21 @@ std::size_t read_length(const char* base, std::size_t& p) {
   }
 }
 
+static_assert(tag(field::span::attributes, kLen) < 0x80 && tag(field::span::events, kLen) < 0x80 &&
+                  tag(field::span::links, kLen) < 0x80 && tag(field::key_value::key, kLen) < 0x80,
+              "the entries after the head have one-byte tags");
 Entry find_attribute(const SpanRecord& r, std::string_view key) {
   const char* const base = r.buf.data();
   std::size_t at = r.head_end;
   while (at < r.len) {
-    // Every entry here is length-delimited: a one-byte tag (fields 9, 11, 13), then a length.
+    // Every entry here is length-delimited (attributes, events, links): a one-byte tag, then a length.
     std::size_t p = at + 1;
     const std::size_t len = read_length(base, p);
     const std::size_t end = p + len;
-    if (base[at] == static_cast<char>(tag(9, kLen))) {
-      // KeyValue: tag(1) keylen key ..., or no key field at all for an empty key.
+    if (base[at] == static_cast<char>(tag(field::span::attributes, kLen))) {
+      // KeyValue: key tag, key length, key ..., or no key field at all for an empty key.
       std::string_view found;
-      if (len > 0 && base[p] == static_cast<char>(tag(1, kLen))) {
+      if (len > 0 && base[p] == static_cast<char>(tag(field::key_value::key, kLen))) {
         std::size_t q = p + 1;
         const std::size_t klen = read_length(base, q);
         found = std::string_view(base + q, klen);
@@ -244,7 +240,7 @@ Entry find_attribute(const SpanRecord& r, std::string_view key) {
   }
   if (append_small_attribute(r, key, value, limits.attribute_value_length)) return;
   Writer w(r.buf, r.len);
-  write_attribute(w, 9, key, value, limits.attribute_value_length);
+  write_attribute(w, field::span::attributes, key, value, limits.attribute_value_length);
   ++r.attributes;
 }
 
@@ -259,13 +255,9 @@ void add_event_to(SpanRecord& r, const SpanLimits& limits, std::string_view name
     return;
   }
   Writer w(r.buf, r.len);
-  auto m = w.open(11, 1);
-  w.fixed64_field(1, time);
-  w.string_field(2, name);
-  const std::uint32_t dropped =
-      write_attribute_list(w, 3, attrs, n, limits.attributes_per_event, limits.attribute_value_length);
-  w.varint_field(4, dropped);
-  w.close(m);
+  detail::write_event(w, time, name, [&](Writer& aw, std::uint32_t number) {
+    return write_attribute_list(aw, number, attrs, n, limits.attributes_per_event, limits.attribute_value_length);
+  });
   ++r.events;
 }
 
@@ -276,15 +268,9 @@ void add_link_to(SpanRecord& r, const SpanLimits& limits, const SpanContext& ctx
     return;
   }
   Writer w(r.buf, r.len);
-  auto m = w.open(13, 1);
-  w.id_field(1, ctx.trace_id);
-  w.id_field(2, ctx.span_id);
-  w.string_field(3, ctx.trace_state);
-  const std::uint32_t dropped =
-      write_attribute_list(w, 4, attrs, n, limits.attributes_per_link, limits.attribute_value_length);
-  w.varint_field(5, dropped);
-  w.fixed32_field(6, link_flags(ctx));
-  w.close(m);
+  detail::write_link(w, ctx.trace_id, ctx.span_id, ctx.trace_state, link_flags(ctx), [&](Writer& aw, std::uint32_t number) {
+    return write_attribute_list(aw, number, attrs, n, limits.attributes_per_link, limits.attribute_value_length);
+  });
   ++r.links;
 }
 
@@ -296,44 +282,16 @@ constexpr std::size_t kLengthRoom = 3;
 
 // Upper bound of the head's size.
 std::size_t head_bound(const SpanRecord& r, std::string_view name) {
-  return 1 + kLengthRoom + 18 + 10 + 11 + r.context.trace_state.size() + 10 + 11 + name.size() + 11 + 9;
+  return 1 + kLengthRoom + detail::span_start_bound(r.context.trace_state.size(), name.size());
 }
 
 // Writes the tag, the blank length and the fields known at start; returns the end.
 char* put_head(char* p, const SpanRecord& r, std::string_view name) {
-  using namespace detail;
-  *p++ = static_cast<char>(tag(2, kLen));
+  *p++ = static_cast<char>(tag(field::scope_spans::spans, kLen));
   p += kLengthRoom;
-  *p++ = static_cast<char>(tag(1, kLen));
-  *p++ = 16;
-  p = put_bytes(p, r.context.trace_id.bytes.data(), 16);
-  *p++ = static_cast<char>(tag(2, kLen));
-  *p++ = 8;
-  p = put_bytes(p, r.context.span_id.bytes.data(), 8);
-  if (!r.context.trace_state.empty()) {
-    *p++ = static_cast<char>(tag(3, kLen));
-    p = put_varint(p, r.context.trace_state.size());
-    p = put_bytes(p, r.context.trace_state.data(), r.context.trace_state.size());
-  }
-  if (r.parent_span_id.valid()) {
-    *p++ = static_cast<char>(tag(4, kLen));
-    *p++ = 8;
-    p = put_bytes(p, r.parent_span_id.bytes.data(), 8);
-  }
-  if (!name.empty()) {
-    *p++ = static_cast<char>(tag(5, kLen));
-    p = put_varint(p, name.size());
-    p = put_bytes(p, name.data(), name.size());
-  }
-  if (r.kind != SpanKind::unspecified) {
-    *p++ = static_cast<char>(tag(6, kVarint));
-    p = put_varint(p, static_cast<std::uint64_t>(r.kind));
-  }
-  if (r.start_time) {
-    *p++ = static_cast<char>(tag(7, kFixed64));
-    p = put_fixed64(p, r.start_time);
-  }
-  return p;
+  // The span's own ids are valid (made so, or its valid parent's): written unchecked.
+  return detail::put_span_start<detail::IdCheck::known_valid>(
+      p, {r.context.trace_id, r.context.span_id, r.context.trace_state, r.parent_span_id, name, r.kind, r.start_time});
 }
 
 void write_head(SpanRecord& r, std::string_view name) {
@@ -357,40 +315,12 @@ void rewrite_head(SpanRecord& r, std::string_view name) {
 // Appends the closing fields and fills in the length: `buf` becomes one ScopeSpans.spans
 // entry (tag, length, Span).
 void seal(SpanRecord& r, std::uint64_t end_time) {
-  using namespace detail;
   const std::uint32_t flags = r.context.trace_flags | kFlagHasIsRemote | (r.parent_remote ? kFlagIsRemote : 0);
-  const bool has_status = r.status.code != StatusCode::unset || !r.status.message.empty();
-  const std::size_t tail = 9 + 3 * 11 + 1 + 10 + 1 + 10 + r.status.message.size() + 11 + 6;
+  const detail::SpanEnd end{end_time, r.dropped_attributes, r.dropped_events, r.dropped_links, r.status, flags};
+  const std::size_t tail = detail::span_end_bound(end);
   if (r.buf.size() - r.len < tail) r.buf.resize(r.len + tail);
   char* const d = r.buf.data();
-  char* p = d + r.len;
-  if (end_time) {
-    *p++ = static_cast<char>(tag(8, kFixed64));
-    p = put_fixed64(p, end_time);
-  }
-  auto varint_field = [&p](std::uint32_t field, std::uint64_t v) {
-    if (v == 0) return;
-    *p++ = static_cast<char>(tag(field, kVarint));
-    p = put_varint(p, v);
-  };
-  varint_field(10, r.dropped_attributes);
-  varint_field(12, r.dropped_events);
-  varint_field(14, r.dropped_links);
-  if (has_status) {
-    const std::size_t message = r.status.message.size();
-    const std::size_t status_size = (message ? 1 + varint_size(message) + message : 0) +
-                                    (r.status.code != StatusCode::unset ? 2 : 0);
-    *p++ = static_cast<char>(tag(15, kLen));
-    p = put_varint(p, status_size);
-    if (message) {
-      *p++ = static_cast<char>(tag(2, kLen));
-      p = put_varint(p, message);
-      p = put_bytes(p, r.status.message.data(), message);
-    }
-    varint_field(3, static_cast<std::uint64_t>(r.status.code));
-  }
-  p = put_varint(p, tag(16, kFixed32));
-  p = put_fixed32(p, flags);
+  char* const p = detail::put_span_end(d + r.len, end);
 
   std::size_t len = static_cast<std::size_t>(p - d);
   const std::size_t body = len - 1 - kLengthRoom;

@@ -2,9 +2,12 @@
 
 #include <iterator>
 
+#include "wire/otlp_fields.hpp"
+
 namespace otlp::detail {
 namespace {
 
+using namespace field;
 using K = FieldKind;
 constexpr bool kRepeated = true;
 constexpr auto kOneof = Presence::explicit_;
@@ -14,9 +17,18 @@ constexpr auto kItem = Count::item;
 constexpr auto kRecord = Count::record;
 constexpr auto kAttr = Count::attribute;
 
+// Each message's fields strictly ascending by number: the order JSON keys are written in, and
+// a field number (otlp_fields.hpp) given to two fields, or to the wrong one, fails to compile.
 template <std::size_t N>
-constexpr MessageSchema schema(const FieldSchema (&fields)[N]) {
-  return {fields, N};
+constexpr bool ascending(const FieldSchema (&fields)[N]) {
+  for (std::size_t i = 1; i < N; ++i)
+    if (fields[i].number <= fields[i - 1].number) return false;
+  return true;
+}
+template <const auto& fields>
+constexpr MessageSchema schema() {
+  static_assert(ascending(fields), "a message's fields must ascend strictly by number");
+  return {fields, std::size(fields)};
 }
 
 extern const MessageSchema kAnyValue, kKeyValue, kArrayValue, kKeyValueList, kResource, kScope;
@@ -40,132 +52,132 @@ constexpr EnumNames kSeverity{kSeverityNames, std::size(kSeverityNames)};
 
 // common/v1
 constexpr FieldSchema kAnyValueFields[] = {
-    {1, "stringValue", K::string, false, kOneof},   {2, "boolValue", K::boolean, false, kOneof},
-    {3, "intValue", K::int64, false, kOneof},       {4, "doubleValue", K::dbl, false, kOneof},
-    {5, "arrayValue", K::message, false, kOneof, &kArrayValue},
-    {6, "kvlistValue", K::message, false, kOneof, &kKeyValueList},
-    {7, "bytesValue", K::bytes, false, kOneof},
+    {any_value::string_value, "stringValue", K::string, false, kOneof},   {any_value::bool_value, "boolValue", K::boolean, false, kOneof},
+    {any_value::int_value, "intValue", K::int64, false, kOneof},       {any_value::double_value, "doubleValue", K::dbl, false, kOneof},
+    {any_value::array_value, "arrayValue", K::message, false, kOneof, &kArrayValue},
+    {any_value::kvlist_value, "kvlistValue", K::message, false, kOneof, &kKeyValueList},
+    {any_value::bytes_value, "bytesValue", K::bytes, false, kOneof},
 };
 constexpr FieldSchema kKeyValueFields[] = {
-    {1, "key", K::string},
-    {2, "value", K::message, false, Presence::required, &kAnyValue},
+    {key_value::key, "key", K::string},
+    {key_value::value, "value", K::message, false, Presence::required, &kAnyValue},
 };
-constexpr FieldSchema kArrayValueFields[] = {{1, "values", K::message, kRepeated, kMsg, &kAnyValue, kAttr}};
-constexpr FieldSchema kKeyValueListFields[] = {{1, "values", K::message, kRepeated, kMsg, &kKeyValue, kAttr}};
+constexpr FieldSchema kArrayValueFields[] = {{array_value::values, "values", K::message, kRepeated, kMsg, &kAnyValue, kAttr}};
+constexpr FieldSchema kKeyValueListFields[] = {{key_value_list::values, "values", K::message, kRepeated, kMsg, &kKeyValue, kAttr}};
 constexpr FieldSchema kResourceFields[] = {
-    {1, "attributes", K::message, kRepeated, kMsg, &kKeyValue, kAttr},
-    {2, "droppedAttributesCount", K::uint32},
+    {resource::attributes, "attributes", K::message, kRepeated, kMsg, &kKeyValue, kAttr},
+    {resource::dropped_attributes_count, "droppedAttributesCount", K::uint32},
 };
 constexpr FieldSchema kScopeFields[] = {
-    {1, "name", K::string},
-    {2, "version", K::string},
-    {3, "attributes", K::message, kRepeated, kMsg, &kKeyValue, kAttr},
-    {4, "droppedAttributesCount", K::uint32},
+    {scope::name, "name", K::string},
+    {scope::version, "version", K::string},
+    {scope::attributes, "attributes", K::message, kRepeated, kMsg, &kKeyValue, kAttr},
+    {scope::dropped_attributes_count, "droppedAttributesCount", K::uint32},
 };
 
 // trace/v1
 constexpr FieldSchema kEventFields[] = {
-    {1, "timeUnixNano", K::fixed64},
-    {2, "name", K::string},
-    {3, "attributes", K::message, kRepeated, kMsg, &kKeyValue, kAttr},
-    {4, "droppedAttributesCount", K::uint32},
+    {event::time_unix_nano, "timeUnixNano", K::fixed64},
+    {event::name, "name", K::string},
+    {event::attributes, "attributes", K::message, kRepeated, kMsg, &kKeyValue, kAttr},
+    {event::dropped_attributes_count, "droppedAttributesCount", K::uint32},
 };
 constexpr FieldSchema kLinkFields[] = {
-    {1, "traceId", K::id16},
-    {2, "spanId", K::id8},
-    {3, "traceState", K::string},
-    {4, "attributes", K::message, kRepeated, kMsg, &kKeyValue, kAttr},
-    {5, "droppedAttributesCount", K::uint32},
-    {6, "flags", K::fixed32},
+    {link::trace_id, "traceId", K::id16},
+    {link::span_id, "spanId", K::id8},
+    {link::trace_state, "traceState", K::string},
+    {link::attributes, "attributes", K::message, kRepeated, kMsg, &kKeyValue, kAttr},
+    {link::dropped_attributes_count, "droppedAttributesCount", K::uint32},
+    {link::flags, "flags", K::fixed32},
 };
-constexpr FieldSchema kStatusFields[] = {{2, "message", K::string}, {3, "code", K::uint32, false, kImplicit, nullptr, Count::none, &kStatusCode}};
+constexpr FieldSchema kStatusFields[] = {{status::message, "message", K::string}, {status::code, "code", K::uint32, false, kImplicit, nullptr, Count::none, &kStatusCode}};
 constexpr FieldSchema kSpanFields[] = {
-    {1, "traceId", K::id16},
-    {2, "spanId", K::id8},
-    {3, "traceState", K::string},
-    {4, "parentSpanId", K::id8},
-    {5, "name", K::string},
-    {6, "kind", K::uint32, false, kImplicit, nullptr, Count::none, &kSpanKind},
-    {7, "startTimeUnixNano", K::fixed64},
-    {8, "endTimeUnixNano", K::fixed64},
-    {9, "attributes", K::message, kRepeated, kMsg, &kKeyValue, kAttr},
-    {10, "droppedAttributesCount", K::uint32},
-    {11, "events", K::message, kRepeated, kMsg, &kEvent, kRecord},
-    {12, "droppedEventsCount", K::uint32},
-    {13, "links", K::message, kRepeated, kMsg, &kLink, kRecord},
-    {14, "droppedLinksCount", K::uint32},
-    {15, "status", K::message, false, kMsg, &kStatus},
-    {16, "flags", K::fixed32},
+    {span::trace_id, "traceId", K::id16},
+    {span::span_id, "spanId", K::id8},
+    {span::trace_state, "traceState", K::string},
+    {span::parent_span_id, "parentSpanId", K::id8},
+    {span::name, "name", K::string},
+    {span::kind, "kind", K::uint32, false, kImplicit, nullptr, Count::none, &kSpanKind},
+    {span::start_time_unix_nano, "startTimeUnixNano", K::fixed64},
+    {span::end_time_unix_nano, "endTimeUnixNano", K::fixed64},
+    {span::attributes, "attributes", K::message, kRepeated, kMsg, &kKeyValue, kAttr},
+    {span::dropped_attributes_count, "droppedAttributesCount", K::uint32},
+    {span::events, "events", K::message, kRepeated, kMsg, &kEvent, kRecord},
+    {span::dropped_events_count, "droppedEventsCount", K::uint32},
+    {span::links, "links", K::message, kRepeated, kMsg, &kLink, kRecord},
+    {span::dropped_links_count, "droppedLinksCount", K::uint32},
+    {span::status, "status", K::message, false, kMsg, &kStatus},
+    {span::flags, "flags", K::fixed32},
 };
 constexpr FieldSchema kScopeSpansFields[] = {
-    {1, "scope", K::message, false, kMsg, &kScope},
-    {2, "spans", K::message, kRepeated, kMsg, &kSpan, kItem},
-    {3, "schemaUrl", K::string},
+    {scope_spans::scope, "scope", K::message, false, kMsg, &kScope},
+    {scope_spans::spans, "spans", K::message, kRepeated, kMsg, &kSpan, kItem},
+    {scope_spans::schema_url, "schemaUrl", K::string},
 };
 constexpr FieldSchema kResourceSpansFields[] = {
-    {1, "resource", K::message, false, kMsg, &kResource},
-    {2, "scopeSpans", K::message, kRepeated, kMsg, &kScopeSpans},
-    {3, "schemaUrl", K::string},
+    {resource_spans::resource, "resource", K::message, false, kMsg, &kResource},
+    {resource_spans::scope_spans, "scopeSpans", K::message, kRepeated, kMsg, &kScopeSpans},
+    {resource_spans::schema_url, "schemaUrl", K::string},
 };
-constexpr FieldSchema kTraceRequestFields[] = {{1, "resourceSpans", K::message, kRepeated, kMsg, &kResourceSpans}};
+constexpr FieldSchema kTraceRequestFields[] = {{trace_request::resource_spans, "resourceSpans", K::message, kRepeated, kMsg, &kResourceSpans}};
 
 // logs/v1
 constexpr FieldSchema kLogRecordFields[] = {
-    {1, "timeUnixNano", K::fixed64},
-    {2, "severityNumber", K::uint32, false, kImplicit, nullptr, Count::none, &kSeverity},
-    {3, "severityText", K::string},
-    {5, "body", K::message, false, kMsg, &kAnyValue},
-    {6, "attributes", K::message, kRepeated, kMsg, &kKeyValue, kAttr},
-    {7, "droppedAttributesCount", K::uint32},
-    {8, "flags", K::fixed32},
-    {9, "traceId", K::id16},
-    {10, "spanId", K::id8},
-    {11, "observedTimeUnixNano", K::fixed64},
-    {12, "eventName", K::string},
+    {log_record::time_unix_nano, "timeUnixNano", K::fixed64},
+    {log_record::severity_number, "severityNumber", K::uint32, false, kImplicit, nullptr, Count::none, &kSeverity},
+    {log_record::severity_text, "severityText", K::string},
+    {log_record::body, "body", K::message, false, kMsg, &kAnyValue},
+    {log_record::attributes, "attributes", K::message, kRepeated, kMsg, &kKeyValue, kAttr},
+    {log_record::dropped_attributes_count, "droppedAttributesCount", K::uint32},
+    {log_record::flags, "flags", K::fixed32},
+    {log_record::trace_id, "traceId", K::id16},
+    {log_record::span_id, "spanId", K::id8},
+    {log_record::observed_time_unix_nano, "observedTimeUnixNano", K::fixed64},
+    {log_record::event_name, "eventName", K::string},
 };
 constexpr FieldSchema kScopeLogsFields[] = {
-    {1, "scope", K::message, false, kMsg, &kScope},
-    {2, "logRecords", K::message, kRepeated, kMsg, &kLogRecord, kItem},
-    {3, "schemaUrl", K::string},
+    {scope_logs::scope, "scope", K::message, false, kMsg, &kScope},
+    {scope_logs::log_records, "logRecords", K::message, kRepeated, kMsg, &kLogRecord, kItem},
+    {scope_logs::schema_url, "schemaUrl", K::string},
 };
 constexpr FieldSchema kResourceLogsFields[] = {
-    {1, "resource", K::message, false, kMsg, &kResource},
-    {2, "scopeLogs", K::message, kRepeated, kMsg, &kScopeLogs},
-    {3, "schemaUrl", K::string},
+    {resource_logs::resource, "resource", K::message, false, kMsg, &kResource},
+    {resource_logs::scope_logs, "scopeLogs", K::message, kRepeated, kMsg, &kScopeLogs},
+    {resource_logs::schema_url, "schemaUrl", K::string},
 };
-constexpr FieldSchema kLogsRequestFields[] = {{1, "resourceLogs", K::message, kRepeated, kMsg, &kResourceLogs}};
+constexpr FieldSchema kLogsRequestFields[] = {{logs_request::resource_logs, "resourceLogs", K::message, kRepeated, kMsg, &kResourceLogs}};
 
 // collector/*/v1 responses: the partial success differs in its count's name only.
-constexpr FieldSchema kTracePartialFields[] = {{1, "rejectedSpans", K::int64}, {2, "errorMessage", K::string}};
-constexpr FieldSchema kLogsPartialFields[] = {{1, "rejectedLogRecords", K::int64}, {2, "errorMessage", K::string}};
+constexpr FieldSchema kTracePartialFields[] = {{trace_partial_success::rejected_spans, "rejectedSpans", K::int64}, {trace_partial_success::error_message, "errorMessage", K::string}};
+constexpr FieldSchema kLogsPartialFields[] = {{logs_partial_success::rejected_log_records, "rejectedLogRecords", K::int64}, {logs_partial_success::error_message, "errorMessage", K::string}};
 extern const MessageSchema kTracePartial, kLogsPartial;
-constexpr FieldSchema kTraceResponseFields[] = {{1, "partialSuccess", K::message, false, kMsg, &kTracePartial}};
-constexpr FieldSchema kLogsResponseFields[] = {{1, "partialSuccess", K::message, false, kMsg, &kLogsPartial}};
+constexpr FieldSchema kTraceResponseFields[] = {{export_response::partial_success, "partialSuccess", K::message, false, kMsg, &kTracePartial}};
+constexpr FieldSchema kLogsResponseFields[] = {{export_response::partial_success, "partialSuccess", K::message, false, kMsg, &kLogsPartial}};
 
-constexpr MessageSchema kAnyValue = schema(kAnyValueFields);
-constexpr MessageSchema kKeyValue = schema(kKeyValueFields);
-constexpr MessageSchema kArrayValue = schema(kArrayValueFields);
-constexpr MessageSchema kKeyValueList = schema(kKeyValueListFields);
-constexpr MessageSchema kResource = schema(kResourceFields);
-constexpr MessageSchema kScope = schema(kScopeFields);
-constexpr MessageSchema kEvent = schema(kEventFields);
-constexpr MessageSchema kLink = schema(kLinkFields);
-constexpr MessageSchema kStatus = schema(kStatusFields);
-constexpr MessageSchema kSpan = schema(kSpanFields);
-constexpr MessageSchema kScopeSpans = schema(kScopeSpansFields);
-constexpr MessageSchema kResourceSpans = schema(kResourceSpansFields);
-constexpr MessageSchema kLogRecord = schema(kLogRecordFields);
-constexpr MessageSchema kScopeLogs = schema(kScopeLogsFields);
-constexpr MessageSchema kResourceLogs = schema(kResourceLogsFields);
-constexpr MessageSchema kTracePartial = schema(kTracePartialFields);
-constexpr MessageSchema kLogsPartial = schema(kLogsPartialFields);
+constexpr MessageSchema kAnyValue = schema<kAnyValueFields>();
+constexpr MessageSchema kKeyValue = schema<kKeyValueFields>();
+constexpr MessageSchema kArrayValue = schema<kArrayValueFields>();
+constexpr MessageSchema kKeyValueList = schema<kKeyValueListFields>();
+constexpr MessageSchema kResource = schema<kResourceFields>();
+constexpr MessageSchema kScope = schema<kScopeFields>();
+constexpr MessageSchema kEvent = schema<kEventFields>();
+constexpr MessageSchema kLink = schema<kLinkFields>();
+constexpr MessageSchema kStatus = schema<kStatusFields>();
+constexpr MessageSchema kSpan = schema<kSpanFields>();
+constexpr MessageSchema kScopeSpans = schema<kScopeSpansFields>();
+constexpr MessageSchema kResourceSpans = schema<kResourceSpansFields>();
+constexpr MessageSchema kLogRecord = schema<kLogRecordFields>();
+constexpr MessageSchema kScopeLogs = schema<kScopeLogsFields>();
+constexpr MessageSchema kResourceLogs = schema<kResourceLogsFields>();
+constexpr MessageSchema kTracePartial = schema<kTracePartialFields>();
+constexpr MessageSchema kLogsPartial = schema<kLogsPartialFields>();
 
 }  // namespace
 
-const MessageSchema kTraceRequest = schema(kTraceRequestFields);
-const MessageSchema kLogsRequest = schema(kLogsRequestFields);
-const MessageSchema kTraceResponse = schema(kTraceResponseFields);
-const MessageSchema kLogsResponse = schema(kLogsResponseFields);
+const MessageSchema kTraceRequest = schema<kTraceRequestFields>();
+const MessageSchema kLogsRequest = schema<kLogsRequestFields>();
+const MessageSchema kTraceResponse = schema<kTraceResponseFields>();
+const MessageSchema kLogsResponse = schema<kLogsResponseFields>();
 
 const MessageSchema& request_schema(Signal signal) {
   return signal == Signal::logs ? kLogsRequest : kTraceRequest;

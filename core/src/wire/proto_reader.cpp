@@ -35,6 +35,7 @@
 #include <cstring>
 #include <vector>
 
+#include "wire/otlp_fields.hpp"
 #include "wire/otlp_schema.hpp"
 #include "wire/proto_cursor.hpp"
 
@@ -50,6 +51,7 @@ using detail::kNoLimits;
 using detail::kVarint;
 using detail::Message;
 using detail::Skip;
+using namespace detail::field;
 
 // The member `member` of a model object, or a Skip of its type.
 template <class T, class M>
@@ -80,10 +82,10 @@ bool read_key_value(Context& ctx, std::string_view bytes, Kv&& kv) {
   Message m(ctx, bytes);
   while (m.next()) {
     switch (m.number()) {
-      case 1:
+      case key_value::key:
         if (!m.string(at(kv, &KeyValue::key))) return false;
         break;
-      case 2:
+      case key_value::value:
         if (!m.enter() || !read_any_value(ctx, m.child(), at(kv, &KeyValue::value))) return false;
         break;
       default: break;
@@ -102,10 +104,10 @@ OTLP_INLINE bool read_attribute(Context& ctx, Message& m, Attrs&& attrs, std::ui
 template <class Values>
 bool read_array(Context& ctx, std::string_view bytes, Values&& values) {
   Message m(ctx, bytes);
-  if constexpr (kBuilds<Values>) m.reserve(values, m.count(1)[0]);
+  if constexpr (kBuilds<Values>) m.reserve(values, m.count(array_value::values)[0]);
   std::uint64_t n = 0;
   while (m.next()) {
-    if (m.number() == 1) {
+    if (m.number() == array_value::values) {
       if (!m.enter() || !m.attribute(n, sizeof(AnyValue)) || !read_any_value(ctx, m.child(), add(values))) return false;
     }
   }
@@ -115,10 +117,10 @@ bool read_array(Context& ctx, std::string_view bytes, Values&& values) {
 template <class Kvs>
 bool read_kvlist(Context& ctx, std::string_view bytes, Kvs&& kvs) {
   Message m(ctx, bytes);
-  if constexpr (kBuilds<Kvs>) m.reserve(kvs, m.count(1)[0]);
+  if constexpr (kBuilds<Kvs>) m.reserve(kvs, m.count(key_value_list::values)[0]);
   std::uint64_t n = 0;
   while (m.next())
-    if (m.number() == 1 && !read_attribute(ctx, m, kvs, n)) return false;
+    if (m.number() == key_value_list::values && !read_attribute(ctx, m, kvs, n)) return false;
   return m.ok();
 }
 
@@ -141,33 +143,33 @@ bool read_any_value(Context& ctx, std::string_view bytes, Value&& v) {
   using Kind = AnyValue::Kind;
   while (m.next()) {
     switch (m.number()) {
-      case 1:
+      case any_value::string_value:
         become(v, Kind::string);
         if (!m.string(at(v, &AnyValue::str))) return false;
         break;
-      case 2:
+      case any_value::bool_value:
         become(v, Kind::boolean);
         if (!m.boolean(at(v, &AnyValue::bool_value))) return false;
         break;
-      case 3:
+      case any_value::int_value:
         become(v, Kind::int64);
         if (!m.int64(at(v, &AnyValue::int_value))) return false;
         break;
-      case 4:
+      case any_value::double_value:
         become(v, Kind::dbl);
         if (!m.dbl(at(v, &AnyValue::double_value))) return false;
         break;
-      case 5:
+      case any_value::array_value:
         if (!m.enter()) return false;
         become(v, Kind::array);
         if (!read_array(ctx, m.child(), at(v, &AnyValue::array))) return false;
         break;
-      case 6:
+      case any_value::kvlist_value:
         if (!m.enter()) return false;
         become(v, Kind::kvlist);
         if (!read_kvlist(ctx, m.child(), at(v, &AnyValue::kvlist))) return false;
         break;
-      case 7:
+      case any_value::bytes_value:
         become(v, Kind::bytes);
         if (!m.string(at(v, &AnyValue::str))) return false;
         break;
@@ -182,10 +184,10 @@ bool read_status(Context& ctx, std::string_view bytes, St&& st) {
   Message m(ctx, bytes);
   while (m.next()) {
     switch (m.number()) {
-      case 2:
+      case status::message:
         if (!m.string(at(st, &Status::message))) return false;
         break;
-      case 3:
+      case status::code:
         if (!m.enumeration(at(st, &Status::code), 2)) return false;
         break;
       default: break;  // includes the reserved field 1
@@ -197,20 +199,20 @@ bool read_status(Context& ctx, std::string_view bytes, St&& st) {
 template <class Ev>
 bool read_event(Context& ctx, std::string_view bytes, Ev&& e) {
   Message m(ctx, bytes);
-  if constexpr (kBuilds<Ev>) m.reserve(e.attributes, m.count(3)[0]);
+  if constexpr (kBuilds<Ev>) m.reserve(e.attributes, m.count(event::attributes)[0]);
   std::uint64_t attributes = 0;
   while (m.next()) {
     switch (m.number()) {
-      case 1:
+      case event::time_unix_nano:
         if (!m.fixed64(at(e, &Event::time_unix_nano))) return false;
         break;
-      case 2:
+      case event::name:
         if (!m.string(at(e, &Event::name))) return false;
         break;
-      case 3:
+      case event::attributes:
         if (!read_attribute(ctx, m, at(e, &Event::attributes), attributes)) return false;
         break;
-      case 4:
+      case event::dropped_attributes_count:
         if (!m.uint32(at(e, &Event::dropped_attributes_count))) return false;
         break;
       default: break;
@@ -222,26 +224,26 @@ bool read_event(Context& ctx, std::string_view bytes, Ev&& e) {
 template <class Ln>
 bool read_link(Context& ctx, std::string_view bytes, Ln&& l) {
   Message m(ctx, bytes);
-  if constexpr (kBuilds<Ln>) m.reserve(l.attributes, m.count(4)[0]);
+  if constexpr (kBuilds<Ln>) m.reserve(l.attributes, m.count(link::attributes)[0]);
   std::uint64_t attributes = 0;
   while (m.next()) {
     switch (m.number()) {
-      case 1:
+      case link::trace_id:
         if (!m.id(at(l, &Link::trace_id))) return false;
         break;
-      case 2:
+      case link::span_id:
         if (!m.id(at(l, &Link::span_id))) return false;
         break;
-      case 3:
+      case link::trace_state:
         if (!m.string(at(l, &Link::trace_state))) return false;
         break;
-      case 4:
+      case link::attributes:
         if (!read_attribute(ctx, m, at(l, &Link::attributes), attributes)) return false;
         break;
-      case 5:
+      case link::dropped_attributes_count:
         if (!m.uint32(at(l, &Link::dropped_attributes_count))) return false;
         break;
-      case 6:
+      case link::flags:
         if (!m.fixed32(at(l, &Link::flags))) return false;
         break;
       default: break;
@@ -255,7 +257,7 @@ bool read_span(Context& ctx, std::string_view bytes, Span&& s) {
   Message m(ctx, bytes);
   if constexpr (kBuilds<Span>) {
     s.kind = SpanKind::unspecified;  // the proto3 default of an absent field (the model's is internal)
-    const auto n = m.count(9, 11, 13);
+    const auto n = m.count(span::attributes, span::events, span::links);
     m.reserve(s.attributes, n[0]);
     m.reserve(s.events, n[1]);
     m.reserve(s.links, n[2]);
@@ -263,52 +265,52 @@ bool read_span(Context& ctx, std::string_view bytes, Span&& s) {
   std::uint64_t attributes = 0;
   while (m.next()) {
     switch (m.number()) {
-      case 1:
+      case span::trace_id:
         if (!m.id(at(s, &SpanData::trace_id))) return false;
         break;
-      case 2:
+      case span::span_id:
         if (!m.id(at(s, &SpanData::span_id))) return false;
         break;
-      case 3:
+      case span::trace_state:
         if (!m.string(at(s, &SpanData::trace_state))) return false;
         break;
-      case 4:
+      case span::parent_span_id:
         if (!m.id(at(s, &SpanData::parent_span_id))) return false;
         break;
-      case 5:
+      case span::name:
         if (!m.string(at(s, &SpanData::name))) return false;
         break;
-      case 6:
+      case span::kind:
         if (!m.enumeration(at(s, &SpanData::kind), 5)) return false;
         break;
-      case 7:
+      case span::start_time_unix_nano:
         if (!m.fixed64(at(s, &SpanData::start_time_unix_nano))) return false;
         break;
-      case 8:
+      case span::end_time_unix_nano:
         if (!m.fixed64(at(s, &SpanData::end_time_unix_nano))) return false;
         break;
-      case 9:
+      case span::attributes:
         if (!read_attribute(ctx, m, at(s, &SpanData::attributes), attributes)) return false;
         break;
-      case 10:
+      case span::dropped_attributes_count:
         if (!m.uint32(at(s, &SpanData::dropped_attributes_count))) return false;
         break;
-      case 11:
+      case span::events:
         if (!m.enter() || !m.record(sizeof(Event)) || !read_event(ctx, m.child(), add(at(s, &SpanData::events)))) return false;
         break;
-      case 12:
+      case span::dropped_events_count:
         if (!m.uint32(at(s, &SpanData::dropped_events_count))) return false;
         break;
-      case 13:
+      case span::links:
         if (!m.enter() || !m.record(sizeof(Link)) || !read_link(ctx, m.child(), add(at(s, &SpanData::links)))) return false;
         break;
-      case 14:
+      case span::dropped_links_count:
         if (!m.uint32(at(s, &SpanData::dropped_links_count))) return false;
         break;
-      case 15:
+      case span::status:
         if (!m.enter() || !read_status(ctx, m.child(), at(s, &SpanData::status))) return false;
         break;
-      case 16:
+      case span::flags:
         if (!m.fixed32(at(s, &SpanData::flags))) return false;
         break;
       default: break;
@@ -320,14 +322,14 @@ bool read_span(Context& ctx, std::string_view bytes, Span&& s) {
 template <class Res>
 bool read_resource(Context& ctx, std::string_view bytes, Res&& r) {
   Message m(ctx, bytes);
-  if constexpr (kBuilds<Res>) m.reserve(r.attributes, m.count(1)[0]);
+  if constexpr (kBuilds<Res>) m.reserve(r.attributes, m.count(resource::attributes)[0]);
   std::uint64_t attributes = 0;
   while (m.next()) {
     switch (m.number()) {
-      case 1:
+      case resource::attributes:
         if (!read_attribute(ctx, m, at(r, &Resource::attributes), attributes)) return false;
         break;
-      case 2:
+      case resource::dropped_attributes_count:
         if (!m.uint32(at(r, &Resource::dropped_attributes_count))) return false;
         break;
       default: break;
@@ -339,20 +341,20 @@ bool read_resource(Context& ctx, std::string_view bytes, Res&& r) {
 template <class Scope>
 bool read_scope(Context& ctx, std::string_view bytes, Scope&& s) {
   Message m(ctx, bytes);
-  if constexpr (kBuilds<Scope>) m.reserve(s.attributes, m.count(3)[0]);
+  if constexpr (kBuilds<Scope>) m.reserve(s.attributes, m.count(scope::attributes)[0]);
   std::uint64_t attributes = 0;
   while (m.next()) {
     switch (m.number()) {
-      case 1:
+      case scope::name:
         if (!m.string(at(s, &InstrumentationScope::name))) return false;
         break;
-      case 2:
+      case scope::version:
         if (!m.string(at(s, &InstrumentationScope::version))) return false;
         break;
-      case 3:
+      case scope::attributes:
         if (!read_attribute(ctx, m, at(s, &InstrumentationScope::attributes), attributes)) return false;
         break;
-      case 4:
+      case scope::dropped_attributes_count:
         if (!m.uint32(at(s, &InstrumentationScope::dropped_attributes_count))) return false;
         break;
       default: break;
@@ -364,16 +366,16 @@ bool read_scope(Context& ctx, std::string_view bytes, Scope&& s) {
 template <class Ss>
 bool read_scope_spans(Context& ctx, std::string_view bytes, Ss&& ss) {
   Message m(ctx, bytes);
-  if constexpr (kBuilds<Ss>) m.reserve(ss.spans, m.count(2)[0]);
+  if constexpr (kBuilds<Ss>) m.reserve(ss.spans, m.count(scope_spans::spans)[0]);
   while (m.next()) {
     switch (m.number()) {
-      case 1:
+      case scope_spans::scope:
         if (!m.enter() || !read_scope(ctx, m.child(), at(ss, &ScopeSpans::scope))) return false;
         break;
-      case 2:
+      case scope_spans::spans:
         if (!m.enter() || !m.item(sizeof(SpanData)) || !read_span(ctx, m.child(), add(at(ss, &ScopeSpans::spans)))) return false;
         break;
-      case 3:
+      case scope_spans::schema_url:
         if (!m.string(at(ss, &ScopeSpans::schema_url))) return false;
         break;
       default: break;
@@ -385,18 +387,18 @@ bool read_scope_spans(Context& ctx, std::string_view bytes, Ss&& ss) {
 template <class Rs>
 bool read_resource_spans(Context& ctx, std::string_view bytes, Rs&& rs) {
   Message m(ctx, bytes);
-  if constexpr (kBuilds<Rs>) m.reserve(rs.scope_spans, m.count(2)[0]);
+  if constexpr (kBuilds<Rs>) m.reserve(rs.scope_spans, m.count(resource_spans::scope_spans)[0]);
   while (m.next()) {
     switch (m.number()) {
-      case 1:
+      case resource_spans::resource:
         if (!m.enter() || !read_resource(ctx, m.child(), at(rs, &ResourceSpans::resource))) return false;
         break;
-      case 2:
+      case resource_spans::scope_spans:
         if (!m.enter() || !m.bytes(sizeof(ScopeSpans)) ||
             !read_scope_spans(ctx, m.child(), add(at(rs, &ResourceSpans::scope_spans))))
           return false;
         break;
-      case 3:
+      case resource_spans::schema_url:
         if (!m.string(at(rs, &ResourceSpans::schema_url))) return false;
         break;
       default: break;
@@ -408,9 +410,9 @@ bool read_resource_spans(Context& ctx, std::string_view bytes, Rs&& rs) {
 template <class Request>
 void read_request(Context& ctx, std::string_view bytes, Request&& out) {
   Message m(ctx, bytes);
-  if constexpr (kBuilds<Request>) m.reserve(out.resource_spans, m.count(1)[0]);
+  if constexpr (kBuilds<Request>) m.reserve(out.resource_spans, m.count(trace_request::resource_spans)[0]);
   while (m.next()) {
-    if (m.number() == 1) {
+    if (m.number() == trace_request::resource_spans) {
       if (!m.enter() || !m.bytes(sizeof(ResourceSpans)) ||
           !read_resource_spans(ctx, m.child(), add(at(out, &TraceRequest::resource_spans))))
         return;
@@ -423,10 +425,10 @@ bool read_partial_success(Context& ctx, std::string_view bytes, Ps&& ps) {
   Message m(ctx, bytes);
   while (m.next()) {
     switch (m.number()) {
-      case 1:
+      case trace_partial_success::rejected_spans:
         if (!m.int64(at(ps, &PartialSuccess::rejected_spans))) return false;
         break;
-      case 2:
+      case trace_partial_success::error_message:
         if (!m.string(at(ps, &PartialSuccess::error_message))) return false;
         break;
       default: break;
@@ -501,7 +503,7 @@ DecodeStatus decode_trace_response(std::string_view bytes, std::optional<Partial
   Context ctx(bytes.data(), DecodeOptions{}.max_depth, kNoLimits);
   Message m(ctx, bytes);
   while (m.next()) {
-    if (m.number() == 1) {
+    if (m.number() == export_response::partial_success) {
       if (!m.enter()) break;
       if (!partial) partial.emplace();
       if (!read_partial_success(ctx, m.child(), *partial)) break;

@@ -9,6 +9,7 @@
 #include "otlp/model/ids.hpp"
 #include "otlp/model/span.hpp"
 #include "otlp/model/value.hpp"
+#include "wire/otlp_fields.hpp"
 
 namespace otlp::detail {
 
@@ -211,78 +212,78 @@ class Writer {
 };
 
 // KeyValue fields with scalar values, sized up front so they need no backpatch, each written as
-// one run through a local cursor. `value_field` is the AnyValue member: 1 string, 2 bool, 3 int,
-// 4 double, 7 bytes.
+// one run through a local cursor. `value_field` is the AnyValue member (field::any_value).
 inline std::size_t kv_key_size(std::string_view key) {
   return key.empty() ? 0 : 1 + varint_size(key.size()) + key.size();
 }
 // Reserves room for the whole KeyValue field (its AnyValue holding `value_size` bytes) and
 // writes up to the AnyValue's length; returns where the value goes.
-[[gnu::always_inline]] inline char* kv_header(Writer& w, std::uint32_t field, std::string_view key,
+[[gnu::always_inline]] inline char* kv_header(Writer& w, std::uint32_t number, std::string_view key,
                                               std::size_t value_size) {
   // Nearly every attribute has a key and fits in 127 bytes: every tag and length is one byte.
-  if (const std::size_t small = 2 + key.size() + 2 + value_size; small < 0x80 && !key.empty() && field < 16) {
+  if (const std::size_t small = 2 + key.size() + 2 + value_size;
+      small < 0x80 && !key.empty() && tag(number, kLen) < 0x80) {
     char* p = w.reserve(2 + small);
-    p[0] = static_cast<char>(tag(field, kLen));
+    p[0] = static_cast<char>(tag(number, kLen));
     p[1] = static_cast<char>(small);
-    p[2] = static_cast<char>(tag(1, kLen));
+    p[2] = static_cast<char>(tag(field::key_value::key, kLen));
     p[3] = static_cast<char>(key.size());
     p = put_bytes(p + 4, key.data(), key.size());
-    p[0] = static_cast<char>(tag(2, kLen));
+    p[0] = static_cast<char>(tag(field::key_value::value, kLen));
     p[1] = static_cast<char>(value_size);
     return p + 2;
   }
   const std::size_t key_size = kv_key_size(key);
   const std::size_t kv_size = key_size + 1 + varint_size(value_size) + value_size;
   char* p = w.reserve(2 + varint_size(kv_size) + kv_size);
-  p = put_varint(p, tag(field, kLen));
+  p = put_varint(p, tag(number, kLen));
   p = put_varint(p, kv_size);
   if (key_size) {
-    *p++ = static_cast<char>(tag(1, kLen));
+    *p++ = static_cast<char>(tag(field::key_value::key, kLen));
     p = put_varint(p, key.size());
     p = put_bytes(p, key.data(), key.size());
   }
-  *p++ = static_cast<char>(tag(2, kLen));
+  *p++ = static_cast<char>(tag(field::key_value::value, kLen));
   return put_varint(p, value_size);
 }
-inline void kv_string(Writer& w, std::uint32_t field, std::string_view key, std::uint32_t value_field,
+inline void kv_string(Writer& w, std::uint32_t number, std::string_view key, std::uint32_t value_field,
                       std::string_view s) {
-  char* p = kv_header(w, field, key, 1 + varint_size(s.size()) + s.size());
+  char* p = kv_header(w, number, key, 1 + varint_size(s.size()) + s.size());
   *p++ = static_cast<char>(tag(value_field, kLen));
   p = put_varint(p, s.size());
   w.commit(put_bytes(p, s.data(), s.size()));
 }
-inline void kv_bool(Writer& w, std::uint32_t field, std::string_view key, bool b) {
-  char* p = kv_header(w, field, key, 2);
-  *p++ = static_cast<char>(tag(2, kVarint));
+inline void kv_bool(Writer& w, std::uint32_t number, std::string_view key, bool b) {
+  char* p = kv_header(w, number, key, 2);
+  *p++ = static_cast<char>(tag(field::any_value::bool_value, kVarint));
   *p++ = static_cast<char>(b);
   w.commit(p);
 }
-inline void kv_int(Writer& w, std::uint32_t field, std::string_view key, std::int64_t v) {
+inline void kv_int(Writer& w, std::uint32_t number, std::string_view key, std::int64_t v) {
   const auto u = static_cast<std::uint64_t>(v);
-  char* p = kv_header(w, field, key, 1 + varint_size(u));
-  *p++ = static_cast<char>(tag(3, kVarint));
+  char* p = kv_header(w, number, key, 1 + varint_size(u));
+  *p++ = static_cast<char>(tag(field::any_value::int_value, kVarint));
   w.commit(put_varint(p, u));
 }
-inline void kv_double(Writer& w, std::uint32_t field, std::string_view key, double d) {
+inline void kv_double(Writer& w, std::uint32_t number, std::string_view key, double d) {
   std::uint64_t bits;
   std::memcpy(&bits, &d, sizeof bits);
-  char* p = kv_header(w, field, key, 9);
-  *p++ = static_cast<char>(tag(4, kFixed64));
+  char* p = kv_header(w, number, key, 9);
+  *p++ = static_cast<char>(tag(field::any_value::double_value, kFixed64));
   w.commit(put_fixed64(p, bits));
 }
-inline void kv_empty(Writer& w, std::uint32_t field, std::string_view key) {
-  w.commit(kv_header(w, field, key, 0));
+inline void kv_empty(Writer& w, std::uint32_t number, std::string_view key) {
+  w.commit(kv_header(w, number, key, 0));
 }
 
 }  // namespace otlp::detail
 
 namespace otlp::detail {
-// Resource and scope messages as field `field`, omitted when empty (proto_writer.cpp).
-void write_resource(Writer& w, std::uint32_t field, const Resource& r);
-void write_scope(Writer& w, std::uint32_t field, const InstrumentationScope& s);
+// Resource and scope messages as field `number`, omitted when empty (proto_writer.cpp).
+void write_resource(Writer& w, std::uint32_t number, const Resource& r);
+void write_scope(Writer& w, std::uint32_t number, const InstrumentationScope& s);
 // Any KeyValue, nested values included (defined in proto_writer.cpp).
-void write_key_value(Writer& w, std::uint32_t field, std::string_view key, const AnyValue& value);
-// An AnyValue message as field `field` (written even when empty: its presence is the value).
-void write_any_value(Writer& w, std::uint32_t field, const AnyValue& value);
+void write_key_value(Writer& w, std::uint32_t number, std::string_view key, const AnyValue& value);
+// An AnyValue message as field `number` (written even when empty: its presence is the value).
+void write_any_value(Writer& w, std::uint32_t number, const AnyValue& value);
 }  // namespace otlp::detail
