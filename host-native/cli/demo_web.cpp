@@ -164,10 +164,11 @@ int demo_web_command(const std::vector<std::string>& argv) {
   }
   // The page sends spans and log records as OTLP/protobuf (otlp-logs.wasm) and OTLP/JSON
   // (otlp-json.wasm); otlp.wasm is the spans-only module, served for pages that want it.
-  if (!file_exists(o.wasm_dist + "/otlp.mjs") || !file_exists(o.wasm_dist + "/otlp.wasm") ||
-      !file_exists(o.wasm_dist + "/otlp-logs.wasm") || !file_exists(o.wasm_dist + "/otlp-json.wasm")) {
+  if (!file_exists(o.wasm_dist + "/otlp.mjs") || !file_exists(o.wasm_dist + "/otlp-logs.mjs") ||
+      !file_exists(o.wasm_dist + "/otlp.wasm") || !file_exists(o.wasm_dist + "/otlp-logs.wasm") ||
+      !file_exists(o.wasm_dist + "/otlp-json.wasm")) {
     std::fprintf(stderr,
-                 "otlp demo --web: the WASM module (otlp.mjs, otlp.wasm, otlp-logs.wasm, otlp-json.wasm) is not in %s.\n"
+                 "otlp demo --web: the WASM module (otlp.mjs, otlp-logs.mjs, otlp.wasm, otlp-logs.wasm, otlp-json.wasm) is not in %s.\n"
                  "Build it with:  NODE_PATH=/usr/share/nodejs cmake --preset wasm && cmake --build --preset wasm "
                  "--target otlp_wasm_dist\n(bash scripts/demo does it for you), or pass --wasm-dist DIR.\n",
                  o.wasm_dist.c_str());
@@ -254,6 +255,7 @@ int demo_web_command(const std::vector<std::string>& argv) {
   };
   web.Get("/", serve(o.assets + "/index.html", "text/html; charset=utf-8"));
   web.Get("/otlp.mjs", serve(o.wasm_dist + "/otlp.mjs", "text/javascript"));
+  web.Get("/otlp-logs.mjs", serve(o.wasm_dist + "/otlp-logs.mjs", "text/javascript"));  // the logs API
   web.Get("/otlp.wasm", serve(o.wasm_dist + "/otlp.wasm", "application/wasm"));
   web.Get("/otlp-json.wasm", serve(o.wasm_dist + "/otlp-json.wasm", "application/wasm"));
   web.Get("/otlp-logs.wasm", serve(o.wasm_dist + "/otlp-logs.wasm", "application/wasm"));

@@ -291,7 +291,8 @@ test('the native API refuses bad parameters with a message naming them', async (
 test('the page gets the ES module and both WASM modules (protobuf-only and JSON) with their content types', async () => {
   const demo = await startDemo();
   try {
-    for (const [path, type, file] of [['otlp.mjs', 'text/javascript', 'otlp.mjs'], ['otlp.wasm', 'application/wasm', 'otlp.wasm'],
+    for (const [path, type, file] of [['otlp.mjs', 'text/javascript', 'otlp.mjs'], ['otlp-logs.mjs', 'text/javascript', 'otlp-logs.mjs'],
+      ['otlp.wasm', 'application/wasm', 'otlp.wasm'],
       ['otlp-logs.wasm', 'application/wasm', 'otlp-logs.wasm'], ['otlp-json.wasm', 'application/wasm', 'otlp-json.wasm']]) {
       const res = await fetch(`${demo.url}${path}`);
       assert.equal(res.status, 200, path);
@@ -306,7 +307,7 @@ test('the page gets the ES module and both WASM modules (protobuf-only and JSON)
 test('without the WASM module, otlp demo --web says how to build it and exits 1; bad flags exit 2', () => {
   const missing = spawnSync(OTLP_BIN, ['demo', '--web', '--port', '0', '--wasm-dist', join(root, 'no-such-dist')], { encoding: 'utf8', timeout: 10000 });
   assert.equal(missing.status, 1);
-  assert.match(missing.stderr, /WASM module \(otlp\.mjs, otlp\.wasm, otlp-logs\.wasm, otlp-json\.wasm\) is not in .*no-such-dist/);
+  assert.match(missing.stderr, /WASM module \(otlp\.mjs, otlp-logs\.mjs, otlp\.wasm, otlp-logs\.wasm, otlp-json\.wasm\) is not in .*no-such-dist/);
   assert.match(missing.stderr, /cmake --build --preset wasm --target otlp_wasm_dist/);
   const port = spawnSync(OTLP_BIN, ['demo', '--web', '--port', '65536'], { encoding: 'utf8', timeout: 10000 });
   assert.equal(port.status, 2);
