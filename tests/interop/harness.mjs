@@ -53,6 +53,10 @@ export async function startReceiver() {
       clearTimeout(timer);
       reject(new Error(`receiver exited (${code}): ${stderr}`));
     });
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(new Error(`cannot start ${OTLP_BIN}: ${e.message}`));
+    });
   });
   const lines = () => (existsSync(out) ? readFileSync(out, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []);
   return {
@@ -93,6 +97,10 @@ export function runSend(args, ms = 60000) {
       child.kill('SIGKILL');
       reject(new Error(`otlp send ${args.join(' ')} did not end within ${ms} ms: ${stderr}`));
     }, ms);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(new Error(`cannot start ${OTLP_BIN}: ${e.message}`));
+    });
     child.on('exit', (code) => {
       clearTimeout(timer);
       const last = stdout.trim().split('\n').pop() ?? '';
