@@ -98,10 +98,28 @@ const ns = (i, extra = 0) => String(BigInt(1_700_000_000 + i) * 1_000_000_000n +
 const resourceOf = (service) => defaultResource().merge(resourceFromAttributes({ 'service.name': service, 'deployment.environment.name': 'interop ✓', 'process.pid': 4242 }));
 const attr = (list, key) => list.find((kv) => kv.key === key)?.value;
 
+// The exporter with each export's result kept: the client must have read the receiver's
+// response (protobuf, JSON or gRPC) as a success (ExportResultCode.SUCCESS is 0).
+function keepingResults(exporter, results) {
+  return {
+    export: (items, done) => exporter.export(items, (result) => {
+      results.push(result);
+      done(result);
+    }),
+    forceFlush: () => exporter.forceFlush(),
+    shutdown: () => exporter.shutdown(),
+  };
+}
+const assertSucceeded = (results, what) => {
+  assert.ok(results.length >= 1, `${what}: an export ran`);
+  for (const r of results) assert.equal(r.code, 0, `${what}: export result ${r.code}: ${r.error?.message ?? ''}`);
+};
+
 for (const t of transports) {
   test(`opentelemetry-js logs over ${t.name} arrive with every value`, async () => {
     const service = `js-logs ${t.name}`;
-    const provider = new LoggerProvider({ resource: resourceOf(service), processors: [new BatchLogRecordProcessor({ exporter: t.logs() })] });
+    const results = [];
+    const provider = new LoggerProvider({ resource: resourceOf(service), processors: [new BatchLogRecordProcessor({ exporter: keepingResults(t.logs(), results) })] });
     const logger = provider.getLogger('interop.logs', '2.0.1');
     const emitted = bodies.map(([name, body], i) => {
       const record = {
@@ -121,6 +139,7 @@ for (const t of transports) {
     await provider.forceFlush();
     await provider.shutdown();
 
+    assertSucceeded(results, t.name);
     const lines = await receiver.waitForLines('logs', service, emitted.length);
     assert.equal(lines.length, emitted.length, `${lines.length} of ${emitted.length} records arrived: ${receiver.stderr()}`);
     const byCase = new Map(lines.map((l) => [fromOtlpJson(attr(l.attributes, 'case'))[1], l]));
@@ -163,7 +182,8 @@ for (const t of transports) {
 
   test(`opentelemetry-js spans over ${t.name} arrive with every value`, async () => {
     const service = `js-traces ${t.name}`;
-    const provider = new BasicTracerProvider({ resource: resourceOf(service), spanProcessors: [new BatchSpanProcessor(t.traces())] });
+    const results = [];
+    const provider = new BasicTracerProvider({ resource: resourceOf(service), spanProcessors: [new BatchSpanProcessor(keepingResults(t.traces(), results))] });
     const tracer = provider.getTracer('interop.traces', '3.0.0');
     // A span under a remote parent (with trace state), linking to another trace, with an event
     // and an ERROR status; and a local child of it, OK, with no attributes.
@@ -184,6 +204,7 @@ for (const t of transports) {
     await provider.forceFlush();
     await provider.shutdown();
 
+    assertSucceeded(results, t.name);
     const lines = await receiver.waitForLines('traces', service, 2);
     assert.equal(lines.length, 2, `${lines.length} of 2 spans arrived: ${receiver.stderr()}`);
     const p = lines.find((l) => l.spanId === parent.spanContext().spanId);
