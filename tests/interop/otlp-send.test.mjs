@@ -92,6 +92,16 @@ function validId(id, bytes, what) {
 // with the options servers.mjs uses, give the same.
 const num = (v) => (v === undefined ? 0 : Number(v));
 
+// OTLP/JSON's own rules, on what otlp send writes: 64-bit integers as decimal strings, enums as
+// integers, ids as hex (validId).
+function checkJsonForm(item, fields, what) {
+  for (const f of fields.strings) assert.equal(typeof item[f], 'string', `${what}: ${f} as a string`);
+  for (const f of fields.numbers) if (f in item) assert.equal(typeof item[f], 'number', `${what}: ${f} as a number`);
+  for (const kv of item.attributes ?? []) {
+    if ('intValue' in kv.value) assert.equal(typeof kv.value.intValue, 'string', `${what}: ${kv.key} intValue as a string`);
+  }
+}
+
 function checkEvery(list, check) {
   const seen = new Array(COUNT).fill(0);
   for (const x of list) {
@@ -120,9 +130,10 @@ for (const t of transports) {
     const records = items(received, 'resourceLogs', 'scopeLogs', 'logRecords');
     assert.equal(records.length, COUNT);
     const traceIds = new Set();
-    checkEvery(records, ({ value, resource, scope, item: r }) => {
+    checkEvery(records, ({ form, value, resource, scope, item: r }) => {
       const i = indexOf(r.timeUnixNano, 500_000n);
       const what = `record ${i}`;
+      if (form === 'json') checkJsonForm(r, { strings: ['timeUnixNano', 'observedTimeUnixNano'], numbers: ['severityNumber', 'flags'] }, what);
       checkResource(resource, what);
       assert.equal(scope?.name, 'bench', `${what}: scope name`);
       assert.equal(scope?.version, '1.0.0', `${what}: scope version`);
@@ -159,9 +170,13 @@ for (const t of transports) {
     const spans = items(received, 'resourceSpans', 'scopeSpans', 'spans');
     assert.equal(spans.length, COUNT);
     const spanIds = new Set();
-    checkEvery(spans, ({ value, resource, scope, item: s }) => {
+    checkEvery(spans, ({ form, value, resource, scope, item: s }) => {
       const i = indexOf(s.startTimeUnixNano, 0n);
       const what = `span ${i}`;
+      if (form === 'json') {
+        checkJsonForm(s, { strings: ['startTimeUnixNano', 'endTimeUnixNano'], numbers: ['kind', 'flags'] }, what);
+        assert.equal(typeof s.events[0].timeUnixNano, 'string', `${what}: event time as a string`);
+      }
       checkResource(resource, what);
       assert.equal(scope?.name, 'bench', `${what}: scope name`);
       assert.equal(scope?.version, '1.0.0', `${what}: scope version`);
