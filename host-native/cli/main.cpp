@@ -28,12 +28,14 @@ constexpr const char* kUsage =
     "      --header-timeout seconds (10) of its first byte and all of it within --request-timeout (30,\n"
     "      also a gRPC call's wait for its message); a connection with no request under way is\n"
     "      closed after --idle-timeout (60)\n"
-    "  send [--endpoint URL] [--protocol grpc|http/protobuf|http/json] [--spans N] [--rate R] [--workers W]\n"
-    "       [--headers k=v,...] [--compression gzip|none] [--insecure] [--ca F] [--cert F] [--key F]\n"
-    "       [--timeout S] [--batch B] [--exports E]\n"
-    "      send N standard spans (default 10000) through the SDK (OTEL_* variables apply, flags win),\n"
-    "      waiting for queue room rather than dropping; prints one JSON line of counts last and exits\n"
-    "      non-zero unless every span was exported; --exports: requests in flight at once (default 1)\n"
+    "  send [--endpoint URL] [--protocol grpc|http/protobuf|http/json] [--signal traces|logs] [--count N]\n"
+    "       [--spans N] [--rate R] [--workers W] [--headers k=v,...] [--compression gzip|none] [--insecure]\n"
+    "       [--ca F] [--cert F] [--key F] [--timeout S] [--batch B] [--exports E] [--seed S]\n"
+    "      send N standard spans or log records (default 10000; --spans N: --signal traces --count N)\n"
+    "      through the SDK (OTEL_* variables apply, flags win) to URL (an HTTP URL without a path gets\n"
+    "      /v1/traces or /v1/logs), waiting for queue room rather than dropping; prints one JSON line of\n"
+    "      counts last and exits non-zero unless every item was exported; --exports: requests in\n"
+    "      flight at once (default 1)\n"
     "  demo [--spans N] [--workers W] [--batch B]\n"
     "      start a receiver in-process on loopback, send N standard spans (default 200000) through each\n"
     "      transport and print a table: spans/s, bytes/span, export latency, sender CPU per span\n"
@@ -51,6 +53,12 @@ int main(int argc, char** argv) {
   }
   const std::string command = argv[1];
   std::vector<std::string> args(argv + 2, argv + argc);
+  // `otlp COMMAND --help` as well as `otlp --help`: the usage on stdout, success. Only right
+  // after the command, where no option's value can stand.
+  if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
   if (command == "encode") return otlp::cli::encode_command(args);
   if (command == "receive") return otlp::cli::receive_command(args);
   if (command == "send") return otlp::cli::send_command(args);

@@ -187,5 +187,16 @@ TEST(Cli, BadArgumentsAreUsageErrors) {
   EXPECT_EQ(run("--help").exit_code, 0);
 }
 
+// `otlp send --help` (any command's) prints the usage, which names how to choose the signal.
+TEST(Cli, CommandHelpPrintsTheUsage) {
+  for (const char* args : {"send --help", "receive --help", "encode -h", "--help"}) {
+    const auto r = run(args);
+    EXPECT_EQ(r.exit_code, 0) << args;
+    EXPECT_NE(r.out.find("send [--endpoint URL] [--protocol grpc|http/protobuf|http/json] [--signal traces|logs] [--count N]"),
+              std::string::npos)
+        << args << ": " << r.out;
+  }
+}
+
 }  // namespace
 }  // namespace otlp
