@@ -4,7 +4,11 @@
 // dropped + queued.
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <vector>
+
 #include "otlp/export/engine.hpp"
+#include "otlp/export/transport.hpp"
 #include "otlp/wire/proto_writer.hpp"
 #include "otlp/workload/workload.hpp"
 #include "support/fake_host.hpp"
@@ -287,6 +291,35 @@ TEST(Engine, ShutdownSendsWhatIsLeftWhenTheServerAnswers) {
   EXPECT_EQ(rig.engine.flush_state(ticket), FlushState::done);
   EXPECT_TRUE(rig.engine.is_shut_down());
   EXPECT_EQ(rig.engine.stats().exported, 1u);
+}
+
+// The Exporter drives an engine with no batcher as it drives a pipeline, on the signal's path.
+TEST(Engine, AnExporterSendsSubmittedBodiesThroughTheTransport) {
+  struct Recording final : Transport {
+    std::vector<std::string> bodies;
+    std::vector<Signal> signals;
+    std::function<void(const Outcome&)> complete;
+    void send(const SendRequest& r, std::function<void(const Outcome&)> done) override {
+      bodies.emplace_back(r.request.body);
+      signals.push_back(r.signal);
+      complete = std::move(done);
+    }
+  };
+  ExportConfig c;
+  c.signal = Signal::logs;
+  ExportEngine engine(c);
+  Recording transport;
+  Exporter exporter(engine, transport);
+  FakeClock clock;
+  const std::string body = request_of(2);
+  ASSERT_TRUE(engine.submit(body, 2));
+  exporter.poll(clock.now);
+  ASSERT_EQ(transport.bodies.size(), 1u);
+  EXPECT_EQ(transport.bodies[0], body);
+  EXPECT_EQ(transport.signals[0], Signal::logs);
+  transport.complete(Outcome::ok());
+  EXPECT_EQ(exporter.poll(clock.now), UINT64_MAX);
+  EXPECT_EQ(engine.stats().exported, 2u);
 }
 
 TEST(Engine, ValidateNamesTheSetting) {
