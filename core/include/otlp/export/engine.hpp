@@ -30,7 +30,8 @@ struct ExportConfig {
   // export_time_limit_ns). A host sets it from its exporter options (the spec's default is
   // 10 s); left as it is, export_timeout_ns alone bounds an export.
   std::uint64_t exporter_timeout_ns = UINT64_MAX;
-  std::size_t max_request_bytes = 4 * 1024 * 1024;   // bodies are split to stay within this
+  // A batcher cuts its bodies to stay within this; a submitted body over it fails.
+  std::size_t max_request_bytes = 4 * 1024 * 1024;
   std::uint32_t max_concurrent_exports = 1;           // the spec: exports do not overlap
   Protocol protocol = Protocol::protobuf;
   RetryConfig retry;
