@@ -1,4 +1,4 @@
-// A scripted host for pipeline tests: a virtual clock that only moves when told, and a
+// A scripted host for pipeline and engine tests: a virtual clock that only moves when told, and a
 // transport that records every request so the test answers each one as it likes.
 #pragma once
 #include <cstdint>
@@ -35,9 +35,11 @@ struct SentRequest {
   std::uint64_t deadline;
 };
 
-class FakeHost {
+// Drives a Pipeline or an ExportEngine alone: both have the host loop's calls.
+template <class Driven>
+class BasicFakeHost {
  public:
-  FakeHost(Pipeline& pipeline, FakeClock& clock) : pipeline_(pipeline), clock_(clock) {}
+  BasicFakeHost(Driven& pipeline, FakeClock& clock) : pipeline_(pipeline), clock_(clock) {}
 
   // Polls like a host loop at the current time; returns how many requests went out.
   std::size_t poll() {
@@ -78,9 +80,11 @@ class FakeHost {
   std::deque<SentRequest> all;
 
  private:
-  Pipeline& pipeline_;
+  Driven& pipeline_;
   FakeClock& clock_;
 };
+using FakeHost = BasicFakeHost<Pipeline>;
+using EngineHost = BasicFakeHost<ExportEngine>;
 
 // The accounting invariant every scenario must keep.
 inline bool balanced(const Stats& s) {

@@ -22,13 +22,13 @@ std::uint64_t Exporter::poll(std::uint64_t now) {
   }
   while (in_order != nullptr) {
     Done* next = in_order->next;
-    pipeline_.on_result(now, in_order->id, in_order->outcome);
+    engine_.on_result(now, in_order->id, in_order->outcome);
     delete in_order;
     in_order = next;
   }
-  while (auto request = pipeline_.poll_export(now)) {
+  while (auto request = engine_.poll_export(now)) {
     const std::uint64_t id = request->id;
-    transport_.send(SendRequest{*request, options_.headers, options_.compression, pipeline_.config().signal},
+    transport_.send(SendRequest{*request, options_.headers, options_.compression, engine_.config().signal},
                     [this, id](const Outcome& outcome) {
                       Done* d = new Done{id, outcome, done_.load(std::memory_order_relaxed)};
                       while (!done_.compare_exchange_weak(d->next, d, std::memory_order_release,
@@ -36,7 +36,7 @@ std::uint64_t Exporter::poll(std::uint64_t now) {
                       }
                     });
   }
-  return has_completions() ? now : pipeline_.next_deadline();
+  return has_completions() ? now : engine_.next_deadline();
 }
 
 bool Exporter::has_completions() const { return done_.load(std::memory_order_acquire) != nullptr; }

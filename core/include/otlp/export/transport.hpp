@@ -1,6 +1,7 @@
 // The one port through which requests leave: the host implements Transport (grpc++, libcurl,
-// fetch()), and Exporter drives a Pipeline through it. Completions may arrive on any thread;
-// they are applied to the pipeline on the next poll(), on the host loop's thread.
+// fetch()), and Exporter drives an export engine (a Pipeline's, or one handed whole bodies)
+// through it. Completions may arrive on any thread; they are applied to the engine on the next
+// poll(), on the host loop's thread.
 #pragma once
 #include <cstdint>
 #include <atomic>
@@ -39,8 +40,10 @@ struct ExporterOptions {
 // finishing what is in flight) before destroying the exporter.
 class Exporter {
  public:
+  Exporter(ExportEngine& engine, Transport& transport, ExporterOptions options = {})
+      : engine_(engine), transport_(transport), options_(std::move(options)) {}
   Exporter(Pipeline& pipeline, Transport& transport, ExporterOptions options = {})
-      : pipeline_(pipeline), transport_(transport), options_(std::move(options)) {}
+      : Exporter(pipeline.engine(), transport, std::move(options)) {}
   ~Exporter();
   Exporter(const Exporter&) = delete;
   Exporter& operator=(const Exporter&) = delete;
@@ -59,7 +62,7 @@ class Exporter {
     Outcome outcome;
     Done* next;
   };
-  Pipeline& pipeline_;
+  ExportEngine& engine_;
   Transport& transport_;
   ExporterOptions options_;
   std::atomic<Done*> done_{nullptr};
