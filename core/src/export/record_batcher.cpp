@@ -98,11 +98,11 @@ std::string RecordBatcher::encode(std::size_t first, std::size_t last, std::stri
     rs_len += 1 + varint_size(len) + len;
   }
   body.reserve(1 + varint_size(rs_len) + rs_len);
-  body += static_cast<char>(tag(1, kLen));
+  body += static_cast<char>(tag(field::envelope::resource_items, kLen));
   append_varint(body, rs_len);
   body += resource_part_;
   for (std::size_t s = 0; s < scopes.size(); ++s) {
-    body += static_cast<char>(tag(2, kLen));
+    body += static_cast<char>(tag(field::envelope::scope_items, kLen));
     append_varint(body, scope_len[s]);
     body += scopes_.part(scopes[s]);
     for (std::size_t i = first; i < last; ++i)
