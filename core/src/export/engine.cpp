@@ -5,6 +5,7 @@
 #include <list>
 #include <vector>
 
+#include "export/record_batcher.hpp"
 #ifndef OTLP_NO_JSON
 #include "otlp/json/json.hpp"
 #endif
@@ -106,10 +107,10 @@ struct ExportEngine::Impl {
     FlushState state;
   };
 
-  Impl(const ExportConfig& c, RequestSource* s) : rng(c.seed), source(s) {}
+  Impl(const ExportConfig& c, detail::RecordBatcher* s) : rng(c.seed), source(s) {}
 
   Random rng;
-  RequestSource* source;
+  detail::RecordBatcher* source;
   // A list: a body stays where it is until it is final (hosts send from it), and in the WASM
   // module a list is ~1.7 KB gzipped smaller than a deque. There are only a few.
   std::list<Body> bodies;
@@ -223,7 +224,7 @@ struct ExportEngine::Impl {
   }
 };
 
-ExportEngine::ExportEngine(ExportConfig config, RequestSource* source) : config_(std::move(config)) {
+ExportEngine::ExportEngine(ExportConfig config, detail::RecordBatcher* source) : config_(std::move(config)) {
   // Keep a misconfigured engine usable; validate() is how hosts report the mistake.
   config_.max_concurrent_exports = std::max<std::uint32_t>(config_.max_concurrent_exports, 1);
   config_.retry.max_attempts = std::max<std::uint32_t>(config_.retry.max_attempts, 1);

@@ -147,7 +147,7 @@ class ScopeRegistry {
 // Batches the signal's encoded items for an ExportEngine: the queue, the scopes, and the request
 // envelope around them. It reads the pipeline's config (`config` outlives it), whose request
 // limit may change at run time.
-class RecordBatcher final : public RequestSource {
+class RecordBatcher {
  public:
   RecordBatcher(const PipelineConfig& config, const Resource& resource);
 
@@ -165,12 +165,21 @@ class RecordBatcher final : public RequestSource {
   // Refuses items from now on (shutdown).
   void close() { closed_.store(true, std::memory_order_release); }
 
-  std::uint64_t waiting() const override { return queue_.size(); }
-  std::uint64_t due_at(bool hurry) const override;
-  bool cut(std::uint64_t now, bool hurry, ExportEngine& engine) override;
-  std::uint64_t mark() const override { return queue_.tail(); }
-  bool passed(std::uint64_t mark) const override { return queue_.head() >= mark; }
-  std::uint64_t discard() override;
+  // --- the engine's calls, on the host loop (waiting(): any thread, stats() reads it) ---------
+  // Items not yet in a body.
+  std::uint64_t waiting() const { return queue_.size(); }
+  // When the next body is due: 0 for now, UINT64_MAX with nothing waiting. `hurry`: a flush or
+  // a shutdown waits on what is queued, so anything waiting is due.
+  std::uint64_t due_at(bool hurry) const;
+  // Hands the engine the bodies (add_body) of a batch when one is due at `now`, and says whether
+  // it took anything; the first call starts the schedule's timer.
+  bool cut(std::uint64_t now, bool hurry, ExportEngine& engine);
+  // The position after the last item queued, and whether every item before `mark` has left the
+  // queue (in a body, or failed): what a flush waits for.
+  std::uint64_t mark() const { return queue_.tail(); }
+  bool passed(std::uint64_t mark) const { return queue_.head() >= mark; }
+  // Drops everything waiting (a shutdown out of time) and says how many items that was.
+  std::uint64_t discard();
 
  private:
   std::string encode(std::size_t first, std::size_t last, std::string body);

@@ -2,8 +2,8 @@
 // the signal they carry), hands them to the host loop to send, applies the retry policy to what
 // comes back, bounds each export in time, answers flush tickets, and keeps the request, byte and
 // item counts and the last error. It never looks inside a body. Bodies come either whole through
-// submit() (a signal that builds its own requests, such as metrics) or from a RequestSource it
-// asks when one is due (the record batcher that spans and log records share). Time only enters as
+// submit() (a signal that builds its own requests, such as metrics) or from the record batcher
+// that spans and log records share, which it asks when one is due. Time only enters as
 // `now` arguments, so tests drive it on a virtual clock and never sleep.
 #pragma once
 #include <atomic>
@@ -93,33 +93,16 @@ struct Stats {
 
 enum class FlushState : std::uint8_t { pending, done, timed_out };
 
-class ExportEngine;
-
-// Items waiting to become bodies, which the engine asks for when one is due: the record batcher.
-// Called on the host loop only. Positions count the items queued so far, for flushes.
-class RequestSource {
- public:
-  virtual ~RequestSource() = default;
-  // Items not yet in a body (any thread: stats() reads it).
-  virtual std::uint64_t waiting() const = 0;
-  // When the next body is due: 0 for now, UINT64_MAX with nothing waiting. `hurry`: a flush or
-  // a shutdown waits on what is queued, so anything waiting is due.
-  virtual std::uint64_t due_at(bool hurry) const = 0;
-  // Hands the engine the bodies (add_body) of a batch when one is due at `now`, and says whether
-  // it took anything; the first call starts the schedule's timer.
-  virtual bool cut(std::uint64_t now, bool hurry, ExportEngine& engine) = 0;
-  // The position after the last item queued, and whether every item before `mark` has left the
-  // source (in a body, or failed).
-  virtual std::uint64_t mark() const = 0;
-  virtual bool passed(std::uint64_t mark) const = 0;
-  // Drops everything waiting (a shutdown out of time) and says how many items that was.
-  virtual std::uint64_t discard() = 0;
-};
+namespace detail {
+// The items waiting to become bodies, which the engine asks for a batch when one is due: the
+// record batcher spans and log records share (export/record_batcher.hpp, internal).
+class RecordBatcher;
+}  // namespace detail
 
 class ExportEngine {
  public:
-  // `source`, when given, outlives the engine.
-  explicit ExportEngine(ExportConfig config, RequestSource* source = nullptr);
+  // `batcher`, when given, outlives the engine.
+  explicit ExportEngine(ExportConfig config, detail::RecordBatcher* batcher = nullptr);
   ~ExportEngine();
   ExportEngine(const ExportEngine&) = delete;
   ExportEngine& operator=(const ExportEngine&) = delete;
@@ -158,7 +141,7 @@ class ExportEngine {
   // Host loop only: see Pipeline::set_request_limits.
   void set_request_limits(std::size_t max_request_bytes, std::uint32_t max_concurrent_exports);
 
-  // --- for a RequestSource, on the host loop --------------------------------------------------
+  // --- for the record batcher, on the host loop --------------------------------------------------
   // `body` as the config's protocol sends it: the protobuf bytes themselves, or their OTLP/JSON.
   // False (the body then unspecified) when they cannot be transcoded.
   bool to_protocol(std::string& body) const;
