@@ -2,13 +2,12 @@
 // project's own .proto files, and bounded waits. Every server listens on 127.0.0.1, on a port the
 // OS picks.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { OTLP_BIN, startReceive, waitFor } from '../support/otlp_receive.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const OTLP_BIN = process.env.OTLP_BIN ?? join(root, 'build', 'native', 'bin', 'otlp');
+export { OTLP_BIN };
 export const PROTO_DIR = join(root, 'proto');
 export const LOGS_SERVICE_PROTO = 'opentelemetry/proto/collector/logs/v1/logs_service.proto';
 export const TRACE_SERVICE_PROTO = 'opentelemetry/proto/collector/trace/v1/trace_service.proto';
@@ -16,68 +15,20 @@ export const TRACE_SERVICE_PROTO = 'opentelemetry/proto/collector/trace/v1/trace
 // The standard workload's base time (core/include/otlp/workload/workload.hpp), in nanoseconds.
 export const BASE_TIME_NS = 1_700_000_000_000_000_000n;
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+export { waitFor };
 
-// Waits (up to `ms`) until `read()` returns at least `n` items, then returns them all.
-export async function waitFor(read, n, ms = 15000) {
-  const until = Date.now() + ms;
-  let got = read();
-  while (got.length < n && Date.now() < until) {
-    await sleep(20);
-    got = read();
-  }
-  return got;
-}
-
-// Starts `otlp receive --grpc 127.0.0.1:0 --http 127.0.0.1:0 --out FILE` and reads both ports
-// from the lines it prints on stderr.
+// `otlp receive` on gRPC and HTTP, with a wait for the --out lines of one signal and service.
 export async function startReceiver() {
-  const dir = mkdtempSync(join(tmpdir(), 'otlp-interop-'));
-  const out = join(dir, 'records.jsonl');
-  const child = spawn(OTLP_BIN, ['receive', '--grpc', '127.0.0.1:0', '--http', '127.0.0.1:0', '--out', out], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  const ports = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`receiver did not report its ports: ${stderr}`)), 10000);
-    child.stderr.on('data', (d) => {
-      stderr += d;
-      const grpc = /listening on 127\.0\.0\.1:(\d+) for OTLP\/gRPC/.exec(stderr);
-      const http = /listening on http:\/\/127\.0\.0\.1:(\d+)\/\S* for OTLP\/HTTP/.exec(stderr);
-      if (grpc && http) {
-        clearTimeout(timer);
-        resolve({ grpc: Number(grpc[1]), http: Number(http[1]) });
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`receiver exited (${code}): ${stderr}`));
-    });
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(new Error(`cannot start ${OTLP_BIN}: ${e.message}`));
-    });
-  });
-  const lines = () => (existsSync(out) ? readFileSync(out, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []);
+  const rx = await startReceive({ grpc: true });
   return {
-    ...ports,
-    lines,
+    ...rx,
     // The lines of one signal whose resource carries `service.name` = `service`.
     async waitForLines(signal, service, n) {
       const mine = () =>
-        lines().filter(
+        rx.lines().filter(
           (l) => l.signal === signal && l.resource?.attributes?.some((kv) => kv.key === 'service.name' && kv.value?.stringValue === service),
         );
-      return waitFor(mine, n);
-    },
-    stderr: () => stderr,
-    async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await exited;
-      }
-      rmSync(dir, { recursive: true, force: true });
+      return waitFor(mine, n, 15000);
     },
   };
 }
