@@ -70,6 +70,60 @@ namespace logs_request {
 inline constexpr std::uint32_t resource_logs = 1;
 }
 
+// metrics/v1
+namespace metric {
+inline constexpr std::uint32_t name = 1, description = 2, unit = 3, gauge = 5, sum = 7, histogram = 9,
+                               exponential_histogram = 10, summary = 11, metadata = 12;  // 4, 6, 8 are reserved
+}
+namespace gauge {
+inline constexpr std::uint32_t data_points = 1;
+}
+namespace sum {
+inline constexpr std::uint32_t data_points = 1, aggregation_temporality = 2, is_monotonic = 3;
+}
+namespace histogram {  // Histogram and ExponentialHistogram
+inline constexpr std::uint32_t data_points = 1, aggregation_temporality = 2;
+}
+namespace summary {
+inline constexpr std::uint32_t data_points = 1;
+}
+namespace number_data_point {
+inline constexpr std::uint32_t start_time_unix_nano = 2, time_unix_nano = 3, as_double = 4, exemplars = 5, as_int = 6,
+                               attributes = 7, flags = 8;
+}
+namespace histogram_data_point {
+inline constexpr std::uint32_t start_time_unix_nano = 2, time_unix_nano = 3, count = 4, sum = 5, bucket_counts = 6,
+                               explicit_bounds = 7, exemplars = 8, attributes = 9, flags = 10, min = 11, max = 12;
+}
+namespace exponential_histogram_data_point {
+inline constexpr std::uint32_t attributes = 1, start_time_unix_nano = 2, time_unix_nano = 3, count = 4, sum = 5,
+                               scale = 6, zero_count = 7, positive = 8, negative = 9, flags = 10, exemplars = 11,
+                               min = 12, max = 13, zero_threshold = 14;
+}
+namespace buckets {  // ExponentialHistogramDataPoint.Buckets
+inline constexpr std::uint32_t offset = 1, bucket_counts = 2;
+}
+namespace summary_data_point {
+inline constexpr std::uint32_t start_time_unix_nano = 2, time_unix_nano = 3, count = 4, sum = 5, quantile_values = 6,
+                               attributes = 7, flags = 8;
+}
+namespace value_at_quantile {
+inline constexpr std::uint32_t quantile = 1, value = 2;
+}
+namespace exemplar {
+inline constexpr std::uint32_t time_unix_nano = 2, as_double = 3, span_id = 4, trace_id = 5, as_int = 6,
+                               filtered_attributes = 7;
+}
+namespace scope_metrics {
+inline constexpr std::uint32_t scope = 1, metrics = 2, schema_url = 3;
+}
+namespace resource_metrics {
+inline constexpr std::uint32_t resource = 1, scope_metrics = 2, schema_url = 3;
+}
+namespace metrics_request {
+inline constexpr std::uint32_t resource_metrics = 1;
+}
+
 // collector/*/v1 responses
 namespace trace_partial_success {
 inline constexpr std::uint32_t rejected_spans = 1, error_message = 2;
@@ -77,12 +131,15 @@ inline constexpr std::uint32_t rejected_spans = 1, error_message = 2;
 namespace logs_partial_success {
 inline constexpr std::uint32_t rejected_log_records = 1, error_message = 2;
 }
+namespace metrics_partial_success {
+inline constexpr std::uint32_t rejected_data_points = 1, error_message = 2;
+}
 namespace export_response {
 inline constexpr std::uint32_t partial_success = 1;
 }
 
 // The request envelope every signal shares: request -> resource items -> scope items -> items,
-// the same numbers for spans and log records, so one writer frames both.
+// the same numbers for spans, log records and metrics, so one writer frames them all.
 namespace envelope {
 inline constexpr std::uint32_t resource_items = trace_request::resource_spans;
 inline constexpr std::uint32_t resource = resource_spans::resource, scope_items = resource_spans::scope_spans;
@@ -92,6 +149,10 @@ static_assert(resource_items == logs_request::resource_logs && resource == resou
               scope_items == resource_logs::scope_logs && scope == scope_logs::scope &&
               items == scope_logs::log_records && schema_url == scope_logs::schema_url &&
               schema_url == resource_spans::schema_url && schema_url == resource_logs::schema_url);
+static_assert(resource_items == metrics_request::resource_metrics && resource == resource_metrics::resource &&
+              scope_items == resource_metrics::scope_metrics && scope == scope_metrics::scope &&
+              items == scope_metrics::metrics && schema_url == scope_metrics::schema_url &&
+              schema_url == resource_metrics::schema_url);
 }  // namespace envelope
 
 }  // namespace otlp::detail::field
