@@ -13,6 +13,7 @@ declare -A may=(
   [record]="model wire export"                # what every recorder shares: limits, attribute writer, hand-over
   [trace]="model wire export record"          # tracer, samplers, W3C propagation
   [logs]="model wire export record"           # logger provider and loggers
+  [metrics]="model wire export record"        # meter provider, instruments, aggregations, collection
   [workload]="model wire trace logs"          # the standard workload of ../shared/WORKLOAD.md
 )
 bad=0
