@@ -244,6 +244,31 @@ TEST(Engine, ABodyOverTheRequestLimitFailsUnsent) {
   EXPECT_TRUE(balanced(s));
 }
 
+TEST(Engine, BodiesWaitingUnsentAreCappedAndLaterOnesDropped) {
+  ExportConfig c;
+  c.max_waiting_bodies = 2;
+  Rig rig(c);
+  ASSERT_TRUE(rig.engine.submit(request_of(1), 1));
+  ASSERT_EQ(rig.host.poll(), 1u);  // in flight: no longer waiting
+  ASSERT_TRUE(rig.engine.submit(request_of(2), 2));
+  ASSERT_TRUE(rig.engine.submit(request_of(3), 3));
+  EXPECT_FALSE(rig.engine.submit(request_of(4), 4));  // two wait already
+  Stats s = rig.engine.stats();
+  EXPECT_EQ(s.dropped, 4u);
+  EXPECT_EQ(s.last_error, "2 requests of spans wait unsent already: a new one of 4 is dropped");
+  EXPECT_TRUE(balanced(s));
+  rig.host.drain_ok();  // once they have gone, there is room again
+  EXPECT_TRUE(rig.engine.submit(request_of(5), 5));
+  rig.host.drain_ok();
+  s = rig.engine.stats();
+  EXPECT_EQ(s.exported, 11u);
+  EXPECT_EQ(s.dropped, 4u);
+  EXPECT_TRUE(balanced(s));
+  c.max_waiting_bodies = 0;
+  ASSERT_TRUE(validate(c).has_value());
+  EXPECT_EQ(validate(c)->message, "max_waiting_bodies: must be at least 1, got 0");
+}
+
 TEST(Engine, JsonSendsTheBodyAsOtlpJsonAndRefusesBytesThatAreNotProtobuf) {
   ExportConfig c;
   c.protocol = Protocol::json;

@@ -78,6 +78,7 @@ std::optional<Error> validate(const ExportConfig& c) {
   if (c.max_request_bytes < 1024)
     return err("max_request_bytes: must be at least 1024, got " + std::to_string(c.max_request_bytes));
   if (c.max_concurrent_exports == 0) return err("max_concurrent_exports: must be at least 1, got 0");
+  if (c.max_waiting_bodies == 0) return err("max_waiting_bodies: must be at least 1, got 0");
   if (c.retry.max_attempts == 0) return err("retry.max_attempts: must be at least 1, got 0");
   if (!(c.retry.multiplier >= 1.0)) return err("retry.multiplier: must be at least 1");
   if (c.retry.initial_backoff_ns > c.retry.max_backoff_ns)
@@ -274,6 +275,13 @@ bool ExportEngine::submit(std::string body, std::uint32_t items) {
   add(m.submitted, items);
   if (m.shutdown_requested) {
     add(m.refused, items);
+    return false;
+  }
+  if (std::count_if(m.bodies.begin(), m.bodies.end(), [](const Impl::Body& b) { return b.state == Impl::State::ready; }) >=
+      config_.max_waiting_bodies) {
+    add(m.refused, items);
+    m.note_error(std::to_string(config_.max_waiting_bodies) + " requests of " + items_noun(config_) +
+                 " wait unsent already: a new one of " + std::to_string(items) + " is dropped");
     return false;
   }
   if (!to_protocol(body)) {

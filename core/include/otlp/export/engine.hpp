@@ -33,6 +33,9 @@ struct ExportConfig {
   // A batcher cuts its bodies to stay within this; a submitted body over it fails.
   std::size_t max_request_bytes = 4 * 1024 * 1024;
   std::uint32_t max_concurrent_exports = 1;           // the spec: exports do not overlap
+  // Whole bodies from submit() that may wait unsent: past it a new one is dropped, so a signal
+  // that builds a body per collection cannot pile them up while the server is away.
+  std::uint32_t max_waiting_bodies = 16;
   Protocol protocol = Protocol::protobuf;
   RetryConfig retry;
   std::uint64_t seed = 0;                             // jitter
@@ -111,7 +114,7 @@ class ExportEngine {
   // A whole request of the signal, as protobuf bytes carrying `items` items; sent as the config's
   // protocol says (transcoded to OTLP/JSON for json). Its items count as emitted. Counted failed
   // when over max_request_bytes (the engine cannot split what it does not read), dropped after
-  // shutdown. Returns whether it was taken.
+  // shutdown or when max_waiting_bodies wait unsent already. Returns whether it was taken.
   bool submit(std::string body, std::uint32_t items);
 
   // The next request to send now, if any: a retry whose delay has passed, else a new request
