@@ -244,6 +244,50 @@ TEST(Engine, ABodyOverTheRequestLimitFailsUnsent) {
   EXPECT_TRUE(balanced(s));
 }
 
+// A collector on a 10 s period that submits a request of 2 spans per collection.
+struct EveryTenSeconds final : Collector {
+  explicit EveryTenSeconds(ExportEngine& e) : engine(e) {}
+  std::uint64_t next_collection() const override { return next; }
+  void collect(std::uint64_t now) override {
+    times.push_back(now);
+    next = now + 10 * kSec;
+    engine.submit(request_of(2), 2);
+  }
+  ExportEngine& engine;
+  std::uint64_t next = 10 * kSec;
+  std::vector<std::uint64_t> times;
+};
+
+TEST(Engine, ACollectorCollectsWhenDueBeforeAFlushAndOnceMoreAtShutdown) {
+  Rig rig;
+  rig.clock.now = 1 * kSec;
+  EveryTenSeconds collector(rig.engine);
+  rig.engine.set_collector(&collector);
+  EXPECT_EQ(rig.engine.next_deadline(), 10 * kSec);  // the engine wakes its host for it
+  EXPECT_EQ(rig.host.poll(), 0u);
+  rig.clock.now = 10 * kSec;
+  ASSERT_EQ(rig.host.poll(), 1u);
+  rig.host.answer(Outcome::ok());
+  EXPECT_EQ(rig.engine.next_deadline(), 20 * kSec);
+  rig.clock.now = 12 * kSec;
+  const std::uint64_t ticket = rig.engine.force_flush(rig.clock.now, 5 * kSec);  // collects now
+  EXPECT_EQ(rig.engine.flush_state(ticket), FlushState::pending);
+  ASSERT_EQ(rig.host.poll(), 1u);  // the clock stays put: drain_ok would run it to later collections
+  rig.host.answer(Outcome::ok());
+  EXPECT_EQ(rig.engine.flush_state(ticket), FlushState::done);
+  rig.clock.now = 15 * kSec;
+  rig.engine.shutdown(rig.clock.now, 5 * kSec);
+  rig.host.drain_ok();
+  EXPECT_TRUE(rig.engine.is_shut_down());
+  rig.clock.now = 60 * kSec;
+  EXPECT_EQ(rig.engine.next_deadline(), UINT64_MAX);  // no collection after shutdown
+  EXPECT_EQ(rig.host.poll(), 0u);
+  EXPECT_EQ(collector.times, (std::vector<std::uint64_t>{10 * kSec, 12 * kSec, 15 * kSec}));
+  const Stats s = rig.engine.stats();
+  EXPECT_EQ(s.exported, 6u);
+  EXPECT_TRUE(balanced(s));
+}
+
 TEST(Engine, BodiesWaitingUnsentAreCappedAndLaterOnesDropped) {
   ExportConfig c;
   c.max_waiting_bodies = 2;

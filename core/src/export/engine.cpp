@@ -317,6 +317,7 @@ Stats ExportEngine::stats() const {
 
 std::optional<ExportRequest> ExportEngine::poll_export(std::uint64_t now) {
   Impl& m = *impl_;
+  if (collector_ != nullptr && !m.shutdown_requested && now >= collector_->next_collection()) collector_->collect(now);
   handle_timeouts(now);
   for (auto& b : m.bodies)
     if (b.state == Impl::State::waiting && b.retry_at <= now) return m.send(b, now, config_);
@@ -380,6 +381,7 @@ std::uint64_t ExportEngine::next_deadline() const {
     if (f.state == FlushState::pending) d = std::min(d, f.deadline);
   if (m.shutdown_requested && !is_shut_down()) d = std::min(d, m.shutdown_deadline);
   if (m.source != nullptr && room) d = std::min(d, m.source->due_at(m.hurry()));
+  if (collector_ != nullptr && !m.shutdown_requested) d = std::min(d, collector_->next_collection());
   return d;
 }
 
@@ -407,6 +409,9 @@ void ExportEngine::handle_timeouts(std::uint64_t now) {
 
 std::uint64_t ExportEngine::force_flush(std::uint64_t now, std::uint64_t timeout_ns) {
   Impl& m = *impl_;
+  // What was recorded until now is part of what a flush waits for (and a shutdown's last
+  // collection happens here, just before the engine refuses bodies).
+  if (collector_ != nullptr && !m.shutdown_requested) collector_->collect(now);
   const std::uint64_t ticket = m.next_ticket++;
   m.flushes.push_back({ticket, m.source != nullptr ? m.source->mark() : 0, 0, now + timeout_ns, FlushState::pending});
   m.update_flushes(now);
@@ -422,6 +427,7 @@ FlushState ExportEngine::flush_state(std::uint64_t ticket) const {
 std::uint64_t ExportEngine::shutdown(std::uint64_t now, std::uint64_t timeout_ns) {
   Impl& m = *impl_;
   if (!m.shutdown_requested) {
+    if (collector_ != nullptr) collector_->collect(now);  // the last collection
     m.shutdown_requested = true;
     m.shutdown_deadline = now + timeout_ns;
   }

@@ -102,6 +102,16 @@ namespace detail {
 class RecordBatcher;
 }  // namespace detail
 
+// A source of whole bodies made on a schedule (the metrics periodic reader): the engine has it
+// collect when its time comes (poll_export), before a flush, and once more at shutdown; collect()
+// hands what it built to submit(). Both calls come from the host loop.
+class Collector {
+ public:
+  virtual ~Collector() = default;
+  virtual std::uint64_t next_collection() const = 0;  // UINT64_MAX: none scheduled
+  virtual void collect(std::uint64_t now) = 0;
+};
+
 class ExportEngine {
  public:
   // `batcher`, when given, outlives the engine.
@@ -141,6 +151,9 @@ class ExportEngine {
   Stats stats() const;
 
   const ExportConfig& config() const noexcept { return config_; }
+  // Host loop only: the collector this engine asks (null: none); it must outlive the engine or
+  // be unset first.
+  void set_collector(Collector* collector) noexcept { collector_ = collector; }
   // Host loop only: see Pipeline::set_request_limits.
   void set_request_limits(std::size_t max_request_bytes, std::uint32_t max_concurrent_exports);
 
@@ -160,6 +173,7 @@ class ExportEngine {
   struct Impl;
   ExportConfig config_;
   std::unique_ptr<Impl> impl_;
+  Collector* collector_ = nullptr;
 };
 
 }  // namespace otlp
