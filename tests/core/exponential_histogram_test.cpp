@@ -321,6 +321,18 @@ TEST(ExponentialHistogram, MergeOfDifferentScalesEqualsRecordingAllIntoOne) {
   expect_same(empty, h);
 }
 
+TEST(ExponentialHistogram, MergeKeepsTheLargerZeroThreshold) {
+  ExponentialHistogram a, b({.max_size = 160, .max_scale = 20, .zero_threshold = 0.5});
+  a.record(0.25);
+  b.record(0.25);
+  a.merge(b);
+  EXPECT_EQ(a.zero_threshold(), 0.5);
+  EXPECT_EQ(a.zero_count(), 1u);  // b's; a's own bucket is not re-examined
+  EXPECT_EQ(a.positive().total(), 1u);
+  b.merge(ExponentialHistogram{});
+  EXPECT_EQ(b.zero_threshold(), 0.5);
+}
+
 TEST(ExponentialHistogram, MergeWithItselfDoublesEveryCount) {
   ExponentialHistogram h, twice;
   for (double v : spread(4, -5, 5, 300)) h.record(v), twice.record(v), twice.record(v);

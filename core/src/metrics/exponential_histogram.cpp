@@ -19,12 +19,10 @@ std::int32_t exponential_bucket_index(double v, std::int32_t scale) noexcept {
   // An exact power of two is the upper bound of the last bucket of the exponent below; the log
   // would land on either side of it.
   if (power_of_two) return e * (std::int32_t{1} << scale) - 1;
-  // m in (1, 2): its bucket within the exponent. log2 near 1 and 2 is accurate, and clamping
-  // keeps an off-by-one at either end inside the exponent's 2^scale buckets.
+  // m in (1, 2): its bucket within the exponent, ceil(log2(m) * 2^scale) - 1. A faithfully
+  // rounded log2 of m in (1, 2) lies in (0, 1], so the bucket stays within the exponent's.
   const double x = std::ldexp(std::log2(2 * f), scale);
-  const std::int32_t last = (std::int32_t{1} << scale) - 1;
-  const std::int32_t within = std::clamp(static_cast<std::int32_t>(std::ceil(x)) - 1, 0, last);
-  return e * (std::int32_t{1} << scale) + within;
+  return e * (std::int32_t{1} << scale) + static_cast<std::int32_t>(std::ceil(x)) - 1;
 }
 
 namespace {
@@ -127,11 +125,6 @@ void ExponentialHistogram::downscale(std::int32_t by) noexcept {
 }
 
 void ExponentialHistogram::merge(const ExponentialHistogram& other) {
-  if (&other == this) {
-    const ExponentialHistogram copy = other;
-    merge(copy);
-    return;
-  }
   const std::int32_t scale = std::min(scale_, other.scale_);
   const std::int32_t mine = scale_ - scale;
   const std::int32_t theirs = other.scale_ - scale;
@@ -148,6 +141,7 @@ void ExponentialHistogram::merge(const ExponentialHistogram& other) {
     extra = std::max(extra, shift_to_fit(lo, hi, max_size_));
   }
   downscale(mine + extra);
+  // Merging with itself needs no copy: the scale stays, and bucket k is read before it is added to.
   const std::int32_t shift = theirs + extra;
   for (auto [a, b] : {std::pair{&positive_, &other.positive_}, std::pair{&negative_, &other.negative_}}) {
     for (std::size_t k = 0; k < b->size(); ++k) {
