@@ -65,6 +65,8 @@ spanFigure('log_emit_app_thread_ns', 'BM_LogEmit');
 spanFigure('log_below_min_severity_ns', 'BM_LogBelowMinSeverity');
 figure('encode_protobuf_core_log_records_per_s', perSecond('BM_EncodeLogsCore'), 'records/s',
   perSecond('BM_EncodeLogsLite'));
+// Metrics (bench/metrics_bench.cpp): one exponential histogram record() of a standard duration.
+spanFigure('exponential_histogram_record_ns', 'BM_ExponentialHistogramRecord');
 figure('clock_read_system_ns', median('BM_ClockRead/system_clock', 'cpu_time'), 'ns');
 figure('clock_read_tsc_ns', median('BM_ClockRead/tsc_clock', 'cpu_time'), 'ns');
 figure('sampler_always_on_ns', median('BM_SamplerDecision/always_on', 'real_time'), 'ns');
