@@ -432,31 +432,33 @@ class LineWriter {
                                     1ull << mf::exponential_histogram | 1ull << mf::summary;
     std::string head = scope_head;
     if (!members(bytes, e_.item, kData, head)) return false;
+    // A oneof set more than once (malformed, but read) has lines for each, as the validating
+    // pass counts each one's points.
     Message m(ctx_, bytes);
-    const FieldSchema* data = nullptr;
-    std::string_view data_bytes;
     while (m.next()) {
       if (m.number() >= 64 || !(kData >> m.number() & 1)) continue;
-      if (!m.enter()) return false;
-      data = detail::find_field(e_.item, m.number());
-      data_bytes = m.child();  // a oneof: the last one set wins
+      if (!m.enter() || !data(m.child(), *detail::find_field(e_.item, m.number()), head)) return false;
     }
-    if (!m.ok()) return false;
-    if (!data) return true;  // no data, no points
+    return m.ok();
+  }
+
+  // The points of a Metric's data (`field`, a Gauge, Sum, ... message), one line each.
+  bool data(std::string_view bytes, const FieldSchema& field, const std::string& metric_head) {
+    namespace mf = detail::field::metric;
     std::string_view type;
-    switch (data->number) {
+    switch (field.number) {
       case mf::gauge: type = "gauge"; break;
       case mf::sum: type = "sum"; break;
       case mf::histogram: type = "histogram"; break;
       case mf::exponential_histogram: type = "exponential_histogram"; break;
       default: type = "summary"; break;
     }
-    head += ",\"type\":";
+    std::string head = metric_head + ",\"type\":";
     append_json_string(type, head);
-    const MessageSchema& data_schema = *data->message;
-    const FieldSchema& points = data_schema.fields[0];  // data_points, 1 in every type
-    if (!members(data_bytes, data_schema, 1ull << points.number, head)) return false;
-    Message d(ctx_, data_bytes);
+    const MessageSchema& schema = *field.message;
+    const FieldSchema& points = schema.fields[0];  // data_points, 1 in every type
+    if (!members(bytes, schema, 1ull << points.number, head)) return false;
+    Message d(ctx_, bytes);
     while (d.next()) {
       if (d.number() != points.number) continue;
       if (!d.enter()) return false;
