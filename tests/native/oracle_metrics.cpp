@@ -64,7 +64,9 @@ class Gen {
     const auto n = below(max + 1);
     for (std::uint64_t i = 0; i < n; ++i) {
       auto* kv = to.Add();
-      kv->set_key(i % 3 == 0 ? "ключ." + std::to_string(i) : "attr." + std::to_string(i));
+      std::string key = i % 3 == 0 ? "ключ." : "attr.";
+      key += std::to_string(i);
+      kv->set_key(key);
       auto* v = kv->mutable_value();
       switch (below(6)) {
         case 0: v->set_string_value(text()); break;
@@ -72,7 +74,7 @@ class Gen {
         case 2: v->set_int_value(any_int()); break;
         case 3: v->set_double_value(any_double(true)); break;
         case 4: break;  // a value with nothing set
-        default: v->set_string_value("v" + std::to_string(i)); break;
+        default: v->set_string_value(std::to_string(i)); break;
       }
     }
   }
@@ -256,8 +258,16 @@ class Json {
       out.append(buf, std::to_chars(buf, buf + sizeof buf, d).ptr);
     }
   }
-  void quoted(std::uint64_t v) { out += '"' + std::to_string(v) + '"'; }
-  void quoted(std::int64_t v) { out += '"' + std::to_string(v) + '"'; }
+  void quoted(std::uint64_t v) {
+    out += '"';
+    out += std::to_string(v);
+    out += '"';
+  }
+  void quoted(std::int64_t v) {
+    out += '"';
+    out += std::to_string(v);
+    out += '"';
+  }
 
   // proto3 implicit scalars: written unless default (for doubles: unless +0.0).
   void u64_if(const char* name, std::uint64_t v, bool& first) {
