@@ -1,5 +1,5 @@
-// `otlp receive`: an OTLP/gRPC and OTLP/HTTP receiver of every signal until SIGINT/SIGTERM; spans
-// and log records go to --out as JSON lines, one per item with all it carries
+// `otlp receive`: an OTLP/gRPC and OTLP/HTTP receiver of every signal until SIGINT/SIGTERM; spans,
+// log records and metric data points go to --out as JSON lines, one per item with all it carries
 // (transcode_record_lines; whole lines only: line_file.hpp). Without --out requests are only
 // checked and counted.
 #include <signal.h>
@@ -42,11 +42,12 @@ bool split_host_port(const std::string& s, std::string* host, int* port) {
   return true;
 }
 
-// "N requests, N spans, N log records, N bytes, N errors" for the live summary.
-std::string live(std::uint64_t requests, std::uint64_t spans, std::uint64_t log_records, std::uint64_t bytes,
-                 std::uint64_t errors) {
+// "N requests, N spans, N log records, N data points, N bytes, N errors" for the live summary.
+std::string live(std::uint64_t requests, std::uint64_t spans, std::uint64_t log_records, std::uint64_t data_points,
+                 std::uint64_t bytes, std::uint64_t errors) {
   return std::to_string(requests) + " requests, " + std::to_string(spans) + " spans, " + std::to_string(log_records) +
-         " log records, " + std::to_string(bytes) + " bytes, " + std::to_string(errors) + " errors";
+         " log records, " + std::to_string(data_points) + " data points, " + std::to_string(bytes) + " bytes, " +
+         std::to_string(errors) + " errors";
 }
 
 // Collects repeated `--cors-origin O` (Args keeps only the last value of a flag).
@@ -191,9 +192,9 @@ int receive_command(const std::vector<std::string>& argv_in) {
       continue;
     std::string line = "\rotlp receive:";
     if (grpc_on)
-      line += " gRPC " + live(s.grpc.requests, s.grpc.spans, s.grpc.log_records, s.grpc.bytes, s.grpc.errors());
+      line += " gRPC " + live(s.grpc.requests, s.grpc.spans, s.grpc.log_records, s.grpc.data_points, s.grpc.bytes, s.grpc.errors());
     if (grpc_on && http_on) line += " |";
-    if (http_on) line += " HTTP " + live(s.requests, s.spans, s.log_records, s.bytes, s.errors());
+    if (http_on) line += " HTTP " + live(s.requests, s.spans, s.log_records, s.data_points, s.bytes, s.errors());
     std::fputs((line + "   ").c_str(), stderr);
     printed = true;
     last = s;
@@ -206,12 +207,13 @@ int receive_command(const std::vector<std::string>& argv_in) {
   if (http_on) {
     std::fprintf(stderr,
                  "%sotlp receive: stopped by %s after %llu requests (%llu accepted), %llu spans, %llu log records, %llu "
-                 "bytes over HTTP; "
+                 "data points, %llu bytes over HTTP; "
                  "errors: %llu bad request, %llu unauthorized, %llu too large, %llu unsupported; refused: %llu "
                  "headers too large, %llu timed out, %llu connections over the limit\n",
                  printed ? "\n" : "", by, static_cast<unsigned long long>(s.requests),
                  static_cast<unsigned long long>(s.accepted_requests), static_cast<unsigned long long>(s.spans),
-                 static_cast<unsigned long long>(s.log_records), static_cast<unsigned long long>(s.bytes),
+                 static_cast<unsigned long long>(s.log_records), static_cast<unsigned long long>(s.data_points),
+                 static_cast<unsigned long long>(s.bytes),
                  static_cast<unsigned long long>(s.bad_request),
                  static_cast<unsigned long long>(s.unauthorized), static_cast<unsigned long long>(s.too_large),
                  static_cast<unsigned long long>(s.unsupported), static_cast<unsigned long long>(s.header_too_large),
@@ -222,11 +224,13 @@ int receive_command(const std::vector<std::string>& argv_in) {
   if (grpc_on) {
     const auto& g = s.grpc;
     std::fprintf(stderr,
-                 "otlp receive: and %llu requests (%llu accepted), %llu spans, %llu log records, %llu bytes over gRPC; "
+                 "otlp receive: and %llu requests (%llu accepted), %llu spans, %llu log records, %llu data points, %llu "
+                 "bytes over gRPC; "
                  "errors: %llu "
                  "invalid argument, %llu unauthenticated, %llu unimplemented, %llu resource exhausted, %llu unread\n",
                  static_cast<unsigned long long>(g.requests), static_cast<unsigned long long>(g.accepted_requests),
                  static_cast<unsigned long long>(g.spans), static_cast<unsigned long long>(g.log_records),
+                 static_cast<unsigned long long>(g.data_points),
                  static_cast<unsigned long long>(g.bytes),
                  static_cast<unsigned long long>(g.invalid_argument),
                  static_cast<unsigned long long>(g.unauthenticated), static_cast<unsigned long long>(g.unimplemented),

@@ -121,7 +121,9 @@ std::string over_limits_message(Signal signal, const DecodeStatus& st, const Dec
   switch (st.error) {
     case DecodeError::too_many_records:
       what = std::to_string(limits.records) + " " +
-             (signal == Signal::traces ? "spans, events and links" : std::string(signal_info(signal).items));
+             (signal == Signal::traces    ? "spans, events and links"
+              : signal == Signal::metrics ? "data points and exemplars"
+                                          : std::string(signal_info(signal).items));
       break;
     case DecodeError::too_many_attributes:
       what = std::to_string(limits.attributes) + " attributes and array values";
@@ -739,11 +741,14 @@ ReceiverStats Receiver::stats() const {
   ReceiverStats s;
   s.requests = c.requests;
   s.accepted_requests = c.accepted_requests;
-  constexpr auto kTraces = static_cast<std::size_t>(Signal::traces), kLogs = static_cast<std::size_t>(Signal::logs);
+  constexpr auto kTraces = static_cast<std::size_t>(Signal::traces), kLogs = static_cast<std::size_t>(Signal::logs),
+                 kMetrics = static_cast<std::size_t>(Signal::metrics);
   s.spans = c.items[kTraces];
   s.rejected_spans = c.rejected[kTraces];
   s.log_records = c.items[kLogs];
   s.rejected_log_records = c.rejected[kLogs];
+  s.data_points = c.items[kMetrics];
+  s.rejected_data_points = c.rejected[kMetrics];
   s.bytes = c.bytes;
   s.preflights = c.preflights;
   s.bad_request = c.bad_request;
@@ -762,6 +767,8 @@ ReceiverStats Receiver::stats() const {
   s.grpc.rejected_spans = g.rejected[kTraces];
   s.grpc.log_records = g.items[kLogs];
   s.grpc.rejected_log_records = g.rejected[kLogs];
+  s.grpc.data_points = g.items[kMetrics];
+  s.grpc.rejected_data_points = g.rejected[kMetrics];
   s.grpc.bytes = g.bytes;
   s.grpc.invalid_argument = g.bad_request;
   s.grpc.unauthenticated = g.unauthorized;

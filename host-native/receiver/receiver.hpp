@@ -1,4 +1,5 @@
-// The OTLP receiver: an OTLP/HTTP server for POST on each signal's path (/v1/traces, /v1/logs;
+// The OTLP receiver: an OTLP/HTTP server for POST on each signal's path (/v1/traces, /v1/logs,
+// /v1/metrics;
 // protobuf or JSON, gzip or identity, CORS, optional bearer token) and an OTLP/gRPC server for
 // each signal's Export method, both optionally over TLS or mTLS, that hand each accepted request
 // to one callback. What differs per signal is read from signal_info (otlp/model/signal.hpp).
@@ -60,9 +61,10 @@ struct ReceiverOptions {
   int http_threads = 0;
 
   // Test hooks.
-  // The first `reject_first_items` items received (spans and log records alike, over all
-  // requests and both transports) are rejected through partial_success (200 / OK,
-  // rejected_spans or rejected_log_records = how many of the request's items) and not delivered.
+  // The first `reject_first_items` items received (spans, log records and data points alike,
+  // over all requests and both transports) are rejected through partial_success (200 / OK,
+  // rejected_spans, rejected_log_records or rejected_data_points = how many of the request's
+  // items) and not delivered.
   std::int64_t reject_first_items = 0;
   // The first requests (of either transport, in arrival order) are answered with these replies
   // (body read, not decoded, nothing delivered). HTTP: `status`, and a non-empty retry_after
@@ -84,7 +86,7 @@ struct ReceiverOptions {
 
 // Snapshot of the counters (each read atomically; the set is not one consistent instant).
 // The top-level fields count the HTTP listener; `grpc` counts the gRPC listener.
-// Items are counted per signal: spans and log records apart.
+// Items are counted per signal: spans, log records and data points apart.
 struct ReceiverStats {
   std::uint64_t requests = 0;           // POSTs on a signal's path, whatever the outcome
   std::uint64_t accepted_requests = 0;  // answered 200
@@ -92,6 +94,8 @@ struct ReceiverStats {
   std::uint64_t rejected_spans = 0;     // spans refused through partial_success (test hook)
   std::uint64_t log_records = 0;        // log records accepted (and delivered, if any callback)
   std::uint64_t rejected_log_records = 0;  // log records refused through partial_success
+  std::uint64_t data_points = 0;        // metric data points accepted (and delivered, if any callback)
+  std::uint64_t rejected_data_points = 0;  // data points refused through partial_success
   std::uint64_t bytes = 0;              // payload bytes decoded (after decompression)
   std::uint64_t preflights = 0;         // OPTIONS on a signal's path
   // Errors by class.
@@ -115,6 +119,8 @@ struct ReceiverStats {
     std::uint64_t rejected_spans = 0;     // spans refused through partial_success (test hook)
     std::uint64_t log_records = 0;        // log records accepted (and delivered, if any callback)
     std::uint64_t rejected_log_records = 0;  // log records refused through partial_success
+    std::uint64_t data_points = 0;        // metric data points accepted (and delivered, if any callback)
+    std::uint64_t rejected_data_points = 0;  // data points refused through partial_success
     std::uint64_t bytes = 0;              // message bytes decoded (after decompression)
     // Errors by class.
     std::uint64_t invalid_argument = 0;  // malformed Export*ServiceRequest
@@ -136,6 +142,7 @@ struct ReceiverStats {
   std::uint64_t total_requests() const { return requests + grpc.requests; }
   std::uint64_t total_spans() const { return spans + grpc.spans; }
   std::uint64_t total_log_records() const { return log_records + grpc.log_records; }
+  std::uint64_t total_data_points() const { return data_points + grpc.data_points; }
 };
 
 // Every request is decoded within DecodeLimits::for_body(its size) (decode.hpp): one that would

@@ -421,7 +421,7 @@ Result<Options> options_from_env(Getenv getenv) {
     }
   }
 
-  for (std::size_t i = 0; i < std::size(kSignals); ++i) {
+  for (std::size_t i = 0; i < kSdkSignalCount; ++i) {
     const auto signal = static_cast<Signal>(i);
     if (auto e = read_signal(env, signal, signal_options(o, signal))) return *e;
   }

@@ -121,6 +121,11 @@ struct SignalOptions {
 };
 SignalOptions signal_options(Options& options, Signal signal);
 
+// The signals this SDK records and exports, the first of the signal table's rows: traces and
+// logs. Metrics are received and transcoded (the receiver, otlp/json) but not yet recorded here,
+// so they have no options, pipeline or exporter in it.
+inline constexpr std::size_t kSdkSignalCount = static_cast<std::size_t>(Signal::logs) + 1;
+
 using Getenv = std::function<const char*(const char*)>;
 
 // Reads the environment through `getenv` (null: ::getenv). Empty values count as unset and

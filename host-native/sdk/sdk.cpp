@@ -19,7 +19,7 @@ namespace {
 
 using Steady = std::chrono::steady_clock;
 
-constexpr std::size_t kSignalCount = std::size(kSignals);
+constexpr std::size_t kSignalCount = kSdkSignalCount;
 
 GrpcOptions grpc_options(const OtlpOptions& o) {
   GrpcOptions g;

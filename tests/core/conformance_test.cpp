@@ -141,6 +141,24 @@ TEST(Conformance, StandardLogRecordsEqualLiteGoldenJson) {
   EXPECT_EQ(transcoded, *expected);
 }
 
+// The oracle's random metrics (every metric and data point type, written by protobuf-lite and
+// its JSON from lite's accessors): the transcoder writes that JSON, the JSON reader gives those
+// bytes back, and the validating pass accepts them.
+TEST(Conformance, RandomMetricsEqualLiteGoldenJsonBothWays) {
+  const auto protobuf = golden("random_metrics.pb");
+  const auto expected = golden("random_metrics.json");
+  if (!protobuf || !expected) return;
+  std::uint64_t points = 0;
+  ASSERT_TRUE(validate_request(Signal::metrics, *protobuf, points).ok());
+  EXPECT_GT(points, 0u);
+  std::string transcoded;
+  ASSERT_TRUE(transcode_request_json(Signal::metrics, *protobuf, transcoded).ok());
+  EXPECT_EQ(transcoded, *expected);
+  std::string back;
+  ASSERT_TRUE(decode_request_json_protobuf(Signal::metrics, *expected, back).ok());
+  EXPECT_TRUE(back == *protobuf) << where_bytes_differ(*protobuf, back);
+}
+
 // ---- the golden random request must keep its coverage ---------------------------------------
 
 struct Coverage {

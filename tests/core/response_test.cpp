@@ -109,7 +109,13 @@ std::string partial_success_bytes(const std::string& rejected_varint, const std:
 }
 
 // OTLP/JSON names the rejected count per signal.
-std::string rejected_key(Signal signal) { return signal == Signal::logs ? "rejectedLogRecords" : "rejectedSpans"; }
+std::string rejected_key(Signal signal) {
+  switch (signal) {
+    case Signal::logs: return "rejectedLogRecords";
+    case Signal::metrics: return "rejectedDataPoints";
+    default: return "rejectedSpans";
+  }
+}
 
 class AcceptedResponse : public ::testing::TestWithParam<Signal> {};
 
@@ -155,7 +161,8 @@ TEST_P(AcceptedResponse, BadBodiesAreSuccess) {
 }
 
 #ifndef OTLP_NO_JSON
-// OTLP/JSON names the rejected count per signal: rejectedSpans, rejectedLogRecords.
+// OTLP/JSON names the rejected count per signal: rejectedSpans, rejectedLogRecords,
+// rejectedDataPoints.
 TEST_P(AcceptedResponse, JsonReadsTheSignalsOwnKey) {
   const Signal signal = GetParam();
   const std::string key = rejected_key(signal);
@@ -169,15 +176,18 @@ TEST_P(AcceptedResponse, JsonReadsTheSignalsOwnKey) {
                    kNow);
   EXPECT_EQ(o.partial.rejected_spans, 7);
   EXPECT_EQ(accepted_outcome(signal, "{\"partialSuccess\":{\"" + key + "\":\"5\"}}", true).partial.rejected_spans, 5);
-  // The other signal's key is an unknown field: ignored.
-  const std::string other = rejected_key(signal == Signal::traces ? Signal::logs : Signal::traces);
-  EXPECT_EQ(accepted_outcome(signal, "{\"partialSuccess\":{\"" + other + "\":\"5\"}}", true).kind,
-            Outcome::Kind::success);
+  // The other signals' keys are unknown fields: ignored.
+  for (const SignalInfo& info : kSignals) {
+    const auto other = static_cast<Signal>(&info - kSignals);
+    if (other == signal) continue;
+    EXPECT_EQ(accepted_outcome(signal, "{\"partialSuccess\":{\"" + rejected_key(other) + "\":\"5\"}}", true).kind,
+              Outcome::Kind::success);
+  }
   EXPECT_EQ(accepted_outcome(signal, "{}", true).kind, Outcome::Kind::success);
 }
 #endif
 
-INSTANTIATE_TEST_SUITE_P(Signals, AcceptedResponse, ::testing::Values(Signal::traces, Signal::logs),
+INSTANTIATE_TEST_SUITE_P(Signals, AcceptedResponse, ::testing::Values(Signal::traces, Signal::logs, Signal::metrics),
                          [](const auto& info) { return std::string(signal_info(info.param).name); });
 
 // gRPC answers, mapped in core for every host: OK reads the signal's response message; any

@@ -1,74 +1,7 @@
-// libFuzzer target for the logs readers. Any input, read as protobuf and as OTLP/JSON: nothing
-// may crash, overrun or leak (ASan/UBSan) and errors carry offsets within the input. As
-// protobuf, the validating pass (validate_request) must accept exactly what the transcoder
-// accepts, and on success count as many records as the JSON lines written for it; the JSON
-// must read back into protobuf that transcodes to the same JSON. As JSON, what reads into
-// protobuf must validate and transcode.
-#include <cstdint>
-#include <cstdio>
-#include <string>
-#include <string_view>
-
-#include "otlp/json/json.hpp"
-#include "otlp/wire/proto_reader.hpp"
-
-namespace {
-
-[[noreturn]] void fail(const char* what) {
-  std::fprintf(stderr, "fuzz_logs_reader: %s\n", what);
-  __builtin_trap();
-}
-
-void check_status(const otlp::DecodeStatus& st, std::size_t size) {
-  if (!st.ok() && st.offset > size) fail("error offset past the input");
-}
-
-// No limits: the transcoder has none, so the two must then refuse the same inputs. `deeper`:
-// the JSON always writes a KeyValue's value, even one the protobuf left out, which can add a
-// message level when read back.
-otlp::DecodeOptions unlimited(std::uint32_t deeper = 0) {
-  otlp::DecodeOptions o;
-  o.max_depth += deeper;
-  o.limits = otlp::DecodeLimits{UINT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX};
-  return o;
-}
-
-}  // namespace
+// libFuzzer target for the logs readers: signal_reader_checks.hpp on every input.
+#include "signal_reader_checks.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const std::string_view bytes(reinterpret_cast<const char*>(data), size);
-  constexpr auto kLogs = otlp::Signal::logs;
-
-  std::uint64_t records = 0, unused = 0;
-  check_status(otlp::validate_request(kLogs, bytes, unused), size);  // the default limits
-  const otlp::DecodeStatus vst = otlp::validate_request(kLogs, bytes, records, unlimited());
-  check_status(vst, size);
-  std::string json;
-  const otlp::DecodeStatus tst = otlp::transcode_request_json(kLogs, bytes, json);
-  check_status(tst, size);
-  if (vst.ok() != tst.ok()) fail("validator and transcoder disagree");
-  if (tst.ok()) {
-    std::uint64_t lines = 0;
-    const otlp::DecodeStatus lst = otlp::transcode_record_lines(kLogs, bytes, 0, [&](std::string_view text) {
-      for (char c : text) lines += c == '\n';
-    });
-    if (!lst.ok()) fail("a valid request has no lines");
-    if (lines != records) fail("not one line per record");
-    std::string again, json_again;
-    if (!otlp::decode_request_json_protobuf(kLogs, json, again, unlimited(1)).ok())
-      fail("the transcoder's JSON does not read back");
-    if (!otlp::transcode_request_json(kLogs, again, json_again, unlimited(1)).ok() || json_again != json)
-      fail("JSON changed in JSON -> protobuf -> JSON");
-  }
-
-  std::string protobuf;
-  const otlp::DecodeStatus jst = otlp::decode_request_json_protobuf(kLogs, bytes, protobuf);
-  check_status(jst, size);
-  if (jst.ok()) {
-    std::uint64_t n = 0;
-    std::string out;
-    if (!otlp::validate_request(kLogs, protobuf, n, unlimited()).ok()) fail("JSON read into invalid protobuf");
-    if (!otlp::transcode_request_json(kLogs, protobuf, out).ok()) fail("JSON read into protobuf that does not transcode");
-  }
+  fuzz::check_signal_reader(otlp::Signal::logs, data, size);
   return 0;
 }

@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
   if (target == "fuzz_proto_reader") return write_all(dir, otlp::testing::proto_seeds(), ".pb") ? 0 : 1;
   if (target == "fuzz_json_reader") return write_all(dir, otlp::testing::json_seeds(), ".json") ? 0 : 1;
   if (target == "fuzz_logs_reader") return write_all(dir, otlp::testing::logs_seeds(), ".seed") ? 0 : 1;
+  if (target == "fuzz_metrics_reader") return write_all(dir, otlp::testing::metrics_seeds(), ".seed") ? 0 : 1;
   std::fprintf(stderr, "otlp_make_corpus: no seeds for %s; it starts from an empty corpus\n", argv[1]);
   return 0;
 }

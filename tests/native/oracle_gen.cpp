@@ -4,6 +4,8 @@
 //   <dir>/workload_512.pb    workload::standard_request(kGoldenWorkloadSpans, kGoldenWorkloadSeed)
 //   <dir>/standard_logs_10.pb, .json  kGoldenLogRecords standard log records (oracle_logs.hpp), as
 //                            protobuf and as OTLP/JSON written from the lite message
+//   <dir>/random_metrics.pb, .json  random_metrics(kGoldenMetricsSeed) (oracle_metrics.hpp), every
+//                            metric and data point type, as protobuf and OTLP/JSON from lite
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -12,6 +14,7 @@
 
 #include "lite_mapping.hpp"
 #include "oracle_logs.hpp"
+#include "oracle_metrics.hpp"
 #include "otlp/workload/workload.hpp"
 #include "support/files.hpp"
 #include "support/random_request.hpp"
@@ -74,6 +77,28 @@ bool write_logs_golden(const std::filesystem::path& dir) {
   return true;
 }
 
+bool write_metrics_golden(const std::filesystem::path& dir) {
+  using namespace otlp::testing;
+  const auto request = lite::random_metrics(kGoldenMetricsSeed);
+  std::string bytes;
+  if (!request.SerializeToString(&bytes)) {
+    std::fprintf(stderr, "otlp_oracle_gen: protobuf-lite cannot serialize the random metrics\n");
+    return false;
+  }
+  const std::string json = lite::metrics_json(request);
+  for (const auto& [name, contents] : {std::pair<const char*, const std::string*>{"random_metrics.pb", &bytes},
+                                       {"random_metrics.json", &json}}) {
+    const auto path = (dir / name).string();
+    if (!write_file(path, *contents)) {
+      std::fprintf(stderr, "otlp_oracle_gen: cannot write %s\n", path.c_str());
+      return false;
+    }
+    std::printf("otlp_oracle_gen: wrote %s (%zu bytes, %llu data points)\n", path.c_str(), contents->size(),
+                static_cast<unsigned long long>(lite::data_point_count(request)));
+  }
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -96,6 +121,6 @@ int main(int argc, char** argv) {
       write_golden(dir, "random_request.pb", random_request(kGoldenSeed, options)) &&
       write_golden(dir, "workload_512.pb",
                    otlp::workload::standard_request(kGoldenWorkloadSpans, kGoldenWorkloadSeed)) &&
-      write_logs_golden(dir);
+      write_logs_golden(dir) && write_metrics_golden(dir);
   return ok ? 0 : 1;
 }

@@ -22,6 +22,7 @@
 #include "exporter_rig.hpp"
 #include "grpc_transport.hpp"
 #include "http_transport.hpp"
+#include "oracle_metrics.hpp"
 #include "otlp/json/json.hpp"
 #include "otlp/wire/proto_writer.hpp"
 #include "otlp/workload/workload.hpp"
@@ -66,11 +67,11 @@ TEST(ReceiveCli, GrpcAndHttpSpansLandInTheFileAndTheSummary) {
   }
   EXPECT_EQ(child.stop(SIGTERM), 0) << child.err();
   EXPECT_TRUE(std::regex_search(
-      child.err(), std::regex("stopped by SIGTERM after \\d+ requests \\(\\d+ accepted\\), 30 spans, 0 log records, \\d+ "
+      child.err(), std::regex("stopped by SIGTERM after \\d+ requests \\(\\d+ accepted\\), 30 spans, 0 log records, 0 data points, \\d+ "
                               "bytes over HTTP")))
       << child.err();
   EXPECT_TRUE(std::regex_search(child.err(),
-                                std::regex("and \\d+ requests \\(\\d+ accepted\\), 50 spans, 0 log records, \\d+ bytes "
+                                std::regex("and \\d+ requests \\(\\d+ accepted\\), 50 spans, 0 log records, 0 data points, \\d+ bytes "
                                            "over gRPC")))
       << child.err();
 
@@ -230,6 +231,64 @@ TEST(ReceiveCli, LogsAndSpansLandInTheFileWithAllTheyCarry) {
                             R"("startTimeUnixNano":")", R"("endTimeUnixNano":")", R"("events":[{"timeUnixNano")",
                             R"("links":[{"traceId")", R"({"key":"app.cache_hit","value":{"boolValue":false}})"})
     EXPECT_NE(span.find(field), std::string::npos) << field << " in " << span;
+  std::remove(out.c_str());
+}
+
+// Metrics over both transports and encodings: one line per data point, each exactly the line the
+// core writes for it (metric, type, temporality, point), and the summary counts data points.
+TEST(ReceiveCli, MetricDataPointsLandInTheFileOneLineEach) {
+  const std::string out = testing_cli::temp_path("metrics.jsonl");
+  std::remove(out.c_str());
+  Child child({"receive", "--grpc", "127.0.0.1:0", "--http", "127.0.0.1:0", "--out", out});
+  std::smatch m;
+  ASSERT_TRUE(child.read_until(std::regex("listening on 127\\.0\\.0\\.1:(\\d+) for OTLP/gRPC\\n[^\\n]*listening on "
+                                          "http://127\\.0\\.0\\.1:(\\d+)/v1/traces for OTLP/HTTP[^\\n]*\\(metrics on "
+                                          "/v1/metrics\\)"),
+                               m))
+      << child.err();
+  const int grpc_port = std::stoi(m[1]);
+  httplib::Client c("127.0.0.1", std::stoi(m[2]));
+  std::vector<std::string> sent;
+  std::uint64_t http_points = 0, grpc_points = 0;
+  for (std::uint64_t seed = 1; seed <= 4; ++seed) {
+    const auto r = testing::lite::random_metrics(seed * 7);
+    sent.push_back(r.SerializeAsString());
+    (seed <= 2 ? http_points : grpc_points) += testing::lite::data_point_count(r);
+  }
+  ASSERT_GT(http_points * grpc_points, 0u);
+  std::string json;
+  ASSERT_TRUE(transcode_request_json(Signal::metrics, sent[1], json).ok());
+  auto a = c.Post("/v1/metrics", sent[0], "application/x-protobuf");
+  auto b = c.Post("/v1/metrics", json, "application/json");
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(a->status, 200) << a->body;
+  EXPECT_EQ(b->status, 200) << b->body;
+  const std::string method = "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export";
+  EXPECT_TRUE(raw_call(grpc_port, sent[2], method).status.ok());
+  EXPECT_TRUE(raw_call(grpc_port, sent[3], method, /*gzip=*/true).status.ok());
+  EXPECT_EQ(child.stop(SIGTERM), 0) << child.err();
+  EXPECT_NE(child.err().find("0 log records, " + std::to_string(http_points) + " data points"), std::string::npos)
+      << child.err();
+  EXPECT_NE(child.err().find("0 log records, " + std::to_string(grpc_points) + " data points"), std::string::npos)
+      << child.err();
+
+  const std::vector<std::string> lines = whole_lines(testing_cli::slurp(out));
+  std::vector<std::string> expected;
+  for (const std::string& body : sent)
+    ASSERT_TRUE(transcode_record_lines(Signal::metrics, body, 0, [&](std::string_view text) {
+                  for (std::size_t at = 0; at < text.size();) {
+                    const std::size_t nl = text.find('\n', at);
+                    expected.emplace_back(text.substr(at, nl - at));
+                    at = nl + 1;
+                  }
+                }).ok());
+  ASSERT_EQ(lines.size(), http_points + grpc_points);
+  ASSERT_EQ(lines.size(), expected.size());
+  for (const std::string& e : expected) {
+    EXPECT_NE(std::find(lines.begin(), lines.end(), e), lines.end()) << e;
+    EXPECT_EQ(e.rfind("{\"signal\":\"metrics\",\"resource\":", 0), 0u) << e;
+    EXPECT_NE(e.find("\"type\":\""), std::string::npos) << e;
+  }
   std::remove(out.c_str());
 }
 

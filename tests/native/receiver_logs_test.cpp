@@ -292,7 +292,7 @@ TEST_F(LogsReceiverTest, UnknownPathsAre404AndLogsTakePreflights) {
   ReceiverOptions o;
   o.cors_origins = {"*"};
   start(o);
-  auto res = post(testing::standard_logs_request(1, 1), kProto, {}, "/v1/metrics");
+  auto res = post(testing::standard_logs_request(1, 1), kProto, {}, "/v1/profiles");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 404);
   EXPECT_NE(res->body.find("/v1/logs"), std::string::npos) << res->body;

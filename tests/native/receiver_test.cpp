@@ -493,7 +493,7 @@ TEST_F(ReceiverTest, OtherMethodsAndPaths) {
   auto res = c->Get(kPath);
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 405);
-  res = c->Post("/v1/metrics", "x", kProto);
+  res = c->Post("/v1/profiles", "x", kProto);
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 404);
   // An empty protobuf request is a valid (empty) export.

@@ -17,5 +17,7 @@ inline constexpr std::uint64_t kGoldenWorkloadSeed = 1;
 // The standard log records of the logs golden files: ten, so that the 10th is an ERROR.
 inline constexpr std::uint32_t kGoldenLogRecords = 10;
 inline constexpr std::uint64_t kGoldenLogSeed = 1;
+// random_metrics.pb/.json: the oracle's random metrics request of this seed.
+inline constexpr std::uint64_t kGoldenMetricsSeed = 2026;
 
 }  // namespace otlp::testing

@@ -1,5 +1,7 @@
 #include "support/fuzz_seeds.hpp"
 
+#include <initializer_list>
+
 #include "otlp/json/json.hpp"
 #include "otlp/wire/proto_writer.hpp"
 #include "otlp/wire/rpc_status.hpp"
@@ -88,6 +90,64 @@ std::vector<std::string> logs_seeds() {
   protobuf.push_back(wrap(1, wrap(2, wrap(2, wrap(5, body)))));
   std::vector<std::string> seeds = protobuf;
   for (const std::string& p : protobuf) transcode_request_json(Signal::logs, p, seeds.emplace_back());
+  return seeds;
+}
+
+namespace {
+
+// Fields of the metrics messages, written by hand (the core has no metrics writer of its own
+// here): a varint, a fixed64 and a packed run of fixed64 values.
+std::string varint_field(unsigned field, std::uint64_t v) {
+  std::string out(1, static_cast<char>(field << 3));
+  for (; v >= 0x80; v >>= 7) out += static_cast<char>((v & 0x7f) | 0x80);
+  return out + static_cast<char>(v);
+}
+std::string fixed64_field(unsigned field, std::uint64_t v) {
+  std::string out(1, static_cast<char>(field << 3 | 1));
+  for (int i = 0; i < 8; ++i) out += static_cast<char>(v >> (8 * i));
+  return out;
+}
+std::string packed_fixed64(unsigned field, std::initializer_list<std::uint64_t> values) {
+  std::string run;
+  for (std::uint64_t v : values)
+    for (int i = 0; i < 8; ++i) run += static_cast<char>(v >> (8 * i));
+  return wrap(field, run);
+}
+constexpr std::uint64_t kOneAndAHalf = 0x3FF8000000000000ull, kNaN = 0x7FF8000000000000ull;
+
+}  // namespace
+
+std::vector<std::string> metrics_seeds() {
+  const std::string attribute = wrap(1, "host") + wrap(2, wrap(1, "a"));  // KeyValue
+  const std::string exemplar = fixed64_field(2, 1700000000000000000ull) + fixed64_field(3, kOneAndAHalf) +
+                               wrap(4, std::string("\x01\x02\x03\x04\x05\x06\x07\x08", 8)) +
+                               wrap(5, std::string(16, '\x11')) + wrap(7, attribute);
+  const std::string number = fixed64_field(2, 1) + fixed64_field(3, 2) +
+                             wrap(5, exemplar) + fixed64_field(6, static_cast<std::uint64_t>(-5)) + wrap(7, attribute) +
+                             varint_field(8, 1);
+  const std::string histogram_point = fixed64_field(4, 3) + fixed64_field(5, kOneAndAHalf) +
+                                      packed_fixed64(6, {1, 0, 2}) + packed_fixed64(7, {kOneAndAHalf, kNaN}) +
+                                      fixed64_field(11, 0) + fixed64_field(12, kNaN);
+  const std::string buckets = varint_field(1, 7) /* offset -4, zigzag */ + wrap(2, std::string("\x01\x80\x01\x00", 4));
+  const std::string exponential_point = wrap(1, attribute) + fixed64_field(4, 9) + varint_field(6, 19) /* scale -10 */ +
+                                        fixed64_field(7, 1) + wrap(8, buckets) + wrap(9, "") + wrap(11, exemplar);
+  const std::string quantile = fixed64_field(1, 0) + fixed64_field(2, kOneAndAHalf);
+  const std::string summary_point = fixed64_field(4, 2) + wrap(6, quantile) + wrap(6, "");
+  const std::string metrics[] = {
+      wrap(1, "requests") + wrap(3, "{request}") + wrap(5, wrap(1, number) + wrap(1, "")),
+      wrap(1, "bytes") + wrap(7, wrap(1, number) + varint_field(2, 2) + varint_field(3, 1)),
+      wrap(1, "latency") + wrap(2, "ünïcødé") + wrap(9, wrap(1, histogram_point) + varint_field(2, 1)),
+      wrap(1, "sizes") + wrap(10, wrap(1, exponential_point) + varint_field(2, 2)),
+      wrap(1, "quantiles") + wrap(11, wrap(1, summary_point)) + wrap(12, attribute),
+      wrap(1, "empty"),
+  };
+  std::string scope_metrics = wrap(1, wrap(1, "fuzz"));
+  for (const std::string& m : metrics) scope_metrics += wrap(2, m);
+  const std::string resource = wrap(1, wrap(1, attribute));
+  std::vector<std::string> protobuf = {wrap(1, resource + wrap(2, scope_metrics)), "",
+                                       wrap(1, wrap(2, wrap(2, metrics[2])))};
+  std::vector<std::string> seeds = protobuf;
+  for (const std::string& p : protobuf) transcode_request_json(Signal::metrics, p, seeds.emplace_back());
   return seeds;
 }
 

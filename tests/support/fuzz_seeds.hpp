@@ -17,4 +17,8 @@ std::vector<std::string> json_seeds();
 // attribute kind, one at the default depth limit), as protobuf and as OTLP/JSON.
 std::vector<std::string> logs_seeds();
 
+// For fuzz_metrics_reader: metrics requests (every metric and data point type, exemplars,
+// packed buckets, negative scale and offset, NaN), as protobuf and as OTLP/JSON.
+std::vector<std::string> metrics_seeds();
+
 }  // namespace otlp::testing

@@ -608,6 +608,15 @@ class Parser {
     return true;
   }
 
+  bool i32(std::int32_t& out) {
+    bool neg;
+    std::uint64_t mag;
+    constexpr std::uint64_t kPos = static_cast<std::uint64_t>(std::numeric_limits<std::int32_t>::max());
+    if (!integer(kPos, kPos + 1, neg, mag)) return false;
+    out = static_cast<std::int32_t>(neg ? -static_cast<std::int64_t>(mag) : static_cast<std::int64_t>(mag));
+    return true;
+  }
+
   bool i64(std::int64_t& out) {
     bool neg;
     std::uint64_t mag;
@@ -717,15 +726,26 @@ class Parser {
       if (!f) return skip_value();
       if (!f->repeated) return protobuf_field(*f, depth, out);
       if (*p_ != '[') return mismatch();
-      return array([&] { return protobuf_field(*f, depth, out); });
+      if (!detail::is_scalar(f->kind)) return array([&] { return protobuf_field(*f, depth, out); });
+      // A repeated scalar is written packed: its values back to back in one field.
+      const char* at = p_;
+      packed_.clear();
+      if (!array([&] {
+            return protobuf_field(*f, depth, packed_, true) &&
+                   (out.size() + packed_.size() <= cap_ || fail(DecodeError::too_many_decoded_bytes, p_));
+          }))
+        return false;
+      if (!packed_.empty()) put_len(*f, packed_, out);
+      return within_cap(out, at);
     });
   }
 
-  // One value of field `f` of a message at `depth`.
-  bool protobuf_field(const detail::FieldSchema& f, std::uint32_t depth, std::string& out) {
+  // One value of field `f` of a message at `depth`; `packed`: the value alone (no tag, a default
+  // kept), as one of a packed run.
+  bool protobuf_field(const detail::FieldSchema& f, std::uint32_t depth, std::string& out, bool packed = false) {
     using detail::FieldKind;
     const char* at = p_;
-    const bool keep_default = f.presence != detail::Presence::implicit;
+    const bool keep_default = packed || f.presence != detail::Presence::implicit;
     std::uint64_t v = 0;  // varint and fixed-width values
     switch (f.kind) {
       case FieldKind::message: {
@@ -793,9 +813,23 @@ class Parser {
         v = static_cast<std::uint64_t>(i);
         break;
       }
+      case FieldKind::uint64:
       case FieldKind::fixed64:
         if (!u64(v)) return false;
         break;
+      case FieldKind::sfixed64: {
+        std::int64_t i;
+        if (!i64(i)) return false;
+        v = static_cast<std::uint64_t>(i);
+        break;
+      }
+      case FieldKind::sint32: {
+        std::int32_t i;
+        if (!i32(i)) return false;
+        // zigzag: 0, -1, 1, -2 ... as 0, 1, 2, 3 ...
+        v = (static_cast<std::uint32_t>(i) << 1) ^ static_cast<std::uint32_t>(i >> 31);
+        break;
+      }
       case FieldKind::fixed32: {
         std::uint32_t u;
         if (!u32(u)) return false;
@@ -812,16 +846,17 @@ class Parser {
     if (v == 0 && !keep_default) return true;
     switch (f.kind) {
       case FieldKind::fixed64:
+      case FieldKind::sfixed64:
       case FieldKind::dbl:
-        put_tag(f, detail::kFixed64, out);
+        if (!packed) put_tag(f, detail::kFixed64, out);
         put_le(v, 8, out);
         break;
       case FieldKind::fixed32:
-        put_tag(f, detail::kFixed32, out);
+        if (!packed) put_tag(f, detail::kFixed32, out);
         put_le(v, 4, out);
         break;
       default:
-        put_tag(f, detail::kVarint, out);
+        if (!packed) put_tag(f, detail::kVarint, out);
         put_varint(v, out);
         break;
     }
@@ -1037,6 +1072,7 @@ class Parser {
   std::string key_buf_;  // keys with escapes
   std::string scratch_;  // values with escapes
   std::string bytes_;    // a bytes value decoded, on its way to protobuf
+  std::string packed_;   // a repeated scalar's values, on their way to one packed field
   std::uint64_t cap_ = 0;  // request_protobuf's bound on its output
 };
 

@@ -28,6 +28,7 @@ using detail::Presence;
 
 struct Occurrence {
   std::uint32_t field;  // index into the schema's fields
+  std::uint32_t wire;
   std::uint64_t value;
   const char* data;
   std::size_t size;
@@ -38,8 +39,11 @@ detail::WireType wire_type(FieldKind k) {
   switch (k) {
     case FieldKind::boolean:
     case FieldKind::uint32:
-    case FieldKind::int64: return detail::kVarint;
+    case FieldKind::int64:
+    case FieldKind::uint64:
+    case FieldKind::sint32: return detail::kVarint;
     case FieldKind::fixed64:
+    case FieldKind::sfixed64:
     case FieldKind::dbl: return detail::kFixed64;
     case FieldKind::fixed32: return detail::kFixed32;
     default: return detail::kLen;
@@ -53,16 +57,18 @@ bool is_default(FieldKind k, const Occurrence& o) {
     case FieldKind::bytes:
     case FieldKind::id16:
     case FieldKind::id8: return o.size == 0;
-    case FieldKind::uint32: return static_cast<std::uint32_t>(o.value) == 0;
+    case FieldKind::uint32:
+    case FieldKind::sint32: return static_cast<std::uint32_t>(o.value) == 0;
     default: return o.value == 0;  // for doubles: +0.0 only (-0.0 has its sign bit set)
   }
 }
 
 class Transcoder {
  public:
-  Transcoder(detail::Context& ctx, std::string& out) : ctx_(ctx), w_(out) {}
+  Transcoder(detail::Context& ctx, std::string& out) : ctx_(ctx), out_(out), w_(out) {}
 
-  bool message(std::string_view bytes, const MessageSchema& schema) {
+  // `omit`: field numbers (bits 0-63) of this message, not of those below, left out.
+  bool message(std::string_view bytes, const MessageSchema& schema, std::uint64_t omit = 0) {
     // Occurrences are gathered first, so that a repeated field's items make one array even
     // when other fields stand between them. One buffer per depth, reused from message to
     // message; it is indexed afresh after each child, whose deeper buffer may move it.
@@ -74,9 +80,12 @@ class Transcoder {
     std::uint32_t previous = 0;
     while (m.next()) {
       for (std::uint32_t i = 0; i < schema.count; ++i) {
-        if (schema.fields[i].number != m.number()) continue;
-        if (!m.is(wire_type(schema.fields[i].kind))) return false;
-        found_[depth].push_back({i, m.value(), m.data(), m.size(), m.tag_at()});
+        const FieldSchema& f = schema.fields[i];
+        if (f.number != m.number()) continue;
+        if (f.number < 64 && (omit >> f.number & 1)) break;
+        const bool packed = f.repeated && detail::is_scalar(f.kind) && m.wire() == detail::kLen;
+        if (!packed && !m.is(wire_type(f.kind))) return false;
+        found_[depth].push_back({i, m.wire(), m.value(), m.data(), m.size(), m.tag_at()});
         sorted = sorted && i >= previous;
         previous = i;
         break;
@@ -99,13 +108,11 @@ class Transcoder {
       write_required(schema, next, head.field, first);
       next = head.field + 1;
       if (f.repeated) {
-        w_.key(f.json_name, first);
-        w_.raw('[');
-        for (bool item = false; k < n && found_[depth][k].field == head.field; ++k, item = true) {
-          if (item) w_.raw(',');
-          if (!value(f, found_[depth][k], depth)) return false;
-        }
-        w_.raw(']');
+        const Array a = open_array(f, first);
+        bool any = false;
+        for (; k < n && found_[depth][k].field == head.field; ++k)
+          if (!element(f, found_[depth][k], depth, any)) return false;
+        close_array(a, any, first);
         continue;
       }
       std::size_t last = k;
@@ -128,19 +135,11 @@ class Transcoder {
       const FieldSchema& f = schema.fields[i];
       const std::size_t n = found_[depth].size();
       if (f.repeated) {
-        bool open = false;
-        for (std::size_t k = 0; k < n; ++k) {
-          if (found_[depth][k].field != i) continue;
-          if (open) {
-            w_.raw(',');
-          } else {
-            w_.key(f.json_name, first);
-            w_.raw('[');
-            open = true;
-          }
-          if (!value(f, found_[depth][k], depth)) return false;
-        }
-        if (open) w_.raw(']');
+        const Array a = open_array(f, first);
+        bool any = false;
+        for (std::size_t k = 0; k < n; ++k)
+          if (found_[depth][k].field == i && !element(f, found_[depth][k], depth, any)) return false;
+        close_array(a, any, first);
         continue;
       }
       std::size_t last = n;
@@ -158,6 +157,44 @@ class Transcoder {
     }
     w_.raw('}');
     return true;
+  }
+
+  // A repeated field's array, its key written before its elements are known: one with no
+  // element (only empty packed runs) is taken back, as protobuf's JSON omits an empty list.
+  struct Array {
+    std::size_t at;
+    bool first;
+  };
+  Array open_array(const FieldSchema& f, bool& first) {
+    const Array a{out_.size(), first};
+    w_.key(f.json_name, first);
+    w_.raw('[');
+    return a;
+  }
+  void close_array(const Array& a, bool any, bool& first) {
+    if (any) {
+      w_.raw(']');
+    } else {
+      out_.resize(a.at);
+      first = a.first;
+    }
+  }
+
+  // One occurrence of a repeated field: one element, or a packed run of any number of them.
+  bool element(const FieldSchema& f, const Occurrence& o, std::uint32_t depth, bool& any) {
+    if (!detail::is_scalar(f.kind) || o.wire != detail::kLen) {
+      if (any) w_.raw(',');
+      any = true;
+      return value(f, o, depth);
+    }
+    Occurrence one = o;
+    one.wire = wire_type(f.kind);
+    return detail::packed_values(ctx_, o.tag_at, {o.data, o.size}, one.wire, [&](std::uint64_t v) {
+      if (any) w_.raw(',');
+      any = true;
+      one.value = v;
+      value(f, one, depth);
+    });
   }
 
   // Writes the required fields among schema fields [from, to), all absent, as {}.
@@ -186,8 +223,15 @@ class Transcoder {
       case FieldKind::id8: return hex<8>(o);
       case FieldKind::boolean: o.value ? w_.raw("true") : w_.raw("false"); return true;
       case FieldKind::uint32: w_.u64(static_cast<std::uint32_t>(o.value)); return true;
-      case FieldKind::int64: w_.quoted_i64(static_cast<std::int64_t>(o.value)); return true;
+      case FieldKind::int64:
+      case FieldKind::sfixed64: w_.quoted_i64(static_cast<std::int64_t>(o.value)); return true;
+      case FieldKind::uint64:
       case FieldKind::fixed64: w_.quoted_u64(o.value); return true;
+      case FieldKind::sint32: {
+        const auto z = static_cast<std::uint32_t>(o.value);  // int32: the low 32 bits
+        w_.i64(static_cast<std::int32_t>((z >> 1) ^ (0u - (z & 1))));
+        return true;
+      }
       case FieldKind::fixed32: w_.u64(o.value); return true;
       case FieldKind::dbl: {
         double d;
@@ -220,6 +264,7 @@ class Transcoder {
   }
 
   detail::Context& ctx_;
+  std::string& out_;
   detail::JsonWriter w_;
   std::vector<std::vector<Occurrence>> found_;
 };
@@ -264,7 +309,8 @@ class LineWriter {
  public:
   LineWriter(detail::Context& ctx, const Envelope& e, std::uint64_t skip, const RecordLinesSink& sink,
              std::size_t chunk)
-      : ctx_(ctx), e_(e), skip_(skip), sink_(sink), chunk_(chunk), t_(ctx, lines_) {}
+      : ctx_(ctx), e_(e), skip_(skip), sink_(sink), chunk_(chunk), t_(ctx, lines_),
+        metrics_(&e.request == &detail::kMetricsRequest) {}
 
   bool request(std::string_view bytes, std::string_view signal_name) {
     Message m(ctx_, bytes);
@@ -343,25 +389,95 @@ class LineWriter {
     }
     // Items sit one deeper than this cursor, as the scope did.
     for (std::string_view item : items_) {
+      if (metrics_) {
+        if (!metric(item, head)) return false;
+        continue;
+      }
       if (skip_ > 0) {
         --skip_;
         continue;
       }
-      lines_ += head;
-      const std::size_t at = lines_.size();
-      if (!t_.message(item, e_.item)) return false;
-      // The item's own members close the line: its '{' becomes the ',' after the scope.
-      if (lines_.size() - at == 2) {
-        lines_.resize(at);
-        lines_ += "}\n";
-      } else {
-        lines_[at] = ',';
-        lines_ += '\n';
+      if (!line(head, item, e_.item)) return false;
+    }
+    return true;
+  }
+
+  // One line: `head`, then the members of `item` (of `schema`).
+  bool line(const std::string& head, std::string_view item, const MessageSchema& schema) {
+    lines_ += head;
+    const std::size_t at = lines_.size();
+    if (!t_.message(item, schema)) return false;
+    // The item's own members close the line: its '{' becomes the ',' after the scope.
+    if (lines_.size() - at == 2) {
+      lines_.resize(at);
+      lines_ += "}\n";
+    } else {
+      lines_[at] = ',';
+      lines_ += '\n';
+    }
+    if (lines_.size() >= chunk_) {
+      sink_(lines_);
+      lines_.clear();
+    }
+    return true;
+  }
+
+  // A Metric's lines, one per data point (the metrics' counted unit): the scope's head, the
+  // metric's own members (name, description, unit, metadata), its "type" (gauge, sum,
+  // histogram, exponential_histogram, summary) and its type's members (aggregationTemporality,
+  // isMonotonic), then the point's. Each message is transcoded at its depth in the request.
+  bool metric(std::string_view bytes, const std::string& scope_head) {
+    namespace mf = detail::field::metric;
+    constexpr std::uint64_t kData = 1ull << mf::gauge | 1ull << mf::sum | 1ull << mf::histogram |
+                                    1ull << mf::exponential_histogram | 1ull << mf::summary;
+    std::string head = scope_head;
+    if (!members(bytes, e_.item, kData, head)) return false;
+    // A oneof set more than once (malformed, but read) has lines for each, as the validating
+    // pass counts each one's points.
+    Message m(ctx_, bytes);
+    while (m.next()) {
+      if (m.number() >= 64 || !(kData >> m.number() & 1)) continue;
+      if (!m.enter() || !data(m.child(), *detail::find_field(e_.item, m.number()), head)) return false;
+    }
+    return m.ok();
+  }
+
+  // The points of a Metric's data (`field`, a Gauge, Sum, ... message), one line each.
+  bool data(std::string_view bytes, const FieldSchema& field, const std::string& metric_head) {
+    namespace mf = detail::field::metric;
+    std::string_view type;
+    switch (field.number) {
+      case mf::gauge: type = "gauge"; break;
+      case mf::sum: type = "sum"; break;
+      case mf::histogram: type = "histogram"; break;
+      case mf::exponential_histogram: type = "exponential_histogram"; break;
+      default: type = "summary"; break;
+    }
+    std::string head = metric_head + ",\"type\":";
+    append_json_string(type, head);
+    const MessageSchema& schema = *field.message;
+    const FieldSchema& points = schema.fields[0];  // data_points, 1 in every type
+    if (!members(bytes, schema, 1ull << points.number, head)) return false;
+    Message d(ctx_, bytes);
+    while (d.next()) {
+      if (d.number() != points.number) continue;
+      if (!d.enter()) return false;
+      if (skip_ > 0) {
+        --skip_;
+        continue;
       }
-      if (lines_.size() >= chunk_) {
-        sink_(lines_);
-        lines_.clear();
-      }
+      if (!line(head, d.child(), *points.message)) return false;
+    }
+    return d.ok();
+  }
+
+  // Appends ",<members>" of `bytes` (of `schema`), the fields in `omit` left out.
+  bool members(std::string_view bytes, const MessageSchema& schema, std::uint64_t omit, std::string& out) {
+    std::string json;
+    if (!Transcoder(ctx_, json).message(bytes, schema, omit)) return false;
+    if (json.size() > 2) {
+      out += ',';
+      out.append(json, 1, json.size() - 2);
     }
     return true;
   }
@@ -373,6 +489,7 @@ class LineWriter {
   std::size_t chunk_;
   std::string lines_;
   Transcoder t_;
+  bool metrics_;  // a line per data point, not per item (Metric)
   std::vector<std::string_view> items_;
 };
 

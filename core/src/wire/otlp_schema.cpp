@@ -34,6 +34,9 @@ constexpr MessageSchema schema() {
 extern const MessageSchema kAnyValue, kKeyValue, kArrayValue, kKeyValueList, kResource, kScope;
 extern const MessageSchema kEvent, kLink, kStatus, kSpan, kScopeSpans, kResourceSpans;
 extern const MessageSchema kLogRecord, kScopeLogs, kResourceLogs;
+extern const MessageSchema kMetric, kGauge, kSum, kHistogram, kExponentialHistogram, kSummary, kNumberDataPoint,
+    kHistogramDataPoint, kExponentialHistogramDataPoint, kBuckets, kSummaryDataPoint, kValueAtQuantile, kExemplar,
+    kScopeMetrics, kResourceMetrics;
 
 constexpr std::string_view kSpanKindNames[] = {"SPAN_KIND_UNSPECIFIED", "SPAN_KIND_INTERNAL", "SPAN_KIND_SERVER",
                                                "SPAN_KIND_CLIENT",      "SPAN_KIND_PRODUCER", "SPAN_KIND_CONSUMER"};
@@ -46,6 +49,9 @@ constexpr std::string_view kSeverityNames[] = {
     "SEVERITY_NUMBER_WARN4",       "SEVERITY_NUMBER_ERROR",  "SEVERITY_NUMBER_ERROR2", "SEVERITY_NUMBER_ERROR3",
     "SEVERITY_NUMBER_ERROR4",      "SEVERITY_NUMBER_FATAL",  "SEVERITY_NUMBER_FATAL2", "SEVERITY_NUMBER_FATAL3",
     "SEVERITY_NUMBER_FATAL4"};
+constexpr std::string_view kTemporalityNames[] = {"AGGREGATION_TEMPORALITY_UNSPECIFIED", "AGGREGATION_TEMPORALITY_DELTA",
+                                                  "AGGREGATION_TEMPORALITY_CUMULATIVE"};
+constexpr EnumNames kTemporality{kTemporalityNames, std::size(kTemporalityNames)};
 constexpr EnumNames kSpanKind{kSpanKindNames, std::size(kSpanKindNames)};
 constexpr EnumNames kStatusCode{kStatusCodeNames, std::size(kStatusCodeNames)};
 constexpr EnumNames kSeverity{kSeverityNames, std::size(kSeverityNames)};
@@ -147,12 +153,116 @@ constexpr FieldSchema kResourceLogsFields[] = {
 };
 constexpr FieldSchema kLogsRequestFields[] = {{logs_request::resource_logs, "resourceLogs", K::message, kRepeated, kMsg, &kResourceLogs}};
 
+// metrics/v1. Data points are the signal's counted unit (a Metric groups them); an exemplar
+// counts as a record, as a span's event does.
+constexpr FieldSchema kMetricFields[] = {
+    {metric::name, "name", K::string},
+    {metric::description, "description", K::string},
+    {metric::unit, "unit", K::string},
+    {metric::gauge, "gauge", K::message, false, kOneof, &kGauge},
+    {metric::sum, "sum", K::message, false, kOneof, &kSum},
+    {metric::histogram, "histogram", K::message, false, kOneof, &kHistogram},
+    {metric::exponential_histogram, "exponentialHistogram", K::message, false, kOneof, &kExponentialHistogram},
+    {metric::summary, "summary", K::message, false, kOneof, &kSummary},
+    {metric::metadata, "metadata", K::message, kRepeated, kMsg, &kKeyValue, kAttr},
+};
+constexpr FieldSchema kGaugeFields[] = {{gauge::data_points, "dataPoints", K::message, kRepeated, kMsg, &kNumberDataPoint, kItem}};
+constexpr FieldSchema kSumFields[] = {
+    {sum::data_points, "dataPoints", K::message, kRepeated, kMsg, &kNumberDataPoint, kItem},
+    {sum::aggregation_temporality, "aggregationTemporality", K::uint32, false, kImplicit, nullptr, Count::none, &kTemporality},
+    {sum::is_monotonic, "isMonotonic", K::boolean},
+};
+constexpr FieldSchema kHistogramFields[] = {
+    {histogram::data_points, "dataPoints", K::message, kRepeated, kMsg, &kHistogramDataPoint, kItem},
+    {histogram::aggregation_temporality, "aggregationTemporality", K::uint32, false, kImplicit, nullptr, Count::none, &kTemporality},
+};
+constexpr FieldSchema kExponentialHistogramFields[] = {
+    {histogram::data_points, "dataPoints", K::message, kRepeated, kMsg, &kExponentialHistogramDataPoint, kItem},
+    {histogram::aggregation_temporality, "aggregationTemporality", K::uint32, false, kImplicit, nullptr, Count::none, &kTemporality},
+};
+constexpr FieldSchema kSummaryFields[] = {{summary::data_points, "dataPoints", K::message, kRepeated, kMsg, &kSummaryDataPoint, kItem}};
+constexpr FieldSchema kNumberDataPointFields[] = {
+    {number_data_point::start_time_unix_nano, "startTimeUnixNano", K::fixed64},
+    {number_data_point::time_unix_nano, "timeUnixNano", K::fixed64},
+    {number_data_point::as_double, "asDouble", K::dbl, false, kOneof},
+    {number_data_point::exemplars, "exemplars", K::message, kRepeated, kMsg, &kExemplar, kRecord},
+    {number_data_point::as_int, "asInt", K::sfixed64, false, kOneof},
+    {number_data_point::attributes, "attributes", K::message, kRepeated, kMsg, &kKeyValue, kAttr},
+    {number_data_point::flags, "flags", K::uint32},
+};
+// optional double: written when present, zero or not.
+constexpr auto kOptional = Presence::explicit_;
+constexpr FieldSchema kHistogramDataPointFields[] = {
+    {histogram_data_point::start_time_unix_nano, "startTimeUnixNano", K::fixed64},
+    {histogram_data_point::time_unix_nano, "timeUnixNano", K::fixed64},
+    {histogram_data_point::count, "count", K::fixed64},
+    {histogram_data_point::sum, "sum", K::dbl, false, kOptional},
+    {histogram_data_point::bucket_counts, "bucketCounts", K::fixed64, kRepeated},
+    {histogram_data_point::explicit_bounds, "explicitBounds", K::dbl, kRepeated},
+    {histogram_data_point::exemplars, "exemplars", K::message, kRepeated, kMsg, &kExemplar, kRecord},
+    {histogram_data_point::attributes, "attributes", K::message, kRepeated, kMsg, &kKeyValue, kAttr},
+    {histogram_data_point::flags, "flags", K::uint32},
+    {histogram_data_point::min, "min", K::dbl, false, kOptional},
+    {histogram_data_point::max, "max", K::dbl, false, kOptional},
+};
+constexpr FieldSchema kExponentialHistogramDataPointFields[] = {
+    {exponential_histogram_data_point::attributes, "attributes", K::message, kRepeated, kMsg, &kKeyValue, kAttr},
+    {exponential_histogram_data_point::start_time_unix_nano, "startTimeUnixNano", K::fixed64},
+    {exponential_histogram_data_point::time_unix_nano, "timeUnixNano", K::fixed64},
+    {exponential_histogram_data_point::count, "count", K::fixed64},
+    {exponential_histogram_data_point::sum, "sum", K::dbl, false, kOptional},
+    {exponential_histogram_data_point::scale, "scale", K::sint32},
+    {exponential_histogram_data_point::zero_count, "zeroCount", K::fixed64},
+    {exponential_histogram_data_point::positive, "positive", K::message, false, kMsg, &kBuckets},
+    {exponential_histogram_data_point::negative, "negative", K::message, false, kMsg, &kBuckets},
+    {exponential_histogram_data_point::flags, "flags", K::uint32},
+    {exponential_histogram_data_point::exemplars, "exemplars", K::message, kRepeated, kMsg, &kExemplar, kRecord},
+    {exponential_histogram_data_point::min, "min", K::dbl, false, kOptional},
+    {exponential_histogram_data_point::max, "max", K::dbl, false, kOptional},
+    {exponential_histogram_data_point::zero_threshold, "zeroThreshold", K::dbl},
+};
+constexpr FieldSchema kBucketsFields[] = {
+    {buckets::offset, "offset", K::sint32},
+    {buckets::bucket_counts, "bucketCounts", K::uint64, kRepeated},
+};
+constexpr FieldSchema kSummaryDataPointFields[] = {
+    {summary_data_point::start_time_unix_nano, "startTimeUnixNano", K::fixed64},
+    {summary_data_point::time_unix_nano, "timeUnixNano", K::fixed64},
+    {summary_data_point::count, "count", K::fixed64},
+    {summary_data_point::sum, "sum", K::dbl},
+    {summary_data_point::quantile_values, "quantileValues", K::message, kRepeated, kMsg, &kValueAtQuantile},
+    {summary_data_point::attributes, "attributes", K::message, kRepeated, kMsg, &kKeyValue, kAttr},
+    {summary_data_point::flags, "flags", K::uint32},
+};
+constexpr FieldSchema kValueAtQuantileFields[] = {{value_at_quantile::quantile, "quantile", K::dbl}, {value_at_quantile::value, "value", K::dbl}};
+constexpr FieldSchema kExemplarFields[] = {
+    {exemplar::time_unix_nano, "timeUnixNano", K::fixed64},
+    {exemplar::as_double, "asDouble", K::dbl, false, kOneof},
+    {exemplar::span_id, "spanId", K::id8},
+    {exemplar::trace_id, "traceId", K::id16},
+    {exemplar::as_int, "asInt", K::sfixed64, false, kOneof},
+    {exemplar::filtered_attributes, "filteredAttributes", K::message, kRepeated, kMsg, &kKeyValue, kAttr},
+};
+constexpr FieldSchema kScopeMetricsFields[] = {
+    {scope_metrics::scope, "scope", K::message, false, kMsg, &kScope},
+    {scope_metrics::metrics, "metrics", K::message, kRepeated, kMsg, &kMetric},
+    {scope_metrics::schema_url, "schemaUrl", K::string},
+};
+constexpr FieldSchema kResourceMetricsFields[] = {
+    {resource_metrics::resource, "resource", K::message, false, kMsg, &kResource},
+    {resource_metrics::scope_metrics, "scopeMetrics", K::message, kRepeated, kMsg, &kScopeMetrics},
+    {resource_metrics::schema_url, "schemaUrl", K::string},
+};
+constexpr FieldSchema kMetricsRequestFields[] = {{metrics_request::resource_metrics, "resourceMetrics", K::message, kRepeated, kMsg, &kResourceMetrics}};
+
 // collector/*/v1 responses: the partial success differs in its count's name only.
 constexpr FieldSchema kTracePartialFields[] = {{trace_partial_success::rejected_spans, "rejectedSpans", K::int64}, {trace_partial_success::error_message, "errorMessage", K::string}};
 constexpr FieldSchema kLogsPartialFields[] = {{logs_partial_success::rejected_log_records, "rejectedLogRecords", K::int64}, {logs_partial_success::error_message, "errorMessage", K::string}};
-extern const MessageSchema kTracePartial, kLogsPartial;
+constexpr FieldSchema kMetricsPartialFields[] = {{metrics_partial_success::rejected_data_points, "rejectedDataPoints", K::int64}, {metrics_partial_success::error_message, "errorMessage", K::string}};
+extern const MessageSchema kTracePartial, kLogsPartial, kMetricsPartial;
 constexpr FieldSchema kTraceResponseFields[] = {{export_response::partial_success, "partialSuccess", K::message, false, kMsg, &kTracePartial}};
 constexpr FieldSchema kLogsResponseFields[] = {{export_response::partial_success, "partialSuccess", K::message, false, kMsg, &kLogsPartial}};
+constexpr FieldSchema kMetricsResponseFields[] = {{export_response::partial_success, "partialSuccess", K::message, false, kMsg, &kMetricsPartial}};
 
 constexpr MessageSchema kAnyValue = schema<kAnyValueFields>();
 constexpr MessageSchema kKeyValue = schema<kKeyValueFields>();
@@ -169,7 +279,23 @@ constexpr MessageSchema kResourceSpans = schema<kResourceSpansFields>();
 constexpr MessageSchema kLogRecord = schema<kLogRecordFields>();
 constexpr MessageSchema kScopeLogs = schema<kScopeLogsFields>();
 constexpr MessageSchema kResourceLogs = schema<kResourceLogsFields>();
+constexpr MessageSchema kMetric = schema<kMetricFields>();
+constexpr MessageSchema kGauge = schema<kGaugeFields>();
+constexpr MessageSchema kSum = schema<kSumFields>();
+constexpr MessageSchema kHistogram = schema<kHistogramFields>();
+constexpr MessageSchema kExponentialHistogram = schema<kExponentialHistogramFields>();
+constexpr MessageSchema kSummary = schema<kSummaryFields>();
+constexpr MessageSchema kNumberDataPoint = schema<kNumberDataPointFields>();
+constexpr MessageSchema kHistogramDataPoint = schema<kHistogramDataPointFields>();
+constexpr MessageSchema kExponentialHistogramDataPoint = schema<kExponentialHistogramDataPointFields>();
+constexpr MessageSchema kBuckets = schema<kBucketsFields>();
+constexpr MessageSchema kSummaryDataPoint = schema<kSummaryDataPointFields>();
+constexpr MessageSchema kValueAtQuantile = schema<kValueAtQuantileFields>();
+constexpr MessageSchema kExemplar = schema<kExemplarFields>();
+constexpr MessageSchema kScopeMetrics = schema<kScopeMetricsFields>();
+constexpr MessageSchema kResourceMetrics = schema<kResourceMetricsFields>();
 constexpr MessageSchema kTracePartial = schema<kTracePartialFields>();
+constexpr MessageSchema kMetricsPartial = schema<kMetricsPartialFields>();
 constexpr MessageSchema kLogsPartial = schema<kLogsPartialFields>();
 
 }  // namespace
@@ -178,12 +304,22 @@ const MessageSchema kTraceRequest = schema<kTraceRequestFields>();
 const MessageSchema kLogsRequest = schema<kLogsRequestFields>();
 const MessageSchema kTraceResponse = schema<kTraceResponseFields>();
 const MessageSchema kLogsResponse = schema<kLogsResponseFields>();
+const MessageSchema kMetricsRequest = schema<kMetricsRequestFields>();
+const MessageSchema kMetricsResponse = schema<kMetricsResponseFields>();
 
 const MessageSchema& request_schema(Signal signal) {
-  return signal == Signal::logs ? kLogsRequest : kTraceRequest;
+  switch (signal) {
+    case Signal::logs: return kLogsRequest;
+    case Signal::metrics: return kMetricsRequest;
+    default: return kTraceRequest;
+  }
 }
 const MessageSchema& response_schema(Signal signal) {
-  return signal == Signal::logs ? kLogsResponse : kTraceResponse;
+  switch (signal) {
+    case Signal::logs: return kLogsResponse;
+    case Signal::metrics: return kMetricsResponse;
+    default: return kTraceResponse;
+  }
 }
 
 }  // namespace otlp::detail

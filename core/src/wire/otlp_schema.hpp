@@ -22,10 +22,17 @@ enum class FieldKind : std::uint8_t {
   boolean,   // varint
   uint32,    // varint (uint32 and enums): a JSON number
   int64,     // varint read as int64: a decimal string
+  uint64,    // varint: a decimal string
+  sint32,    // varint, zigzag-encoded: a JSON number
   fixed64,   // 8 bytes little-endian unsigned: a decimal string
+  sfixed64,  // 8 bytes little-endian signed: a decimal string
   fixed32,   // 4 bytes: a JSON number
   dbl,       // 8 bytes IEEE double: a JSON number (NaN and infinities as strings)
 };
+// A repeated field of a scalar kind is packed (proto3's default: one length-delimited field
+// holding the values back to back); readers take it unpacked too, as protobuf requires, and
+// OTLP/JSON writes it as one array.
+constexpr bool is_scalar(FieldKind k) { return k >= FieldKind::boolean; }
 
 struct MessageSchema;
 
@@ -39,7 +46,7 @@ enum class Presence : std::uint8_t {
 // What an occurrence of a message field counts for against the DecodeLimits (decode.hpp).
 enum class Count : std::uint8_t {
   none,
-  item,       // the signal's unit (a span, a log record): a record, and counted
+  item,       // the signal's unit (a span, a log record, a data point): a record, and counted
   record,     // a span's event or link
   attribute,  // a KeyValue or an array value, of its element
 };
@@ -67,11 +74,13 @@ struct MessageSchema {
   std::size_t count;
 };
 
-// The roots: ExportTraceServiceRequest and ExportLogsServiceRequest, and their responses.
+// The roots: Export{Trace,Logs,Metrics}ServiceRequest, and their responses.
 extern const MessageSchema kTraceRequest;
 extern const MessageSchema kLogsRequest;
+extern const MessageSchema kMetricsRequest;
 extern const MessageSchema kTraceResponse;
 extern const MessageSchema kLogsResponse;
+extern const MessageSchema kMetricsResponse;
 
 // The request and response of a signal.
 const MessageSchema& request_schema(Signal signal);

@@ -79,6 +79,28 @@ inline std::uint64_t load_le(const char* p, unsigned n) {
   return v;
 }
 
+// The values of a packed repeated scalar (its length-delimited form, `run`) of wire type `w`,
+// each handed to `each`; false, with the error at the field's tag `at`, when the run does not
+// split into whole values.
+template <class F>
+bool packed_values(Context& ctx, const char* at, std::string_view run, std::uint32_t w, F&& each) {
+  const char* p = run.data();
+  const char* const end = p + run.size();
+  const unsigned width = w == kFixed64 ? 8 : w == kFixed32 ? 4 : 0;
+  if (width != 0 && run.size() % width != 0) return ctx.fail(DecodeError::truncated, at);
+  while (p < end) {
+    std::uint64_t v;
+    if (width != 0) {
+      v = load_le(p, width);
+      p += width;
+    } else if (!read_varint(ctx, p, end, v)) {
+      return false;
+    }
+    each(v);
+  }
+  return true;
+}
+
 // One field as read_field() finds it.
 struct Field {
   const char* end;       // where the next field starts
@@ -205,6 +227,7 @@ class Message {
   std::uint32_t depth() const { return depth_; }  // the request is 0
   const char* tag_at() const { return tag_at_; }
   std::uint64_t number() const { return number_; }
+  std::uint32_t wire() const { return wire_; }
   std::uint64_t value() const { return value_; }
   const char* data() const { return data_; }
   std::size_t size() const { return size_; }

@@ -439,6 +439,12 @@ bool read_partial_success(Context& ctx, std::string_view bytes, Ps&& ps) {
 
 // ---- the validating pass of the signals without a model: the request walked by its schema ----
 
+// A scalar field of wire type `w`, or, repeated, a packed run of them.
+bool scalar(Context& ctx, Message& m, const detail::FieldSchema& f, detail::WireType w) {
+  if (f.repeated && m.wire() == kLen) return packed_values(ctx, m.tag_at(), m.child(), w, [](std::uint64_t) {});
+  return m.is(w);
+}
+
 bool validate_message(Context& ctx, std::string_view bytes, const detail::MessageSchema& schema) {
   using detail::Count;
   using detail::FieldKind;
@@ -463,10 +469,13 @@ bool validate_message(Context& ctx, std::string_view bytes, const detail::Messag
       case FieldKind::id8: ok = m.id(Skip<SpanId>{}); break;
       case FieldKind::boolean:
       case FieldKind::uint32:
-      case FieldKind::int64: ok = m.is(kVarint); break;
+      case FieldKind::int64:
+      case FieldKind::uint64:
+      case FieldKind::sint32: ok = scalar(ctx, m, *f, kVarint); break;
       case FieldKind::fixed64:
-      case FieldKind::dbl: ok = m.is(kFixed64); break;
-      case FieldKind::fixed32: ok = m.is(kFixed32); break;
+      case FieldKind::sfixed64:
+      case FieldKind::dbl: ok = scalar(ctx, m, *f, kFixed64); break;
+      case FieldKind::fixed32: ok = scalar(ctx, m, *f, kFixed32); break;
     }
     if (!ok) return false;
   }

@@ -42,10 +42,14 @@ void transcode_request_json_frame(Signal signal, const Resource& resource, const
 
 // One JSON line per item of a protobuf request of `signal`, for files of records: the item's
 // OTLP/JSON members (every field it carries, as transcode_request_json writes them) after
-//   "signal" ("traces", "logs"), "resource" (the Resource*'s resource, {} when absent),
-//   "resourceSchemaUrl" (when set), "scope" (the Scope*'s scope, {} when absent),
+//   "signal" ("traces", "logs", "metrics"), "resource" (the Resource*'s resource, {} when
+//   absent), "resourceSchemaUrl" (when set), "scope" (the Scope*'s scope, {} when absent),
 //   "scopeSchemaUrl" (when set).
-// The first `skip` items are left out. Lines go to `sink` in batches of whole lines of about
+// Metrics have a line per data point, their counted unit: after the scope come the Metric's
+// members but its data ("name", "description", "unit", "metadata"), "type" ("gauge", "sum",
+// "histogram", "exponential_histogram", "summary"), the type's members but its points
+// ("aggregationTemporality", "isMonotonic"), then the point's.
+// The first `skip` items (data points) are left out. Lines go to `sink` in batches of whole lines of about
 // `chunk_bytes` (so a large request is never held as text whole); errors as
 // transcode_request_json's, after the lines before them were handed over.
 using RecordLinesSink = std::function<void(std::string_view lines)>;
