@@ -63,6 +63,10 @@ struct MeterProviderConfig {
 
 // What an instrument is created with beyond its name.
 struct InstrumentOptions {
+  InstrumentOptions() = default;
+  // The common case, `{"ms", "how long"}`, without naming the rest.
+  InstrumentOptions(std::string_view unit_, std::string_view description_ = {})
+      : unit(unit_), description(description_) {}
   std::string_view unit;
   std::string_view description;
   Aggregation aggregation = Aggregation::by_kind;
