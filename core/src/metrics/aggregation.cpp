@@ -54,17 +54,22 @@ HistogramCell::HistogramCell(const std::vector<double>& bounds)
 
 std::size_t HistogramCell::bucket_of(double value) const noexcept {
   // The first bound at or above the value: a value equal to a bound belongs to the bucket it closes.
-  return static_cast<std::size_t>(std::lower_bound(bounds_.begin(), bounds_.end(), value) - bounds_.begin());
+  // For the usual few bounds, the count of bounds below the value, without a branch to mispredict.
+  const std::size_t n = bounds_.size();
+  if (n > 32) return static_cast<std::size_t>(std::lower_bound(bounds_.begin(), bounds_.end(), value) - bounds_.begin());
+  const double* b = bounds_.data();
+  std::size_t below = 0;
+  for (std::size_t i = 0; i < n; ++i) below += b[i] < value;
+  return below;
 }
 
 void HistogramCell::record(double value) noexcept {
-  counts_[bucket_of(value)].fetch_add(1, std::memory_order_relaxed);
-  sum_.fetch_add(value, std::memory_order_relaxed);
-  for (double m = min_.load(std::memory_order_relaxed);
-       value < m && !min_.compare_exchange_weak(m, value, std::memory_order_relaxed);) {
+  // Sequentially consistent, as mark_touched needs (metrics.hpp).
+  counts_[bucket_of(value)].fetch_add(1);
+  sum_.fetch_add(value);
+  for (double m = min_.load(); value < m && !min_.compare_exchange_weak(m, value);) {
   }
-  for (double m = max_.load(std::memory_order_relaxed);
-       value > m && !max_.compare_exchange_weak(m, value, std::memory_order_relaxed);) {
+  for (double m = max_.load(); value > m && !max_.compare_exchange_weak(m, value);) {
   }
 }
 
@@ -73,12 +78,12 @@ void HistogramCell::read(Snapshot& out, bool reset) noexcept {
   out.counts.resize(bounds_.size() + 1);
   out.count = 0;
   for (std::size_t i = 0; i <= bounds_.size(); ++i) {
-    out.counts[i] = reset ? counts_[i].exchange(0, std::memory_order_acq_rel) : counts_[i].load(std::memory_order_acquire);
+    out.counts[i] = reset ? counts_[i].exchange(0) : counts_[i].load();
     out.count += out.counts[i];
   }
-  out.sum = reset ? sum_.exchange(0, std::memory_order_acq_rel) : sum_.load(std::memory_order_acquire);
-  out.min = reset ? min_.exchange(inf, std::memory_order_acq_rel) : min_.load(std::memory_order_acquire);
-  out.max = reset ? max_.exchange(-inf, std::memory_order_acq_rel) : max_.load(std::memory_order_acquire);
+  out.sum = reset ? sum_.exchange(0) : sum_.load();
+  out.min = reset ? min_.exchange(inf) : min_.load();
+  out.max = reset ? max_.exchange(-inf) : max_.load();
 }
 
 void histogram_record(HistogramCell& cell, double value) noexcept { cell.record(value); }

@@ -23,22 +23,36 @@ std::uint64_t load(const char* p, std::size_t n) noexcept {
   return w;
 }
 
-// Eight bytes a step: keys are short, and a byte-at-a-time hash would cost more than the rest of
-// a recording.
+// Strings up to 32 bytes (nearly every key and value) are read as at most four 8-byte words,
+// overlapping, multiplied independently so the steps do not wait on each other: a byte- or
+// word-at-a-time chain would cost more than the rest of a recording. Longer ones take a loop.
 std::uint64_t bytes_hash(std::string_view s, std::uint64_t seed) noexcept {
   const char* p = s.data();
-  std::size_t n = s.size();
-  std::uint64_t h = seed ^ (n * kMul);
-  for (; n >= 8; p += 8, n -= 8) h = (h ^ load(p, 8)) * kMul, h ^= h >> 29;
-  if (n >= 4) {
-    h = (h ^ (load(p, 4) | load(p + n - 4, 4) << 32)) * kMul;
+  const std::size_t n = s.size();
+  std::uint64_t a = 0, b = 0, c = 0, d = 0;
+  if (n >= 8) {
+    a = load(p, 8);
+    b = load(p + n - 8, 8);
+    if (n > 16) {
+      c = load(p + 8, 8);
+      d = load(p + n - 16, 8);
+    }
+    if (n > 32) {
+      std::uint64_t h = 0;
+      for (std::size_t i = 16; i + 8 <= n - 16; i += 8) h = (h ^ load(p + i, 8)) * kMul;
+      c ^= h ^ load(p + n - 24, 8) * 0xC2B2AE3D27D4EB4Full;  // the loop's last, partial word
+    }
+  } else if (n >= 4) {
+    a = load(p, 4);
+    b = load(p + n - 4, 4);
   } else if (n > 0) {
-    h = (h ^ (static_cast<std::uint64_t>(static_cast<unsigned char>(p[0])) |
-              static_cast<std::uint64_t>(static_cast<unsigned char>(p[n / 2])) << 8 |
-              static_cast<std::uint64_t>(static_cast<unsigned char>(p[n - 1])) << 16)) *
-        kMul;
+    a = static_cast<std::uint64_t>(static_cast<unsigned char>(p[0])) |
+        static_cast<std::uint64_t>(static_cast<unsigned char>(p[n / 2])) << 8 |
+        static_cast<std::uint64_t>(static_cast<unsigned char>(p[n - 1])) << 16;
   }
-  return h ^ (h >> 29);
+  const std::uint64_t h = (a ^ seed) * 0xA0761D6478BD642Full ^ (b + n) * 0xE7037ED1A0B428DBull ^
+                          (c ^ 0x8EBC6AF09C88C6E3ull) * 0x589965CC75374CC3ull ^ d * 0x1D8E4E27C47D124Full;
+  return h ^ (h >> 32);
 }
 
 std::uint64_t value_hash(const AttributeValue& v) noexcept {
@@ -48,12 +62,12 @@ std::uint64_t value_hash(const AttributeValue& v) noexcept {
       return bytes_hash(v.str(), kind);
     case AttributeValue::Kind::boolean:
     case AttributeValue::Kind::int64:
-      return mix(static_cast<std::uint64_t>(v.int_value()) + kind * kMul);
+      return (static_cast<std::uint64_t>(v.int_value()) + kind) * 0xBF58476D1CE4E5B9ull;
     case AttributeValue::Kind::dbl: {
       std::uint64_t bits;
       const double d = v.double_value();
       std::memcpy(&bits, &d, sizeof bits);
-      return mix(bits + kind * kMul);
+      return (bits + kind) * 0x94D049BB133111EBull;
     }
     case AttributeValue::Kind::any:
       break;  // rare: equal hashes, told apart by the comparison
@@ -61,34 +75,15 @@ std::uint64_t value_hash(const AttributeValue& v) noexcept {
   return kind;
 }
 
-bool same_key(std::string_view a, std::string_view b) noexcept {
-  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size()) == 0;
-}
-
 }  // namespace
 
 std::uint64_t attribute_hash(const Attribute* attrs, std::size_t n) noexcept {
   std::uint64_t sum = 0;  // a sum: the same whatever the order
-  for (std::size_t i = 0; i < n; ++i) sum += mix(bytes_hash(attrs[i].key, 0) + value_hash(attrs[i].value) * kMul);
-  return mix(sum + n);
-}
-
-bool same_value(const AttributeValue& a, const AttributeValue& b) noexcept {
-  if (a.kind() != b.kind()) return false;
-  switch (a.kind()) {
-    case AttributeValue::Kind::string:
-      return same_key(a.str(), b.str());
-    case AttributeValue::Kind::boolean:
-    case AttributeValue::Kind::int64:
-      return a.int_value() == b.int_value();
-    case AttributeValue::Kind::dbl: {
-      const double x = a.double_value(), y = b.double_value();
-      return std::memcmp(&x, &y, sizeof x) == 0;  // bit patterns: NaN finds its series
-    }
-    case AttributeValue::Kind::any:
-      return a.any() == b.any();
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint64_t v = value_hash(attrs[i].value);
+    sum += (bytes_hash(attrs[i].key, 0) ^ (v << 23 | v >> 41)) * kMul;
   }
-  return false;
+  return mix(sum + n);
 }
 
 AttributeSet::AttributeSet(const Attribute* attrs, std::size_t n) {

@@ -4,6 +4,7 @@
 // attributes against a stored set without building one: no allocation on the hot path.
 #pragma once
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <vector>
 
@@ -36,6 +37,43 @@ class AttributeSet {
   std::uint64_t hash_ = 0;
 };
 
-bool same_value(const AttributeValue& a, const AttributeValue& b) noexcept;
+inline std::uint64_t load_bytes(const char* p, std::size_t n) noexcept {
+  std::uint64_t w = 0;
+  std::memcpy(&w, p, n);
+  return w;
+}
+
+// Equal strings, compared in line: a memcmp call costs more than the short keys it compares.
+inline bool same_key(std::string_view a, std::string_view b) noexcept {
+  const std::size_t n = a.size();
+  if (n != b.size()) return false;
+  const char *p = a.data(), *q = b.data();
+  if (n >= 8) {
+    if (n > 16) return std::memcmp(p, q, n) == 0;
+    return load_bytes(p, 8) == load_bytes(q, 8) && load_bytes(p + n - 8, 8) == load_bytes(q + n - 8, 8);
+  }
+  if (n >= 4) return load_bytes(p, 4) == load_bytes(q, 4) && load_bytes(p + n - 4, 4) == load_bytes(q + n - 4, 4);
+  for (std::size_t i = 0; i < n; ++i)
+    if (p[i] != q[i]) return false;
+  return true;
+}
+
+inline bool same_value(const AttributeValue& a, const AttributeValue& b) noexcept {
+  if (a.kind() != b.kind()) return false;
+  switch (a.kind()) {
+    case AttributeValue::Kind::string:
+      return same_key(a.str(), b.str());
+    case AttributeValue::Kind::boolean:
+    case AttributeValue::Kind::int64:
+      return a.int_value() == b.int_value();
+    case AttributeValue::Kind::dbl: {
+      const double x = a.double_value(), y = b.double_value();
+      return std::memcmp(&x, &y, sizeof x) == 0;  // bit patterns: NaN finds its series
+    }
+    case AttributeValue::Kind::any:
+      return a.any() == b.any();
+  }
+  return false;
+}
 
 }  // namespace otlp::detail

@@ -53,7 +53,7 @@ struct NumberValue {
 // touched flag is taken before the values, so a measurement racing a collection is reported
 // in this one or the next, never in both or neither.
 bool reports(Instrument& in, Series& s) {
-  const bool touched = s.touched.exchange(false, std::memory_order_acq_rel);
+  const bool touched = s.touched.exchange(false);
   const bool keeps = !detail::is_observable(in.kind()) && in.temporality() == Temporality::cumulative;
   if (!touched && !(keeps && s.reported)) return false;
   s.reported = true;
@@ -66,8 +66,8 @@ NumberValue number_value(Instrument& in, Series& s) {
   const bool sum = in.aggregation() == Aggregation::sum;
   if (detail::is_observable(in.kind())) {
     // Observations are totals: a delta sum reports what grew since the previous one.
-    v.i = s.int_value.load(std::memory_order_acquire);
-    v.d = s.double_value.load(std::memory_order_acquire);
+    v.i = s.int_value.load();
+    v.d = s.double_value.load();
     if (delta && sum) {
       const std::int64_t i = v.i;
       const double d = v.d;
@@ -77,11 +77,11 @@ NumberValue number_value(Instrument& in, Series& s) {
       s.previous_double = d;
     }
   } else if (delta && sum) {
-    v.i = s.int_value.exchange(0, std::memory_order_acq_rel);
-    v.d = s.double_value.exchange(0, std::memory_order_acq_rel);
+    v.i = s.int_value.exchange(0);
+    v.d = s.double_value.exchange(0);
   } else {
-    v.i = s.int_value.load(std::memory_order_acquire);
-    v.d = s.double_value.load(std::memory_order_acquire);
+    v.i = s.int_value.load();
+    v.d = s.double_value.load();
   }
   return v;
 }

@@ -48,20 +48,20 @@ void Instrument::record_other(double as_double, T value, const Attribute* attrs,
   switch (aggregation_) {
     case Aggregation::sum: {
       Series& s = series_.find_or_add(attrs, n);
-      cell<T>(s).fetch_add(value, std::memory_order_relaxed);
-      s.touched.store(true, std::memory_order_release);
+      cell<T>(s).fetch_add(value);
+      mark_touched(s.touched);
       return;
     }
     case Aggregation::last_value: {
       Series& s = series_.find_or_add(attrs, n);
-      cell<T>(s).store(value, std::memory_order_relaxed);
-      s.touched.store(true, std::memory_order_release);
+      cell<T>(s).store(value);
+      mark_touched(s.touched);
       return;
     }
     case Aggregation::explicit_histogram: {
       Series& s = series_.find_or_add(attrs, n);
       s.histogram->record(as_double);
-      s.touched.store(true, std::memory_order_release);
+      mark_touched(s.touched);
       return;
     }
     case Aggregation::exponential_histogram:
@@ -79,11 +79,11 @@ void Instrument::observe(T value, const Attribute* attrs, std::size_t n) noexcep
   if (aggregation_ == Aggregation::drop) return;
   Series& s = series_.find_or_add(attrs, n);
   if (&s == series_.overflow()) {
-    cell<T>(s).fetch_add(value, std::memory_order_relaxed);
+    cell<T>(s).fetch_add(value);
   } else {
-    cell<T>(s).store(value, std::memory_order_relaxed);
+    cell<T>(s).store(value);
   }
-  s.touched.store(true, std::memory_order_release);
+  mark_touched(s.touched);
 }
 template void Instrument::observe(std::int64_t, const Attribute*, std::size_t) noexcept;
 template void Instrument::observe(double, const Attribute*, std::size_t) noexcept;

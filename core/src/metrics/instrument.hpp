@@ -22,8 +22,8 @@ class Instrument {
   void add(T value, const Attribute* attrs, std::size_t n) noexcept {
     if (aggregation_ == Aggregation::sum) {
       Series& s = series_.find_or_add(attrs, n);
-      cell<T>(s).fetch_add(value, std::memory_order_relaxed);
-      s.touched.store(true, std::memory_order_release);
+      cell<T>(s).fetch_add(value);
+      mark_touched(s.touched);
     } else {
       record_other(static_cast<double>(value), value, attrs, n);
     }
@@ -32,8 +32,8 @@ class Instrument {
   void set(T value, const Attribute* attrs, std::size_t n) noexcept {
     if (aggregation_ == Aggregation::last_value) {
       Series& s = series_.find_or_add(attrs, n);
-      cell<T>(s).store(value, std::memory_order_relaxed);
-      s.touched.store(true, std::memory_order_release);
+      cell<T>(s).store(value);
+      mark_touched(s.touched);
     } else {
       record_other(static_cast<double>(value), value, attrs, n);
     }
@@ -43,7 +43,7 @@ class Instrument {
     if (aggregation_ == Aggregation::explicit_histogram) {
       Series& s = series_.find_or_add(attrs, n);
       s.histogram->record(static_cast<double>(value));
-      s.touched.store(true, std::memory_order_release);
+      mark_touched(s.touched);
     } else {
       record_other(static_cast<double>(value), value, attrs, n);
     }

@@ -20,7 +20,7 @@ struct Series {
       : attributes(attrs, n), histogram(bounds ? std::make_unique<HistogramCell>(*bounds) : nullptr) {}
 
   AttributeSet attributes;
-  // Set after every measurement, taken by each collection: whether the series has something new.
+  // Set after a measurement (mark_touched), taken by each collection: whether it has something new.
   std::atomic<bool> touched{false};
   std::atomic<std::int64_t> int_value{0};  // a sum or last value, whichever number the instrument takes
   std::atomic<double> double_value{0};
