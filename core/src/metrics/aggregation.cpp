@@ -66,7 +66,7 @@ std::size_t HistogramCell::bucket_of(double value) const noexcept {
 void HistogramCell::record(double value) noexcept {
   // Sequentially consistent, as mark_touched needs (metrics.hpp).
   counts_[bucket_of(value)].fetch_add(1);
-  sum_.fetch_add(value);
+  atomic_add(sum_, value);
   for (double m = min_.load(); value < m && !min_.compare_exchange_weak(m, value);) {
   }
   for (double m = max_.load(); value > m && !max_.compare_exchange_weak(m, value);) {

@@ -48,7 +48,7 @@ void Instrument::record_other(double as_double, T value, const Attribute* attrs,
   switch (aggregation_) {
     case Aggregation::sum: {
       Series& s = series_.find_or_add(attrs, n);
-      cell<T>(s).fetch_add(value);
+      atomic_add(cell<T>(s), value);
       mark_touched(s.touched);
       return;
     }
@@ -79,7 +79,7 @@ void Instrument::observe(T value, const Attribute* attrs, std::size_t n) noexcep
   if (aggregation_ == Aggregation::drop) return;
   Series& s = series_.find_or_add(attrs, n);
   if (&s == series_.overflow()) {
-    cell<T>(s).fetch_add(value);
+    atomic_add(cell<T>(s), value);
   } else {
     cell<T>(s).store(value);
   }

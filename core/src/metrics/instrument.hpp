@@ -22,7 +22,7 @@ class Instrument {
   void add(T value, const Attribute* attrs, std::size_t n) noexcept {
     if (aggregation_ == Aggregation::sum) {
       Series& s = series_.find_or_add(attrs, n);
-      cell<T>(s).fetch_add(value);
+      atomic_add(cell<T>(s), value);
       mark_touched(s.touched);
     } else {
       record_other(static_cast<double>(value), value, attrs, n);

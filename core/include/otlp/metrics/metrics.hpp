@@ -15,6 +15,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "otlp/export/engine.hpp"
@@ -83,6 +84,16 @@ class Instrument;
 inline void mark_touched(std::atomic<bool>& touched) noexcept {
   if (!touched.load()) touched.store(true);
 }
+// An atomic add for both numbers: libc++ before 18 (em++'s) has no atomic<double>::fetch_add.
+template <class T>
+inline void atomic_add(std::atomic<T>& cell, T value) noexcept {
+  if constexpr (std::is_integral_v<T>) {
+    cell.fetch_add(value);
+  } else {
+    for (T old = cell.load(std::memory_order_relaxed); !cell.compare_exchange_weak(old, old + value);) {
+    }
+  }
+}
 class HistogramCell;
 // Adds to a histogram series (metrics/aggregation.cpp): what a bound histogram calls.
 void histogram_record(HistogramCell& cell, double value) noexcept;
@@ -95,7 +106,7 @@ class BoundSum {
   BoundSum() = default;
   void add(T value) noexcept {
     if (!value_) return;
-    value_->fetch_add(value);
+    detail::atomic_add(*value_, value);
     detail::mark_touched(*touched_);
   }
   explicit operator bool() const noexcept { return value_ != nullptr; }
