@@ -65,7 +65,7 @@ spanFigure('log_emit_app_thread_ns', 'BM_LogEmit');
 spanFigure('log_below_min_severity_ns', 'BM_LogBelowMinSeverity');
 figure('encode_protobuf_core_log_records_per_s', perSecond('BM_EncodeLogsCore'), 'records/s',
   perSecond('BM_EncodeLogsLite'));
-// Metrics (bench/metrics_bench.cpp): the standard metrics workload's counter and histogram on
+// Metrics (bench/metrics_record_bench.cpp): the standard metrics workload's counter and histogram on
 // the app thread, their 3 attributes passed at the call or bound, the series rotating over 50;
 // two threads adding to one series (per add, per thread).
 spanFigure('metrics_counter_add_3_attributes_ns', 'BM_MetricsCounterAdd3Attributes');
