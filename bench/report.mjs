@@ -67,6 +67,16 @@ figure('encode_protobuf_core_log_records_per_s', perSecond('BM_EncodeLogsCore'),
   perSecond('BM_EncodeLogsLite'));
 // Metrics (bench/metrics_bench.cpp): one exponential histogram record() of a standard duration.
 spanFigure('exponential_histogram_record_ns', 'BM_ExponentialHistogramRecord');
+// Metrics (bench/metrics_record_bench.cpp): the standard metrics workload's counter and histogram on
+// the app thread, their 3 attributes passed at the call or bound, the series rotating over 50;
+// two threads adding to one series (per add, per thread).
+spanFigure('metrics_counter_add_3_attributes_ns', 'BM_MetricsCounterAdd3Attributes');
+spanFigure('metrics_counter_bound_add_ns', 'BM_MetricsCounterBoundAdd');
+spanFigure('metrics_histogram_record_3_attributes_ns', 'BM_MetricsHistogramRecord3Attributes');
+spanFigure('metrics_histogram_bound_record_ns', 'BM_MetricsHistogramBoundRecord');
+spanFigure('metrics_counter_add_2_threads_ns', 'BM_MetricsCounterAddShared/real_time/threads:2', 2);
+// Collecting and encoding a counter's 10,000 series into one request: ms per collection.
+figure('metrics_collect_10k_series_ms', 10000 * nsPerItem('BM_MetricsCollect10kSeries') / 1e6, 'ms');
 figure('clock_read_system_ns', median('BM_ClockRead/system_clock', 'cpu_time'), 'ns');
 figure('clock_read_tsc_ns', median('BM_ClockRead/tsc_clock', 'cpu_time'), 'ns');
 figure('sampler_always_on_ns', median('BM_SamplerDecision/always_on', 'real_time'), 'ns');

@@ -1,0 +1,103 @@
+// Internal: one instrument: its identity as exported, how it aggregates, its series and, for an
+// observable one, its callbacks. Recording dispatches on the aggregation, not on the kind, so
+// an aggregation chosen for an instrument is what it records.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "metrics/series.hpp"
+#include "otlp/metrics/metrics.hpp"
+
+namespace otlp::detail {
+
+class Instrument {
+ public:
+  Instrument(std::string_view name, InstrumentKind kind, bool is_double, const InstrumentOptions& options,
+             Temporality temporality, std::uint32_t cardinality_limit);
+
+  // Synchronous measurements.
+  template <class T>
+  void add(T value, const Attribute* attrs, std::size_t n) noexcept {
+    if (aggregation_ == Aggregation::sum) {
+      Series& s = series_.find_or_add(attrs, n);
+      atomic_add(cell<T>(s), value);
+      mark_touched(s.touched);
+    } else {
+      record_other(static_cast<double>(value), value, attrs, n);
+    }
+  }
+  template <class T>
+  void set(T value, const Attribute* attrs, std::size_t n) noexcept {
+    if (aggregation_ == Aggregation::last_value) {
+      Series& s = series_.find_or_add(attrs, n);
+      cell<T>(s).store(value);
+      mark_touched(s.touched);
+    } else {
+      record_other(static_cast<double>(value), value, attrs, n);
+    }
+  }
+  template <class T>
+  void record_histogram(T value, const Attribute* attrs, std::size_t n) noexcept {
+    if (aggregation_ == Aggregation::explicit_histogram) {
+      Series& s = series_.find_or_add(attrs, n);
+      s.histogram->record(static_cast<double>(value));
+      mark_touched(s.touched);
+    } else {
+      record_other(static_cast<double>(value), value, attrs, n);
+    }
+  }
+  // An observation at collection: the series' value for this collection (the overflow series
+  // adds up the observations it stands for).
+  template <class T>
+  void observe(T value, const Attribute* attrs, std::size_t n) noexcept;
+
+  template <class T>
+  BoundSum<T> bind_sum(const Attribute* attrs, std::size_t n);
+  BoundHistogram bind_histogram(const Attribute* attrs, std::size_t n);
+
+  void add_callback(ObservableCallback<std::int64_t> callback) { int_callbacks_.push_back(std::move(callback)); }
+  void add_callback(ObservableCallback<double> callback) { double_callbacks_.push_back(std::move(callback)); }
+  // An observable instrument runs its callbacks, the overflow series' sum cleared first; others do nothing.
+  void observe_all();
+
+  bool same_identity(std::string_view name, InstrumentKind kind, bool is_double) const noexcept;
+
+  const std::string& name() const noexcept { return name_; }
+  const std::string& unit() const noexcept { return unit_; }
+  const std::string& description() const noexcept { return description_; }
+  InstrumentKind kind() const noexcept { return kind_; }
+  bool is_double() const noexcept { return is_double_; }
+  Aggregation aggregation() const noexcept { return aggregation_; }
+  Temporality temporality() const noexcept { return temporality_; }
+  const std::vector<double>& bounds() const noexcept { return bounds_; }
+  SeriesTable& series() noexcept { return series_; }
+  std::uint64_t last_collection = 0;  // a delta point's start
+
+ private:
+  template <class T>
+  static std::atomic<T>& cell(Series& s) noexcept {
+    if constexpr (std::is_same_v<T, double>) {
+      return s.double_value;
+    } else {
+      return s.int_value;
+    }
+  }
+  // A measurement of one kind through another aggregation (a counter's values as a histogram,
+  // a histogram's as a sum...).
+  template <class T>
+  void record_other(double as_double, T value, const Attribute* attrs, std::size_t n) noexcept;
+
+  std::string name_, unit_, description_;
+  InstrumentKind kind_;
+  bool is_double_;
+  Aggregation aggregation_;
+  Temporality temporality_;
+  std::vector<double> bounds_;
+  SeriesTable series_;
+  std::vector<ObservableCallback<std::int64_t>> int_callbacks_;
+  std::vector<ObservableCallback<double>> double_callbacks_;
+};
+
+}  // namespace otlp::detail
