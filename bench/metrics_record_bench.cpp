@@ -44,7 +44,7 @@ struct MetricsHarness {
   }
   static otlp::ExportConfig config() {
     otlp::ExportConfig c;
-    c.signal = otlp::Signal::logs;  // Signal::metrics once the signal table has it
+    c.signal = otlp::Signal::metrics;
     return c;
   }
   FreeClock clock;

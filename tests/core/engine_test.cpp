@@ -248,10 +248,10 @@ TEST(Engine, ABodyOverTheRequestLimitFailsUnsent) {
 struct EveryTenSeconds final : Collector {
   explicit EveryTenSeconds(ExportEngine& e) : engine(e) {}
   std::uint64_t next_collection() const override { return next; }
-  void collect(std::uint64_t now) override {
+  std::uint32_t collect(std::uint64_t now) override {
     times.push_back(now);
     next = now + 10 * kSec;
-    engine.submit(request_of(2), 2);
+    return engine.submit(request_of(2), 2) ? 2 : 0;
   }
   ExportEngine& engine;
   std::uint64_t next = 10 * kSec;

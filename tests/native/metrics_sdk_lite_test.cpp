@@ -21,7 +21,7 @@ using testing::kSec;
 
 ExportConfig engine_config() {
   ExportConfig c;
-  c.signal = Signal::logs;  // Signal::metrics once the signal table has it
+  c.signal = Signal::metrics;
   return c;
 }
 

@@ -224,21 +224,14 @@ std::uint32_t MeterProvider::collect(std::uint64_t now) {
   return points;
 }
 
-bool MeterProvider::poll(std::uint64_t now) {
-  if (shut_down_ || now < next_collection()) return false;
-  collect(now);
-  return true;
-}
-
 std::uint64_t MeterProvider::force_flush(std::uint64_t now, std::uint64_t timeout_ns) {
-  collect(now);
   return engine_.force_flush(now, timeout_ns);
 }
 
 std::uint64_t MeterProvider::shutdown(std::uint64_t now, std::uint64_t timeout_ns) {
-  collect(now);
+  const std::uint64_t ticket = engine_.shutdown(now, timeout_ns);
   shut_down_ = true;
-  return engine_.shutdown(now, timeout_ns);
+  return ticket;
 }
 
 }  // namespace otlp

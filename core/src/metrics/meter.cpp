@@ -52,9 +52,11 @@ template class Observer<double>;
 
 MeterProvider::MeterProvider(ExportEngine& engine, Clock& clock, MeterProviderConfig config)
     : engine_(engine), clock_(clock), config_(std::move(config)), start_(clock.now_unix_nano()),
-      last_collection_(start_) {}
+      last_collection_(start_) {
+  engine_.set_collector(this);
+}
 
-MeterProvider::~MeterProvider() = default;
+MeterProvider::~MeterProvider() { engine_.set_collector(nullptr); }
 
 Meter MeterProvider::meter(std::string_view name, std::string_view version) {
   std::lock_guard lock(mutex_);

@@ -109,7 +109,7 @@ class Collector {
  public:
   virtual ~Collector() = default;
   virtual std::uint64_t next_collection() const = 0;  // UINT64_MAX: none scheduled
-  virtual void collect(std::uint64_t now) = 0;
+  virtual std::uint32_t collect(std::uint64_t now) = 0;  // returns the items it submitted
 };
 
 class ExportEngine {

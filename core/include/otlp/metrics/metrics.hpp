@@ -268,12 +268,16 @@ class Meter {
   std::size_t scope_;
 };
 
-class MeterProvider {
+// The provider is its engine's Collector: the host loop that drives the engine (every host
+// drives one per signal) has it collect when the interval passed, before a flush and once more
+// at shutdown.
+class MeterProvider final : public Collector {
  public:
-  // `engine` (its signal the metrics one) and `clock` outlive the provider. The provider's start
-  // time, every cumulative series' start, is the clock's now.
+  // `engine` (its signal the metrics one) and `clock` outlive the provider, which is the engine's
+  // collector from now until it is destroyed. The provider's start time, every cumulative
+  // series' start, is the clock's now.
   MeterProvider(ExportEngine& engine, Clock& clock, MeterProviderConfig config = {});
-  ~MeterProvider();
+  ~MeterProvider() override;
   MeterProvider(const MeterProvider&) = delete;
   MeterProvider& operator=(const MeterProvider&) = delete;
 
@@ -282,15 +286,17 @@ class MeterProvider {
 
   // --- the collecting side (one thread at a time: the host loop) --------------------------------
   // Runs the callbacks, reads every series and submits one request with what it holds, the data
-  // point count as its items; nothing is submitted when there is no data point. Returns the
-  // data points.
-  std::uint32_t collect(std::uint64_t now);
-  // The periodic reader: when the next collection is due, and a poll that collects when it is.
-  std::uint64_t next_collection() const noexcept { return last_collection_ + config_.export_interval_ns; }
-  bool poll(std::uint64_t now);
-  // Collects now, then flushes the engine; returns its flush ticket.
+  // point count as its items; nothing is submitted when there is no data point, nor after
+  // shutdown. Returns the data points. The engine calls it; a host may too.
+  std::uint32_t collect(std::uint64_t now) override;
+  // The periodic reader: when the engine has the next collection made (UINT64_MAX after shutdown).
+  std::uint64_t next_collection() const noexcept override {
+    return shut_down_ ? UINT64_MAX : last_collection_ + config_.export_interval_ns;
+  }
+  // The engine's: it collects now, then flushes; returns the flush ticket.
   std::uint64_t force_flush(std::uint64_t now, std::uint64_t timeout_ns);
-  // Collects one last time and shuts the engine down; later collections submit nothing.
+  // The engine's: one last collection, then the engine shuts down; later collections submit
+  // nothing.
   std::uint64_t shutdown(std::uint64_t now, std::uint64_t timeout_ns);
 
   const MeterProviderConfig& config() const noexcept { return config_; }
