@@ -11,57 +11,45 @@
 
 #include "bench_support.hpp"
 #include "otlp/metrics/metrics.hpp"
+#include "otlp/workload/metrics_workload.hpp"
 
 namespace {
 
 using otlp::bench::every_repetition;
 using otlp::bench::FreeClock;
 
-// The workload's 50 attribute sets: method × route × status code.
-struct Sets {
-  Sets() {
-    static constexpr const char* methods[] = {"GET", "POST"};
-    static constexpr const char* routes[] = {"/api/orders/{id}", "/api/orders", "/api/cart", "/api/users/{id}",
-                                             "/health"};
-    static constexpr int codes[] = {200, 201, 404, 500, 503};
-    for (std::size_t i = 0; i < 50; ++i) {
-      sets.push_back({otlp::Attribute{"http.request.method", methods[i % 2]},
-                      otlp::Attribute{"http.route", routes[(i / 2) % 5]},
-                      otlp::Attribute{"http.response.status_code", codes[i / 10]}});
-    }
+using otlp::workload::StandardMetrics;
+
+// The 20 durations, known before the loop (as an application's would be computed).
+struct Durations {
+  Durations() {
+    for (std::size_t d = 0; d < 20; ++d) values[d] = StandardMetrics::duration(d);
   }
-  std::vector<std::array<otlp::Attribute, 3>> sets;
+  std::array<double, 20> values{};
 };
 
-// 20 durations between 0.001 and 2.5 s.
-constexpr double kDurations[] = {0.001, 0.002, 0.004, 0.006, 0.008, 0.01,  0.015, 0.02, 0.03, 0.05,
-                                 0.075, 0.1,   0.15,  0.2,   0.3,   0.5,   0.75,  1.0,  1.5,  2.5};
-
 struct MetricsHarness {
-  MetricsHarness() : engine(config()), provider(engine, clock), meter(provider.meter("bench", "1.0.0")) {
-    counter = meter.counter<std::int64_t>("http.server.request.count", {"{request}"});
-    histogram = meter.histogram<double>("http.server.request.duration", {"s"});
-  }
+  MetricsHarness() : engine(config()), provider(engine, clock), workload(provider.meter("bench", "1.0.0")) {}
   static otlp::ExportConfig config() {
     otlp::ExportConfig c;
     c.signal = otlp::Signal::metrics;
     return c;
   }
+  const otlp::Attribute* set(std::size_t s) const { return workload.series(s).data(); }
   FreeClock clock;
   otlp::ExportEngine engine;
   otlp::MeterProvider provider;
-  otlp::Meter meter;
-  otlp::Counter<std::int64_t> counter;
-  otlp::Histogram<double> histogram;
-  Sets sets;
+  StandardMetrics workload;
+  otlp::Counter<std::int64_t>& counter = workload.counter();
+  otlp::Histogram<double>& histogram = workload.histogram();
+  Durations durations;
 };
 
 void BM_MetricsCounterAdd3Attributes(benchmark::State& state) {
   MetricsHarness h;
   std::size_t i = 0;
   for (auto _ : state) {
-    const auto& set = h.sets.sets[i];
-    h.counter.add(1, set.data(), set.size());
+    h.counter.add(1, h.set(i), 3);
     i = i == 49 ? 0 : i + 1;
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
@@ -71,7 +59,7 @@ BENCHMARK(BM_MetricsCounterAdd3Attributes)->Apply(every_repetition);
 void BM_MetricsCounterBoundAdd(benchmark::State& state) {
   MetricsHarness h;
   std::array<otlp::BoundSum<std::int64_t>, 50> bound;
-  for (std::size_t s = 0; s < 50; ++s) bound[s] = h.counter.bind(h.sets.sets[s].data(), 3);
+  for (std::size_t s = 0; s < 50; ++s) bound[s] = h.counter.bind(h.set(s), 3);
   std::size_t i = 0;
   for (auto _ : state) {
     bound[i].add(1);
@@ -85,8 +73,7 @@ void BM_MetricsHistogramRecord3Attributes(benchmark::State& state) {
   MetricsHarness h;
   std::size_t i = 0, d = 0;
   for (auto _ : state) {
-    const auto& set = h.sets.sets[i];
-    h.histogram.record(kDurations[d], set.data(), set.size());
+    h.histogram.record(h.durations.values[d], h.set(i), 3);
     i = i == 49 ? 0 : i + 1;
     d = d == 19 ? 0 : d + 1;
   }
@@ -97,10 +84,10 @@ BENCHMARK(BM_MetricsHistogramRecord3Attributes)->Apply(every_repetition);
 void BM_MetricsHistogramBoundRecord(benchmark::State& state) {
   MetricsHarness h;
   std::array<otlp::BoundHistogram, 50> bound;
-  for (std::size_t s = 0; s < 50; ++s) bound[s] = h.histogram.bind(h.sets.sets[s].data(), 3);
+  for (std::size_t s = 0; s < 50; ++s) bound[s] = h.histogram.bind(h.set(s), 3);
   std::size_t i = 0, d = 0;
   for (auto _ : state) {
-    bound[i].record(kDurations[d]);
+    bound[i].record(h.durations.values[d]);
     i = i == 49 ? 0 : i + 1;
     d = d == 19 ? 0 : d + 1;
   }
@@ -115,8 +102,7 @@ void BM_MetricsCounterAddShared(benchmark::State& state) {
   // The loop starts once every thread is in (Google Benchmark's barrier): only then is the
   // harness there to read.
   for (auto _ : state) {
-    const auto& set = shared_harness->sets.sets[0];
-    shared_harness->counter.add(1, set.data(), set.size());
+    shared_harness->counter.add(1, shared_harness->set(0), 3);
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
   if (state.thread_index() == 0) {
@@ -136,9 +122,9 @@ void BM_MetricsCollect10kSeries(benchmark::State& state) {
   otlp::ExportEngine engine(MetricsHarness::config());
   otlp::MeterProvider provider(engine, clock, config);
   auto counter = provider.meter("bench", "1.0.0").counter<std::int64_t>("http.server.request.count", {"{request}"});
-  Sets sets;
+  const MetricsHarness sets;  // for the workload's attribute sets
   for (int i = 0; i < 10'000; ++i) {
-    const auto& set = sets.sets[static_cast<std::size_t>(i % 50)];
+    const otlp::Attribute* set = sets.set(static_cast<std::size_t>(i % 50));
     counter.add(1, {set[0], set[1], set[2], {"app.shard", i / 50}});
   }
   std::uint64_t now = clock.now_unix_nano();

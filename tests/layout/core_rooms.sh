@@ -14,7 +14,7 @@ declare -A may=(
   [trace]="model wire export record"          # tracer, samplers, W3C propagation
   [logs]="model wire export record"           # logger provider and loggers
   [metrics]="model wire export record"        # meter provider, instruments, aggregations, collection
-  [workload]="model wire trace logs"          # the standard workload of ../shared/WORKLOAD.md
+  [workload]="model wire trace logs metrics"  # the standard workload of ../shared/WORKLOAD.md
 )
 bad=0
 for dir in "$core"/include/otlp/* "$core"/src/*; do
