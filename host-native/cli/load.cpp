@@ -48,8 +48,8 @@ void record_standard_span(Tracer& tracer, Random& rng, std::uint64_t index) {
 void use_load_defaults(native::Options& options, std::uint32_t batch, Signal signal) {
   options.service_name = "checkout";
   options.resource = workload::standard_resource();
-  const Signal other = signal == Signal::traces ? Signal::logs : Signal::traces;
-  native::signal_options(options, other).exporter = native::ExporterKind::none;
+  for (std::size_t i = 0; i < std::size(kSignals); ++i)  // only the signal sent goes anywhere
+    if (static_cast<Signal>(i) != signal) native::signal_options(options, static_cast<Signal>(i)).exporter = native::ExporterKind::none;
   PipelineConfig& pipeline = native::signal_options(options, signal).pipeline;
   pipeline.max_export_batch_size = batch;
   if (pipeline.max_queue_size < 4 * batch) pipeline.max_queue_size = 4 * batch;

@@ -365,7 +365,30 @@ std::optional<Error> read_signal(const Env& env, Signal signal, SignalOptions o)
   }
   const bool json = uses(kind, ExporterKind::otlp) && o.otlp.protocol == Protocol::http_json;
   o.pipeline.protocol = json ? otlp::Protocol::json : otlp::Protocol::protobuf;
+  if (signal == Signal::metrics) return std::nullopt;  // no batch processor: read_metrics reads its reader's
   return read_batch(env, signal, o.pipeline);
+}
+
+// The periodic reader and the metrics exporter's own variables.
+std::optional<Error> read_metrics(const Env& env, MetricsOptions& m) {
+  if (auto v = env.get("OTEL_METRIC_EXPORT_INTERVAL")) {
+    auto n = parse_uint(*v, std::numeric_limits<std::uint64_t>::max() / kNsPerMs);
+    if (!n) return n.error();
+    if (n.value() == 0) return bad(v->name, "an interval in ms greater than 0", v->raw);
+    m.export_interval_ms = n.value();
+  }
+  if (auto v = env.get("OTEL_METRIC_EXPORT_TIMEOUT")) {
+    auto n = parse_uint(*v, std::numeric_limits<std::uint64_t>::max() / kNsPerMs);
+    if (!n) return n.error();
+    m.pipeline.export_timeout_ns = n.value() * kNsPerMs;
+  }
+  if (auto v = env.get("OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE")) {
+    if (iequals(v->value, "cumulative")) m.temporality = TemporalityPreference::cumulative;
+    else if (iequals(v->value, "delta")) m.temporality = TemporalityPreference::delta;
+    else if (iequals(v->value, "lowmemory")) m.temporality = TemporalityPreference::lowmemory;
+    else return bad(v->name, "cumulative, delta or lowmemory", v->raw);
+  }
+  return otlp::validate(m.pipeline);  // names OTEL_METRIC_EXPORT_TIMEOUT when it is 0
 }
 
 // `tracecontext,baggage`, matched case-insensitively; `none` only alone.
@@ -398,6 +421,7 @@ std::string_view sdk_version() noexcept { return OTLP_PORTABLE_VERSION; }
 
 SignalOptions signal_options(Options& o, Signal signal) {
   if (signal == Signal::logs) return {o.logs.exporter, o.logs.otlp, o.logs.pipeline};
+  if (signal == Signal::metrics) return {o.metrics.exporter, o.metrics.otlp, o.metrics.pipeline};
   return {o.traces_exporter, o, o.pipeline};
 }
 
@@ -421,10 +445,11 @@ Result<Options> options_from_env(Getenv getenv) {
     }
   }
 
-  for (std::size_t i = 0; i < kSdkSignalCount; ++i) {
+  for (std::size_t i = 0; i < std::size(kSignals); ++i) {
     const auto signal = static_cast<Signal>(i);
     if (auto e = read_signal(env, signal, signal_options(o, signal))) return *e;
   }
+  if (auto e = read_metrics(env, o.metrics)) return *e;
 
   // Resource: the variable's attributes in order (a repeated key: the last wins), service.name
   // from OTEL_SERVICE_NAME when set, and telemetry.sdk.* unless the variable already set them.
@@ -490,8 +515,15 @@ std::optional<Error> validate(const Options& o) {
   if (uses(o.logs.exporter, ExporterKind::otlp)) {
     if (auto e = check_otlp(o.logs.otlp, "logs.otlp.")) return e;
   }
+  if (uses(o.metrics.exporter, ExporterKind::otlp)) {
+    if (auto e = check_otlp(o.metrics.otlp, "metrics.otlp.")) return e;
+  }
   if (auto e = otlp::validate(o.pipeline)) return e;
   if (auto e = otlp::validate(o.logs.pipeline)) return e;
+  if (auto e = otlp::validate(o.metrics.pipeline)) return e;
+  if (o.metrics.export_interval_ms == 0) return Error{"metrics.export_interval_ms: must be greater than 0, got 0"};
+  if (o.metrics.export_interval_ms > std::numeric_limits<std::uint64_t>::max() / kNsPerMs)
+    return Error{"metrics.export_interval_ms: too large, got " + std::to_string(o.metrics.export_interval_ms)};
   if (auto s = make_sampler(o.sampler, o.sampler_arg); !s) return s.error();
   return std::nullopt;
 }

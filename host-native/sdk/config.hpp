@@ -13,6 +13,7 @@
 #include "otlp/model/error.hpp"
 #include "otlp/record/limits.hpp"
 #include "otlp/logs/logs.hpp"
+#include "otlp/metrics/metrics.hpp"
 #include "otlp/export/pipeline.hpp"
 #include "otlp/model/signal.hpp"
 #include "otlp/model/span.hpp"
@@ -30,7 +31,7 @@ inline constexpr std::string_view kSdkName = "otlp-portable";
 // The SDK version reported as telemetry.sdk.version (the CMake project version).
 std::string_view sdk_version() noexcept;
 
-// Where a signal's records go: OTEL_TRACES_EXPORTER, OTEL_LOGS_EXPORTER. A set: the variables
+// Where a signal's records go: OTEL_TRACES_EXPORTER, OTEL_LOGS_EXPORTER, OTEL_METRICS_EXPORTER. A set: the variables
 // are comma-separated lists, so `otlp,console` sends each request to both.
 enum class ExporterKind : std::uint8_t {
   none = 0,     // nowhere: spans are not sampled, loggers enabled for no severity (records
@@ -85,6 +86,18 @@ struct LogsOptions {
   LogRecordLimits limits;
 };
 
+// The metrics signal's own settings.
+struct MetricsOptions {
+  ExporterKind exporter = ExporterKind::otlp;                      // OTEL_METRICS_EXPORTER
+  OtlpOptions otlp = OtlpOptions::for_signal(Signal::metrics);     // OTEL_EXPORTER_OTLP[_METRICS]_*
+  // OTEL_METRIC_EXPORT_TIMEOUT (ms) as export_timeout_ns; protocol follows otlp.protocol. The
+  // periodic reader hands whole requests to the pipeline's engine: its batch sizes are unused.
+  PipelineConfig pipeline = PipelineConfig::for_signal(Signal::metrics);
+  std::uint64_t export_interval_ms = 60000;                        // OTEL_METRIC_EXPORT_INTERVAL
+  // OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: cumulative | delta | lowmemory.
+  TemporalityPreference temporality = TemporalityPreference::cumulative;
+};
+
 // The traces' OTLP exporter settings are Options' own (OtlpOptions, the fields the SDK had
 // before it carried logs); the logs' are in `logs`.
 struct Options : OtlpOptions {
@@ -107,6 +120,7 @@ struct Options : OtlpOptions {
   // OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT stand in for the attribute ones that are unset.
   SpanLimits limits;
   LogsOptions logs;
+  MetricsOptions metrics;
   // OTEL_PROPAGATORS: a comma-separated list of tracecontext and baggage (the default: both), or
   // none. Others (b3, jaeger...) are not built in: an Error naming the variable.
   Propagators propagators;
@@ -120,11 +134,6 @@ struct SignalOptions {
   PipelineConfig& pipeline;
 };
 SignalOptions signal_options(Options& options, Signal signal);
-
-// The signals this SDK records and exports, the first of the signal table's rows: traces and
-// logs. Metrics are received and transcoded (the receiver, otlp/json) but not yet recorded here,
-// so they have no options, pipeline or exporter in it.
-inline constexpr std::size_t kSdkSignalCount = static_cast<std::size_t>(Signal::logs) + 1;
 
 using Getenv = std::function<const char*(const char*)>;
 

@@ -19,7 +19,7 @@ namespace {
 
 using Steady = std::chrono::steady_clock;
 
-constexpr std::size_t kSignalCount = kSdkSignalCount;
+constexpr std::size_t kSignalCount = std::size(kSignals);
 
 GrpcOptions grpc_options(const OtlpOptions& o) {
   GrpcOptions g;
@@ -107,7 +107,7 @@ std::uint64_t entropy() {
 bool transport_available(Protocol protocol) {
   Options probe;
   probe.protocol = protocol;
-  probe.logs.exporter = ExporterKind::none;
+  probe.logs.exporter = probe.metrics.exporter = ExporterKind::none;
   return make_transports(probe).ok();
 }
 
@@ -168,6 +168,9 @@ struct Sdk::Impl {
   std::unique_ptr<Worker> worker;  // null when disabled or no signal is exported anywhere
   std::unique_ptr<TracerProvider> provider;
   std::unique_ptr<LoggerProvider> logger_provider;
+  // The collector of the metrics pipeline's engine: made before the worker starts polling it,
+  // gone before the pipelines (declared above).
+  std::unique_ptr<MeterProvider> meter_provider;
   std::mutex shutdown_mutex;
   bool shut_down = false;
   ShutdownReport report;
@@ -198,6 +201,12 @@ Logger Sdk::logger(std::string_view scope_name, std::string_view scope_version, 
 }
 
 LoggerProvider& Sdk::logger_provider() { return *impl_->logger_provider; }
+
+Meter Sdk::meter(std::string_view scope_name, std::string_view scope_version) {
+  return impl_->meter_provider->meter(scope_name, scope_version);
+}
+
+MeterProvider& Sdk::meter_provider() { return *impl_->meter_provider; }
 bool Sdk::disabled() const { return impl_->disabled; }
 const Propagators& Sdk::propagators() const { return impl_->propagators; }
 Stats Sdk::stats(Signal signal) const { return impl_->pipeline(signal).stats(); }
@@ -240,9 +249,10 @@ Result<Sdk> start(Options o) {
   Transports transports;
   if (o.disabled) {
     // Nothing else is read, so nothing else is checked either.
-    o.traces_exporter = o.logs.exporter = ExporterKind::none;
+    o.traces_exporter = o.logs.exporter = o.metrics.exporter = ExporterKind::none;
     o.pipeline = PipelineConfig::for_signal(Signal::traces);
     o.logs.pipeline = PipelineConfig::for_signal(Signal::logs);
+    o.metrics.pipeline = PipelineConfig::for_signal(Signal::metrics);
   } else {
     if (auto e = validate(o)) return *e;
     auto sampler = make_sampler(o.sampler, o.sampler_arg);
@@ -271,6 +281,11 @@ Result<Sdk> start(Options o) {
   m->disabled = o.disabled;
   m->propagators = o.propagators;
   m->transports = std::move(transports);
+  MeterProviderConfig mc;
+  mc.resource = o.resource;
+  mc.temporality = o.metrics.temporality;
+  mc.export_interval_ns = o.metrics.export_interval_ms * 1'000'000;  // validate() kept it in range
+  m->meter_provider = std::make_unique<MeterProvider>(m->pipeline(Signal::metrics).engine(), m->clock, std::move(mc));
   std::vector<Lane> lanes;
   for (std::size_t i = 0; i < kSignalCount; ++i) {
     const SignalOptions so = signal_options(o, static_cast<Signal>(i));

@@ -1,5 +1,5 @@
 // The native SDK in one call: Options (config.hpp) -> sampler, resource, limits, a pipeline per
-// signal, the transport, one worker thread for every signal, the tracer and logger providers,
+// signal, the transport, one worker thread for every signal, the tracer, logger and meter providers,
 // wired together and started.
 //
 //   auto sdk = otlp::native::start_from_env();      // or start(options)
@@ -9,6 +9,8 @@
 //   auto logger = sdk->logger("checkout", "1.4.2");
 //   otlp::AttributeValue body("payment declined");
 //   logger.emit({.severity = 17, .severity_text = "ERROR", .body = &body});
+//   auto requests = sdk->meter("checkout").counter<std::int64_t>("app.requests");
+//   requests.add(1, {{"http.route", "/pay"}});
 //   auto report = sdk->shutdown(5'000'000'000);     // flushes; says what could not be sent
 #pragma once
 #include <cstdint>
@@ -20,6 +22,7 @@
 #include "config.hpp"
 #include "otlp/model/error.hpp"
 #include "otlp/logs/logs.hpp"
+#include "otlp/metrics/metrics.hpp"
 #include "otlp/export/pipeline.hpp"
 #include "otlp/model/signal.hpp"
 #include "otlp/trace/tracer.hpp"
@@ -57,6 +60,11 @@ class Sdk {
   // `none`, loggers are enabled for no severity (records without one are counted dropped).
   Logger logger(std::string_view scope_name, std::string_view scope_version = {}, std::uint8_t min_severity = 0);
   LoggerProvider& logger_provider();
+  // Meters too: the periodic reader collects every OTEL_METRIC_EXPORT_INTERVAL on the worker
+  // thread, at flush() and once more at shutdown(). With metrics exported to `none`, nothing is
+  // collected (recording still works, into at most the cardinality limit's series).
+  Meter meter(std::string_view scope_name, std::string_view scope_version = {});
+  MeterProvider& meter_provider();
   bool disabled() const;  // OTEL_SDK_DISABLED: spans are never recorded, nothing is sent
   // OTEL_PROPAGATORS: the headers to write into outgoing requests and read from incoming ones.
   const Propagators& propagators() const;

@@ -284,11 +284,12 @@ TEST(ConfigExporter, PerSignalBeatsGeneric) {
   EXPECT_EQ(o.certificate, "t-ca");
   EXPECT_EQ(o.client_key, "t-key");
   EXPECT_EQ(o.client_certificate, "t-cert");
-  // A bad generic value hidden by a per-signal one is never read for that signal; the logs,
-  // exported over OTLP too by default, read it.
+  // A bad generic value hidden by a per-signal one is never read for that signal; the logs and
+  // metrics, exported over OTLP too by default, read it.
   EXPECT_EQ(ok({{"OTEL_EXPORTER_OTLP_TIMEOUT", "soon"},
                 {"OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", "5"},
-                {"OTEL_LOGS_EXPORTER", "none"}})
+                {"OTEL_LOGS_EXPORTER", "none"},
+                {"OTEL_METRICS_EXPORTER", "none"}})
                 .timeout_ms,
             5u);
   expect_names({{"OTEL_EXPORTER_OTLP_TIMEOUT", "soon"}, {"OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", "5"}},

@@ -1,0 +1,153 @@
+// Metrics through the SDK (sdk.hpp): the periodic reader on the worker thread, a collection at
+// flush and one last at shutdown, requests read back by protobuf-lite at /v1/metrics, the
+// metrics variables (exporter, endpoint, interval, timeout, temporality) and their errors.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <map>
+#include <thread>
+
+#include "http_sink.hpp"
+#include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb.h"
+#include "sdk.hpp"
+
+namespace otlp::native {
+namespace {
+
+namespace pb = opentelemetry::proto::collector::metrics::v1;
+constexpr std::uint64_t kSec = 1'000'000'000;
+
+// Only metrics, sent to `sink` over HTTP/protobuf.
+Options metrics_to(const HttpSink& sink) {
+  Options o;
+  o.traces_exporter = ExporterKind::none;
+  o.logs.exporter = ExporterKind::none;
+  o.metrics.otlp.endpoint = sink.base() + "/v1/metrics";
+  return o;
+}
+
+// The counter "requests" value of each request's points, by request, summed over series.
+std::vector<std::int64_t> counter_totals(const std::vector<Received>& requests) {
+  std::vector<std::int64_t> out;
+  for (const auto& r : requests) {
+    pb::ExportMetricsServiceRequest req;
+    EXPECT_TRUE(req.ParseFromString(r.body));
+    std::int64_t total = 0;
+    for (const auto& rm : req.resource_metrics())
+      for (const auto& sm : rm.scope_metrics())
+        for (const auto& m : sm.metrics())
+          if (m.name() == "requests")
+            for (const auto& p : m.sum().data_points()) total += p.as_int();
+    out.push_back(total);
+  }
+  return out;
+}
+
+TEST(SdkMetrics, FlushCollectsAndSendsToV1Metrics) {
+  HttpSink sink;
+  auto sdk = start(metrics_to(sink));
+  ASSERT_TRUE(sdk) << sdk.error().message;
+  auto counter = sdk->meter("shop", "1.0").counter<std::int64_t>("requests", {"{request}"});
+  counter.add(2, {{"route", "/a"}});
+  counter.add(3, {{"route", "/b"}});
+  ASSERT_EQ(sdk->flush(5 * kSec), FlushState::done);
+  const auto got = sink.received("/v1/metrics");
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].content_type, "application/x-protobuf");
+  pb::ExportMetricsServiceRequest req;
+  ASSERT_TRUE(req.ParseFromString(got[0].body));
+  const auto& rm = req.resource_metrics(0);
+  std::map<std::string, std::string> resource;
+  for (const auto& kv : rm.resource().attributes()) resource[kv.key()] = kv.value().string_value();
+  EXPECT_EQ(resource["telemetry.sdk.name"], "otlp-portable");
+  const auto& sm = rm.scope_metrics(0);
+  EXPECT_EQ(sm.scope().name(), "shop");
+  ASSERT_EQ(sm.metrics_size(), 1);
+  EXPECT_EQ(sm.metrics(0).unit(), "{request}");
+  EXPECT_TRUE(sm.metrics(0).sum().is_monotonic());
+  EXPECT_EQ(sm.metrics(0).sum().aggregation_temporality(), 2);  // cumulative by default
+  EXPECT_EQ(counter_totals(got), std::vector<std::int64_t>{5});
+  const Stats s = sdk->stats(Signal::metrics);
+  EXPECT_EQ(s.exported, 2u);  // data points
+  EXPECT_EQ(s.ended, s.exported + s.rejected + s.failed + s.dropped + s.queued);
+}
+
+TEST(SdkMetrics, ThePeriodicReaderCollectsOnTheWorkerAndShutdownOnceMore) {
+  HttpSink sink;
+  Options o = metrics_to(sink);
+  o.metrics.export_interval_ms = 20;
+  o.metrics.temporality = TemporalityPreference::delta;
+  auto sdk = start(o);
+  ASSERT_TRUE(sdk) << sdk.error().message;
+  auto counter = sdk->meter("shop").counter<std::int64_t>("requests");
+  counter.add(1);
+  // Bounded wait: the worker collects every 20 ms; one request with the point is enough.
+  for (int i = 0; i < 500 && sink.received("/v1/metrics").empty(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_FALSE(sink.received("/v1/metrics").empty()) << "no periodic collection in 5 s";
+  counter.add(4);
+  const ShutdownReport report = sdk->shutdown(5 * kSec);
+  EXPECT_EQ(report.state, FlushState::done);
+  std::int64_t total = 0;
+  for (std::int64_t t : counter_totals(sink.received("/v1/metrics"))) total += t;
+  EXPECT_EQ(total, 5);  // delta: each collection sends what came since the last, nothing twice
+  EXPECT_EQ(report[Signal::metrics].not_exported, 0u);
+}
+
+TEST(SdkMetrics, NoneExportsNothingAndRecordingStillWorks) {
+  HttpSink sink;
+  Options o = metrics_to(sink);
+  o.metrics.exporter = ExporterKind::none;
+  auto sdk = start(o);
+  ASSERT_TRUE(sdk);
+  sdk->meter("shop").counter<double>("requests").add(1.5);
+  EXPECT_EQ(sdk->flush(kSec), FlushState::done);
+  sdk->shutdown(kSec);
+  EXPECT_EQ(sink.requests(), 0u);
+}
+
+Getenv env_of(std::map<std::string, std::string> vars) {
+  return [vars = std::move(vars)](const char* name) -> const char* {
+    auto it = vars.find(name);
+    return it == vars.end() ? nullptr : it->second.c_str();
+  };
+}
+
+TEST(SdkMetrics, EnvironmentVariables) {
+  auto o = options_from_env(env_of({{"OTEL_METRICS_EXPORTER", "console"},
+                                    {"OTEL_METRIC_EXPORT_INTERVAL", "1500"},
+                                    {"OTEL_METRIC_EXPORT_TIMEOUT", "700"},
+                                    {"OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE", "LowMemory"}}));
+  ASSERT_TRUE(o) << o.error().message;
+  EXPECT_EQ(o->metrics.exporter, ExporterKind::console);
+  EXPECT_EQ(o->metrics.export_interval_ms, 1500u);
+  EXPECT_EQ(o->metrics.pipeline.export_timeout_ns, 700 * 1'000'000ull);
+  EXPECT_EQ(o->metrics.temporality, TemporalityPreference::lowmemory);
+  EXPECT_EQ(o->traces_exporter, ExporterKind::otlp);  // untouched by the metrics variables
+
+  o = options_from_env(env_of({{"OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318"}}));
+  ASSERT_TRUE(o);
+  EXPECT_EQ(o->metrics.otlp.endpoint, "http://collector:4318/v1/metrics");
+  o = options_from_env(env_of({{"OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", "http://m:9/x"},
+                               {"OTEL_EXPORTER_OTLP_METRICS_PROTOCOL", "http/json"}}));
+  ASSERT_TRUE(o);
+  EXPECT_EQ(o->metrics.otlp.endpoint, "http://m:9/x");
+  EXPECT_EQ(o->metrics.pipeline.protocol, otlp::Protocol::json);
+  EXPECT_EQ(o->otlp::native::OtlpOptions::endpoint, "http://localhost:4318/v1/traces");
+
+  const std::pair<const char*, const char*> bad[] = {
+      {"OTEL_METRIC_EXPORT_INTERVAL", "soon"},
+      {"OTEL_METRIC_EXPORT_INTERVAL", "0"},
+      {"OTEL_METRIC_EXPORT_TIMEOUT", "0"},
+      {"OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE", "sometimes"},
+      {"OTEL_METRICS_EXPORTER", "prometheus"},
+  };
+  for (const auto& [name, value] : bad) {
+    auto r = options_from_env(env_of({{name, value}}));
+    ASSERT_FALSE(r) << name << "=" << value;
+    EXPECT_NE(r.error().message.find(name), std::string::npos) << r.error().message;
+  }
+}
+
+}  // namespace
+}  // namespace otlp::native
