@@ -62,8 +62,10 @@ bool get_signal_count(const Args& args, std::uint64_t fallback, std::uint64_t ma
     *signal = Signal::traces;
   } else if (name == "logs") {
     *signal = Signal::logs;
+  } else if (name == "metrics") {
+    *signal = Signal::metrics;
   } else {
-    *err = "option '--signal' expects 'traces' or 'logs', got '" + name + "'";
+    *err = "option '--signal' expects 'traces', 'logs' or 'metrics', got '" + name + "'";
     return false;
   }
   if (args.has("--spans") && (*signal != Signal::traces || args.has("--count"))) {

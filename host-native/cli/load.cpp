@@ -1,12 +1,15 @@
 #include "cli/load.hpp"
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <chrono>
+#include <optional>
 #include <cstdio>
 #include <thread>
 #include <vector>
 
+#include "otlp/workload/metrics_workload.hpp"
 #include "otlp/workload/workload.hpp"
 
 namespace otlp::cli {
@@ -59,6 +62,10 @@ void use_load_defaults(native::Options& options, std::uint32_t batch, Signal sig
 void run_load(native::Sdk& sdk, const Load& load) {
   const unsigned workers = load.workers == 0 ? 1 : load.workers;
   const auto t0 = std::chrono::steady_clock::now();
+  // Metrics: the workers record into one set of instruments (recording is thread-safe); the
+  // gauge reads this process's resident memory at each collection.
+  std::optional<workload::StandardMetrics> metrics;
+  if (load.signal == Signal::metrics) metrics.emplace(sdk.meter("bench", "1.0.0"), resident_bytes);
   auto work = [&](unsigned w) {
     Tracer tracer = sdk.tracer("bench", "1.0.0");
     Logger logger = sdk.logger("bench", "1.0.0");
@@ -75,6 +82,8 @@ void run_load(native::Sdk& sdk, const Load& load) {
       }
       if (load.signal == Signal::logs) {
         logger.emit(log_record.at(rng, index));
+      } else if (metrics) {
+        metrics->request(index);
       } else {
         record_standard_span(tracer, rng, index);
       }
@@ -92,6 +101,16 @@ void run_load(native::Sdk& sdk, const Load& load) {
   std::vector<std::thread> threads;
   for (unsigned w = 0; w < workers; ++w) threads.emplace_back(work, w);
   for (auto& t : threads) t.join();
+}
+
+std::int64_t resident_bytes() {
+  long pages = 0, resident = 0;
+  std::FILE* f = std::fopen("/proc/self/statm", "r");
+  if (f) {
+    if (std::fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
+    std::fclose(f);
+  }
+  return static_cast<std::int64_t>(resident) * sysconf(_SC_PAGESIZE);
 }
 
 Usage process_usage() {

@@ -1,5 +1,5 @@
-// Load generation shared by `otlp send` and `otlp demo`: the standard span or the standard log
-// record (shared/WORKLOAD.md) recorded through the real tracer or logger API, from W threads,
+// Load generation shared by `otlp send` and `otlp demo`: the standard span, log record or
+// metrics request (shared/WORKLOAD.md) recorded through the real tracer, logger or meter API, from W threads,
 // optionally paced, plus the process's own CPU and memory figures.
 #pragma once
 #include <atomic>
@@ -24,7 +24,7 @@ void record_standard_span(Tracer& tracer, Random& rng, std::uint64_t index);
 void use_load_defaults(native::Options& options, std::uint32_t batch = 512, Signal signal = Signal::traces);
 
 struct Load {
-  std::uint64_t count = 0;  // standard spans or standard log records
+  std::uint64_t count = 0;  // standard spans, log records or metrics requests
   unsigned workers = 1;
   double rate = 0;  // items per second over all workers; 0: as fast as possible
   std::uint64_t seed = 1;
@@ -35,6 +35,9 @@ struct Load {
 // Records `load.count` standard items of `load.signal` from `load.workers` threads (scope
 // "bench" 1.0.0) and returns when all ended or were emitted.
 void run_load(native::Sdk& sdk, const Load& load);
+
+// This process's resident memory now, in bytes (0 when /proc cannot tell).
+std::int64_t resident_bytes();
 
 // CPU seconds (user + system) of the whole process, and its peak resident set in KiB.
 struct Usage {

@@ -1,4 +1,5 @@
-// `otlp send`: N standard spans or log records through the native SDK to an OTLP endpoint, like
+// `otlp send`: N standard spans, log records or metrics requests (their data points sent as the
+// periodic reader collects, and at the end) through the native SDK to an OTLP endpoint, like
 // the Collector's telemetrygen. The last line on stdout is one JSON object with the counts.
 #include <unistd.h>
 
@@ -191,15 +192,19 @@ int send_command(const std::vector<std::string>& argv) {
     progress.join();
   }
 
-  // Counts in the signal's unit; the rate is named after it ("spans_per_s", "log_records_per_s").
+  // Counts in the signal's unit; the rate is named after it ("spans_per_s", "log_records_per_s",
+  // "data_points_per_s"). Metrics send the data points their collections made of the requests.
   const Stats& s = report[signal].stats;
+  const bool metrics = signal == Signal::metrics;
+  const std::uint64_t sent_items = metrics ? s.ended : count;
   const Usage usage = process_usage();
   std::string rate_key(signal_info(signal).items);
   std::replace(rate_key.begin(), rate_key.end(), ' ', '_');
   rate_key += "_per_s";
   std::string line = "{\"signal\":";
   append_json_string(signal_info(signal).name, line);
-  add_number(line, "sent", count);
+  add_number(line, "sent", sent_items);
+  if (metrics) add_number(line, "requests_recorded", count);
   add_number(line, "exported", s.exported);
   add_number(line, "dropped", s.dropped);
   add_number(line, "rejected", s.rejected);
@@ -218,7 +223,7 @@ int send_command(const std::vector<std::string>& argv) {
   line += "}\n";
   std::fputs(line.c_str(), stdout);
   std::fflush(stdout);
-  return s.exported == count ? 0 : 1;
+  return s.exported == sent_items && sent_items > 0 ? 0 : 1;
 }
 
 }  // namespace otlp::cli

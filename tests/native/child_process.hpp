@@ -104,8 +104,9 @@ class Child {
   std::string err() const { return slurp(err_); }
 
   // Waits (bounded) for `otlp receive` to say where it listens; the port, or -1.
-  int listening_port() const {
-    const std::string marker = "listening on http://127.0.0.1:";
+  // The port `otlp receive` printed for its HTTP server (or, with `grpc`, its gRPC one).
+  int listening_port(bool grpc = false) const {
+    const std::string marker = grpc ? "listening on 127.0.0.1:" : "listening on http://127.0.0.1:";
     for (int i = 0; i < 1000; ++i) {
       const std::string e = err();
       const auto at = e.find(marker);

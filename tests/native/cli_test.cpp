@@ -15,6 +15,7 @@
 
 #include "lite_mapping.hpp"
 #include "opentelemetry/proto/collector/logs/v1/logs_service.pb.h"
+#include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb.h"
 #include "otlp/json/json.hpp"
 #include "otlp/wire/proto_writer.hpp"
 #include "otlp/workload/workload.hpp"
@@ -172,13 +173,44 @@ TEST(Cli, EncodeLogsIsTheStandardLogRecordForLite) {
   EXPECT_TRUE(run("encode --signal traces --count 7").out == run("encode --spans 7").out);
 }
 
+// One collection of the standard metrics workload: 4 metrics, 103 data points, each of the 50
+// counter series with count / 50; its JSON reads back into the same protobuf.
+TEST(Cli, EncodeMetricsIsOneCollectionOfTheStandardWorkload) {
+  const auto r = run("encode --signal metrics --count 1000");
+  ASSERT_EQ(r.exit_code, 0);
+  opentelemetry::proto::collector::metrics::v1::ExportMetricsServiceRequest message;
+  ASSERT_TRUE(message.ParseFromString(r.out));
+  ASSERT_EQ(message.resource_metrics_size(), 1);
+  const auto& sm = message.resource_metrics(0).scope_metrics(0);
+  EXPECT_EQ(sm.scope().name(), "bench");
+  ASSERT_EQ(sm.metrics_size(), 4);
+  int points = 0;
+  for (const auto& m : sm.metrics()) {
+    points += m.sum().data_points_size() + m.histogram().data_points_size() + m.gauge().data_points_size();
+    if (m.name() == "http.server.request.count")
+      for (const auto& p : m.sum().data_points()) EXPECT_EQ(p.as_int(), 20);
+    if (m.name() == "http.server.request.duration") {
+      std::uint64_t n = 0;
+      for (const auto& p : m.histogram().data_points()) n += p.count();
+      EXPECT_EQ(n, 1000u);
+    }
+  }
+  EXPECT_EQ(points, 103);
+  const auto j = run("encode --signal metrics --count 1000 --format json");
+  ASSERT_EQ(j.exit_code, 0);
+  std::string back;
+  ASSERT_TRUE(decode_request_json_protobuf(Signal::metrics, j.out, back).ok());
+  EXPECT_TRUE(back == r.out);
+  EXPECT_EQ(run("encode --signal metrics --count 10 --summary").exit_code, 0);
+}
+
 TEST(Cli, BadArgumentsAreUsageErrors) {
   EXPECT_EQ(run("encode --spans 0").exit_code, 2);
   EXPECT_EQ(run("encode --spans many").exit_code, 2);
   EXPECT_EQ(run("encode --format xml").exit_code, 2);
   EXPECT_EQ(run("encode --spans").exit_code, 2);
   EXPECT_EQ(run("encode --bogus 1").exit_code, 2);
-  EXPECT_EQ(run("encode --signal metrics").exit_code, 2);
+  EXPECT_EQ(run("encode --signal profiles").exit_code, 2);
   EXPECT_EQ(run("encode --signal logs --spans 3").exit_code, 2);
   EXPECT_EQ(run("encode --spans 3 --count 3").exit_code, 2);
   EXPECT_EQ(run("encode --signal logs --count 0").exit_code, 2);
@@ -192,7 +224,7 @@ TEST(Cli, CommandHelpPrintsTheUsage) {
   for (const char* args : {"send --help", "receive --help", "encode -h", "--help"}) {
     const auto r = run(args);
     EXPECT_EQ(r.exit_code, 0) << args;
-    EXPECT_NE(r.out.find("send [--endpoint URL] [--protocol grpc|http/protobuf|http/json] [--signal traces|logs] [--count N]"),
+    EXPECT_NE(r.out.find("send [--endpoint URL] [--protocol grpc|http/protobuf|http/json] [--signal traces|logs|metrics] [--count N]"),
               std::string::npos)
         << args << ": " << r.out;
   }

@@ -465,6 +465,32 @@ TEST(SendCli, LogsToOtlpReceiveEndToEnd) {
   std::remove(out.c_str());
 }
 
+// Metrics: 20,000 requests recorded by 2 workers, sent as the reader's last collection (103
+// data points, cumulative), each line at the receiver a data point of the standard workload.
+TEST(SendCli, MetricsToOtlpReceiveEndToEnd) {
+  for (const std::string protocol : {"http/protobuf", "grpc"}) {
+    const std::string out = temp_path("e2e-metrics.jsonl");
+    std::remove(out.c_str());
+    Child receive({"receive", protocol == "grpc" ? "--grpc" : "--http", "127.0.0.1:0", "--out", out});
+    const int port = receive.listening_port(protocol == "grpc");
+    ASSERT_GT(port, 0) << receive.err();
+    Child send({"send", "--signal", "metrics", "--protocol", protocol, "--endpoint",
+                "http://127.0.0.1:" + std::to_string(port), "--count", "20000", "--workers", "2"});
+    EXPECT_EQ(send.wait(), 0) << send.err();
+    const std::string summary = last_line(send.out());
+    EXPECT_EQ(number(summary, "exported"), 103) << summary;
+    EXPECT_EQ(number(summary, "requests_recorded"), 20000) << summary;
+    receive.signal(SIGINT);
+    EXPECT_EQ(receive.wait(30), 0);
+    const std::string lines = slurp(out);
+    EXPECT_EQ(count_lines(lines, "\"signal\":\"metrics\""), 103) << protocol;
+    EXPECT_EQ(count_lines(lines, "\"name\":\"http.server.request.count\""), 50);
+    EXPECT_EQ(count_lines(lines, "\"asInt\":\"400\""), 50);  // 20,000 requests over 50 series
+    EXPECT_EQ(count_lines(lines, "\"name\":\"process.memory.usage\""), 1);
+    std::remove(out.c_str());
+  }
+}
+
 }  // namespace
 }  // namespace otlp::native
 
