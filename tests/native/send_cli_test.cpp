@@ -273,7 +273,7 @@ TEST(SendCli, BadFlagsAreUsageErrorsNamingTheFlag) {
       {{"send", "--exports", "65"}, "--exports"},
       {{"send", "--bogus"}, "--bogus"},
       {{"send", "--endpoint", "ftp://x"}, "endpoint"},
-      {{"send", "--signal", "metrics"}, "--signal"},
+      {{"send", "--signal", "profiles"}, "--signal"},
       {{"send", "--signal", "logs", "--spans", "10"}, "--spans"},
       {{"send", "--spans", "10", "--count", "10"}, "--count"},
       {{"send", "--signal", "logs", "--count", "0"}, "--count"},
