@@ -277,8 +277,9 @@ bool ExportEngine::submit(std::string body, std::uint32_t items) {
     add(m.refused, items);
     return false;
   }
-  if (std::count_if(m.bodies.begin(), m.bodies.end(), [](const Impl::Body& b) { return b.state == Impl::State::ready; }) >=
-      config_.max_waiting_bodies) {
+  std::uint32_t waiting = 0;
+  for (const auto& b : m.bodies) waiting += b.state == Impl::State::ready;
+  if (waiting >= config_.max_waiting_bodies) {
     add(m.refused, items);
     m.note_error(std::to_string(config_.max_waiting_bodies) + " requests of " + items_noun(config_) +
                  " wait unsent already: a new one of " + std::to_string(items) + " is dropped");
