@@ -277,7 +277,8 @@ bool ExportEngine::submit(std::string body, std::uint32_t items) {
     add(m.refused, items);
     return false;
   }
-  if (std::count_if(m.bodies.begin(), m.bodies.end(), [](const Impl::Body& b) { return b.state == Impl::State::ready; }) >=
+  if (static_cast<std::size_t>(std::count_if(m.bodies.begin(), m.bodies.end(),
+                                             [](const Impl::Body& b) { return b.state == Impl::State::ready; })) >=
       config_.max_waiting_bodies) {
     add(m.refused, items);
     m.note_error(std::to_string(config_.max_waiting_bodies) + " requests of " + items_noun(config_) +
