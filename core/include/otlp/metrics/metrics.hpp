@@ -3,8 +3,9 @@
 // UpDownCounter, Histogram, Gauge) and the asynchronous ones (ObservableCounter,
 // ObservableUpDownCounter, ObservableGauge), each for std::int64_t and double.
 //
-// Recording finds the attribute set's series without a lock and adds to it atomically; only a new
-// series takes its instrument's lock. A bound instrument holds its series: adding is one atomic
+// Recording finds the attribute set's series without a lock and adds to it atomically (an
+// exponential histogram series, which rescales all its buckets at once, behind a spin lock of
+// its own); only a new series takes its instrument's lock. A bound instrument holds its series: adding is one atomic
 // add. Collection reads every series, encodes one ExportMetricsServiceRequest and submits it to
 // the export engine the caller gave, whose host loop sends it as it sends spans and logs.
 #pragma once
