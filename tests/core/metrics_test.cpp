@@ -7,10 +7,13 @@
 #include <algorithm>
 #include <limits>
 #include <map>
+#include <numeric>
+#include <cmath>
 #include <set>
 #include <random>
 #include <string>
 
+#include "metrics/exponential_histogram.hpp"
 #include "otlp/metrics/metrics.hpp"
 #include "support/fake_host.hpp"
 #include "support/metrics_reader.hpp"
@@ -478,16 +481,12 @@ TEST(Metrics, AggregationsChosenPerInstrument) {
   Rig rig;
   InstrumentOptions drop;
   drop.aggregation = Aggregation::drop;
-  InstrumentOptions expo;
-  expo.aggregation = Aggregation::exponential_histogram;
   InstrumentOptions as_sum;
   as_sum.aggregation = Aggregation::sum;
   InstrumentOptions as_histogram;
   as_histogram.aggregation = Aggregation::explicit_histogram;
   as_histogram.boundaries = {1};
   rig.meter.counter<std::int64_t>("dropped", drop).add(1);
-  // Not aggregated yet on this branch: recorded nowhere rather than wrongly.
-  rig.meter.histogram<double>("expo", expo).record(1);
   rig.meter.histogram<double>("h_sum", as_sum).record(2.5);
   auto ch = rig.meter.counter<std::int64_t>("c_hist", as_histogram);
   ch.add(1);
@@ -495,12 +494,198 @@ TEST(Metrics, AggregationsChosenPerInstrument) {
   EXPECT_FALSE(ch.bind({}));  // a bound sum has no histogram to add to
   const MetricsRead r = rig.collect();
   EXPECT_EQ(r.find("dropped"), nullptr);
-  EXPECT_EQ(r.find("expo"), nullptr);
   EXPECT_EQ(r.find("h_sum")->type, MetricRead::Type::sum);
   EXPECT_TRUE(r.find("h_sum")->monotonic);
   EXPECT_EQ(r.find("h_sum")->points.at(0).as_double, 2.5);
   EXPECT_EQ(r.find("c_hist")->type, MetricRead::Type::histogram);
   EXPECT_EQ(r.find("c_hist")->points.at(0).bucket_counts, (std::vector<std::uint64_t>{1, 1}));
+}
+
+// --- the base-2 exponential histogram aggregation --------------------------------------------
+
+InstrumentOptions exponential() {
+  InstrumentOptions o;
+  o.aggregation = Aggregation::exponential_histogram;
+  return o;
+}
+
+std::vector<std::uint64_t> counts_of(const detail::ExponentialBuckets& b) {
+  std::vector<std::uint64_t> c(b.size());
+  for (std::size_t k = 0; k < b.size(); ++k) c[k] = b[k];
+  return c;
+}
+
+// The exported point is the aggregator's own read-out of the same values, field by field.
+void expect_point_is(const PointRead* p, const detail::ExponentialHistogram& want, int line = __builtin_LINE()) {
+  SCOPED_TRACE(line);
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->count, want.count());
+  EXPECT_EQ(p->sum, want.sum());
+  EXPECT_EQ(p->min, want.min());
+  EXPECT_EQ(p->max, want.max());
+  EXPECT_EQ(p->scale, want.scale());
+  EXPECT_EQ(p->zero_count, want.zero_count());
+  EXPECT_EQ(p->zero_threshold, 0.0);
+  EXPECT_EQ(p->positive_offset, want.positive().offset());
+  EXPECT_EQ(p->positive_counts, counts_of(want.positive()));
+  EXPECT_EQ(p->negative_offset, want.negative().offset());
+  EXPECT_EQ(p->negative_counts, counts_of(want.negative()));
+}
+
+detail::ExponentialHistogram reference_of(const std::vector<double>& values) {
+  detail::ExponentialHistogram h({160, 20, 0});
+  for (const double v : values) h.record(v);
+  return h;
+}
+
+TEST(Metrics, ExponentialHistogramPointsAreTheAggregatorsReadOut) {
+  Rig rig;
+  auto h = rig.meter.histogram<double>("h", exponential());
+  auto hi = rig.meter.histogram<std::int64_t>("hi", exponential());
+  std::mt19937_64 rng(15);
+  std::uniform_real_distribution<double> exponent(-20, 40);
+  std::vector<double> values = {0, 0, 1, 2, 4, 1024, 0.5, 3.75};
+  for (int i = 0; i < 500; ++i) values.push_back(std::exp2(exponent(rng)));  // enough range to rescale
+  for (const double v : values) h.record(v, {{"route", "/a"}});
+  h.record(-1.0, {{"route", "/a"}});  // not a histogram value: dropped
+  h.record(std::numeric_limits<double>::quiet_NaN(), {{"route", "/a"}});
+  for (const std::int64_t v : {0, 7, 7, 300}) hi.record(v);
+  const MetricsRead r = rig.collect();
+  const MetricRead* m = r.find("h");
+  ASSERT_NE(m, nullptr);
+  EXPECT_EQ(m->type, MetricRead::Type::exponential_histogram);
+  EXPECT_EQ(m->temporality, 2);
+  const PointRead* p = point(m, {{"route", "/a"}});
+  const detail::ExponentialHistogram want = reference_of(values);
+  EXPECT_LT(want.scale(), 20);  // the values did not fit at the starting scale
+  EXPECT_EQ(p->count, values.size());
+  EXPECT_EQ(p->zero_count, 2u);
+  EXPECT_EQ(p->start, rig.provider.start_time());
+  expect_point_is(p, want);
+  EXPECT_TRUE(p->negative_counts.empty());  // a histogram instrument takes no negative value
+  expect_point_is(point(r.find("hi"), {}), reference_of({0, 7, 7, 300}));
+}
+
+TEST(Metrics, ExponentialHistogramTakesNegativesAndZeroFromOtherInstruments) {
+  // An up-down counter or gauge aggregated as an exponential histogram brings negative values:
+  // they go to the negative buckets by their magnitude, zeros to zero_count.
+  Rig rig;
+  auto ud = rig.meter.up_down_counter<double>("ud", exponential());
+  auto g = rig.meter.gauge<std::int64_t>("g", exponential());
+  const std::vector<double> values = {-3, -0.5, -0.5, 0, -0.0, 2, -1e300, 1e-300};
+  for (const double v : values) ud.add(v);
+  for (const std::int64_t v : {-8, -8, 0, 5}) g.record(v, {{"room", "a"}});
+  const MetricsRead r = rig.collect();
+  const detail::ExponentialHistogram want = reference_of(values);
+  const PointRead* p = point(r.find("ud"), {});
+  expect_point_is(p, want);
+  EXPECT_EQ(p->zero_count, 2u);
+  EXPECT_EQ(p->min, -1e300);
+  EXPECT_EQ(std::accumulate(p->negative_counts.begin(), p->negative_counts.end(), std::uint64_t{0}), 4u);
+  EXPECT_LT(p->scale, 0);                // 1e-300 to 1e300 spans more than 160 octaves
+  EXPECT_LT(p->positive_offset, 0);      // 1e-300's bucket
+  expect_point_is(point(r.find("g"), {{"room", "a"}}), reference_of({-8, -8, 0, 5}));
+}
+
+TEST(Metrics, ExponentialHistogramIgnoresInfinities) {
+  Rig rig;
+  auto h = rig.meter.histogram<double>("h", exponential());
+  auto bound = h.bind({{"k", "v"}});
+  h.record(std::numeric_limits<double>::infinity());
+  bound.record(std::numeric_limits<double>::infinity());
+  EXPECT_EQ(rig.collect().find("h"), nullptr);  // nothing measured: no point, not an empty one
+  bound.record(2.0);
+  h.record(3.0, {{"k", "v"}});
+  const MetricsRead r = rig.collect();
+  const PointRead* p = point(r.find("h"), {{"k", "v"}});
+  expect_point_is(p, reference_of({2, 3}));
+  EXPECT_EQ(p->count, 2u);  // the bound and the unbound record share the series
+}
+
+TEST(Metrics, ExponentialHistogramDeltaResetsAndKeepsTheScale) {
+  Rig rig(provider_config(TemporalityPreference::delta));
+  auto h = rig.meter.histogram<double>("h", exponential());
+  const std::vector<double> first = {1e-6, 1, 1e6, 0};
+  for (const double v : first) h.record(v);
+  const MetricsRead r1 = rig.collect();
+  const std::uint64_t t1 = rig.clock.now;
+  const PointRead* p1 = point(r1.find("h"), {});
+  EXPECT_EQ(r1.find("h")->temporality, 1);
+  expect_point_is(p1, reference_of(first));
+  const std::int32_t scale = p1->scale;
+  ASSERT_LT(scale, 20);
+
+  h.record(3);
+  h.record(-1);  // dropped
+  const MetricsRead r2 = rig.collect();
+  const PointRead* p2 = point(r2.find("h"), {});
+  ASSERT_NE(p2, nullptr);
+  // Only what was recorded since, at the scale kept (a fresh aggregator would be at 20).
+  EXPECT_EQ(p2->count, 1u);
+  EXPECT_EQ(p2->sum, 3.0);
+  EXPECT_EQ(p2->min, 3.0);
+  EXPECT_EQ(p2->max, 3.0);
+  EXPECT_EQ(p2->zero_count, 0u);
+  EXPECT_EQ(p2->scale, scale);
+  EXPECT_EQ(p2->positive_offset, detail::exponential_bucket_index(3, scale));
+  EXPECT_EQ(p2->positive_counts, (std::vector<std::uint64_t>{1}));
+  EXPECT_EQ(p2->start, t1);
+  EXPECT_EQ(p2->time, rig.clock.now);
+
+  EXPECT_EQ(rig.collect().find("h"), nullptr);  // nothing new: no point
+  h.record(5);
+  const MetricsRead r4 = rig.collect();
+  const PointRead* p4 = point(r4.find("h"), {});
+  ASSERT_NE(p4, nullptr);
+  EXPECT_EQ(p4->count, 1u);
+  EXPECT_EQ(p4->scale, scale);
+}
+
+TEST(Metrics, ExponentialHistogramCumulativeKeepsTheTotals) {
+  Rig rig;
+  auto h = rig.meter.histogram<double>("h", exponential());
+  std::vector<double> all = {0.25, 1, 10};
+  for (const double v : all) h.record(v, {{"s", "A"}});
+  const MetricsRead r1 = rig.collect();
+  expect_point_is(point(r1.find("h"), {{"s", "A"}}), reference_of(all));
+  for (const double v : {1e-9, 1e9, 10.0}) {
+    h.record(v, {{"s", "A"}});
+    all.push_back(v);
+  }
+  const MetricsRead r2 = rig.collect();
+  const PointRead* p2 = point(r2.find("h"), {{"s", "A"}});
+  expect_point_is(p2, reference_of(all));
+  EXPECT_EQ(p2->count, 6u);
+  EXPECT_EQ(p2->start, rig.provider.start_time());
+  const MetricsRead r3 = rig.collect();  // nothing new: the total stands
+  const PointRead* p3 = point(r3.find("h"), {{"s", "A"}});
+  expect_point_is(p3, reference_of(all));
+  EXPECT_EQ(p3->start, rig.provider.start_time());
+  EXPECT_EQ(p3->time, rig.clock.now);
+}
+
+TEST(Metrics, DefaultHistogramAggregationSwitchesByKindHistograms) {
+  MeterProviderConfig config = provider_config();
+  EXPECT_EQ(config.default_histogram_aggregation, Aggregation::explicit_histogram);
+  {
+    Rig rig(config);
+    rig.meter.histogram<double>("h").record(1);
+    EXPECT_EQ(rig.collect().find("h")->type, MetricRead::Type::histogram);
+  }
+  config.default_histogram_aggregation = Aggregation::exponential_histogram;
+  Rig rig(config);
+  InstrumentOptions explicit_asked;
+  explicit_asked.aggregation = Aggregation::explicit_histogram;
+  rig.meter.histogram<double>("h").record(1);
+  rig.meter.histogram<std::int64_t>("hb").bind({}).record(std::int64_t{4});
+  rig.meter.histogram<double>("explicit", explicit_asked).record(1);
+  rig.meter.counter<std::int64_t>("c").add(1);  // other kinds keep their own default
+  const MetricsRead r = rig.collect();
+  EXPECT_EQ(r.find("h")->type, MetricRead::Type::exponential_histogram);
+  expect_point_is(point(r.find("h"), {}), reference_of({1}));
+  expect_point_is(point(r.find("hb"), {}), reference_of({4}));
+  EXPECT_EQ(r.find("explicit")->type, MetricRead::Type::histogram);
+  EXPECT_EQ(r.find("c")->type, MetricRead::Type::sum);
 }
 
 TEST(Metrics, MetersAndInstrumentsAreFoundAgain) {

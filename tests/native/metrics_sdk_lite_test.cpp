@@ -125,16 +125,78 @@ TEST(MetricsLite, EveryPointTypeAsLiteReadsIt) {
   EXPECT_EQ(mem->gauge().data_points(0).as_double(), 1e9);
 }
 
+TEST(MetricsLite, ExponentialHistogramAsLiteReadsIt) {
+  Rig rig(TemporalityPreference::delta);
+  const std::uint64_t start = rig.clock.now;
+  Meter meter = rig.provider.meter("shop");
+  InstrumentOptions expo("s");
+  expo.aggregation = Aggregation::exponential_histogram;
+  auto h = meter.histogram<double>("wide", expo);
+  auto g = meter.gauge<double>("signed", expo);
+  // 1e-100 to 1e100 spans 665 octaves: scale -3 (84 buckets), and a negative offset.
+  for (const double v : {1e-100, 1e-100, 0.0, 1.0, 1e100}) h.record(v, {{"route", "/a"}});
+  for (const double v : {-0.001, -2.0, -2.0, 0.0, 3.0}) g.record(v);
+  meter.histogram<double>("narrow", expo).record(1.5);  // scale 20: a wide offset varint
+  const std::string body = rig.collect();
+  pb_collector::ExportMetricsServiceRequest r;
+  ASSERT_TRUE(r.ParseFromString(body));
+  EXPECT_EQ(r.SerializeAsString(), body);
+
+  const pb::Metric* wide = find(r, "wide");
+  ASSERT_TRUE(wide && wide->has_exponential_histogram());
+  EXPECT_EQ(wide->unit(), "s");
+  EXPECT_EQ(wide->exponential_histogram().aggregation_temporality(), pb::AGGREGATION_TEMPORALITY_DELTA);
+  const pb::ExponentialHistogramDataPoint& w = wide->exponential_histogram().data_points(0);
+  EXPECT_EQ(w.attributes(0).value().string_value(), "/a");
+  EXPECT_EQ(w.start_time_unix_nano(), start);
+  EXPECT_EQ(w.time_unix_nano(), rig.clock.now);
+  EXPECT_EQ(w.count(), 5u);
+  EXPECT_EQ(w.zero_count(), 1u);
+  EXPECT_EQ(w.sum(), 2e-100 + 1.0 + 1e100);
+  EXPECT_EQ(w.min(), 0.0);
+  EXPECT_EQ(w.max(), 1e100);
+  EXPECT_EQ(w.zero_threshold(), 0.0);
+  EXPECT_EQ(w.scale(), -3);
+  // 1e-100 is 2^-332.2: index -333 at scale 0, -42 at scale -3 (floor division by 8).
+  EXPECT_EQ(w.positive().offset(), -42);
+  ASSERT_EQ(w.positive().bucket_counts_size(), 84);
+  EXPECT_EQ(w.positive().bucket_counts(0), 2u);
+  EXPECT_EQ(w.positive().bucket_counts(41), 1u);  // 1.0: index -1 (upper-inclusive)
+  EXPECT_EQ(w.positive().bucket_counts(83), 1u);  // 1e100 = 2^332.2: index 332 at scale 0, 41 at -3
+  EXPECT_FALSE(w.has_negative());  // a sign with no value is left out
+
+  const pb::ExponentialHistogramDataPoint& sp = find(r, "signed")->exponential_histogram().data_points(0);
+  EXPECT_EQ(sp.count(), 5u);
+  EXPECT_EQ(sp.zero_count(), 1u);
+  EXPECT_EQ(sp.min(), -2.0);
+  EXPECT_EQ(sp.max(), 3.0);
+  ASSERT_TRUE(sp.has_negative());
+  std::uint64_t negatives = 0;
+  for (const auto c : sp.negative().bucket_counts()) negatives += c;
+  EXPECT_EQ(negatives, 3u);
+  EXPECT_LT(sp.negative().offset(), 0);  // 0.001's bucket
+
+  const pb::ExponentialHistogramDataPoint& np = find(r, "narrow")->exponential_histogram().data_points(0);
+  EXPECT_EQ(np.scale(), 20);
+  EXPECT_EQ(np.positive().offset(), 613377);  // floor(log2(1.5) * 2^20)
+  ASSERT_EQ(np.positive().bucket_counts_size(), 1);
+  EXPECT_FALSE(np.has_negative());
+}
+
 TEST(MetricsLite, TwoThreadsAddToOneSeriesExactly) {
   Rig rig(TemporalityPreference::delta);
   Meter meter = rig.provider.meter("threads");
   auto counter = meter.counter<std::int64_t>("c");
   auto histogram = meter.histogram<double>("h");
+  InstrumentOptions expo;
+  expo.aggregation = Aggregation::exponential_histogram;
+  auto exponential = meter.histogram<double>("e", expo);
+  auto bound_exponential = exponential.bind({{"route", "/bound"}});
   auto bound = counter.bind({{"route", "/bound"}});
   constexpr int kAdds = 200'000;
   std::atomic<bool> done{false};
   std::int64_t collected = 0, collected_bound = 0;
-  std::uint64_t collected_count = 0;
+  std::uint64_t collected_count = 0, exponential_count = 0, exponential_buckets = 0;
   const auto take = [&](const std::string& body) {
     pb_collector::ExportMetricsServiceRequest r;
     ASSERT_TRUE(r.ParseFromString(body));
@@ -143,6 +205,13 @@ TEST(MetricsLite, TwoThreadsAddToOneSeriesExactly) {
         (p.attributes(0).value().string_value() == "/bound" ? collected_bound : collected) += p.as_int();
     if (const pb::Metric* h = find(r, "h"))
       for (const auto& p : h->histogram().data_points()) collected_count += p.count();
+    if (const pb::Metric* e = find(r, "e")) {
+      for (const auto& p : e->exponential_histogram().data_points()) {
+        exponential_count += p.count();
+        exponential_buckets += p.zero_count();
+        for (const auto c : p.positive().bucket_counts()) exponential_buckets += c;
+      }
+    }
   };
   // The host collects (delta) while the threads add: every add lands in one collection.
   std::thread host([&] {
@@ -157,6 +226,9 @@ TEST(MetricsLite, TwoThreadsAddToOneSeriesExactly) {
       for (int i = 0; i < kAdds; ++i) {
         counter.add(1, {{"route", "/a"}, {"method", "GET"}});
         histogram.record(1.0, {{"route", "/a"}});
+        // Values over a wide range, so the threads rescale the series while the host reads it.
+        exponential.record(static_cast<double>(i % 4096) * (i % 7 == 0 ? 1e6 : 1e-3), {{"route", "/a"}});
+        bound_exponential.record(static_cast<double>(i));
         bound.add(1);
         if (i % 1000 == 0) counter.add(1, {{"route", "/a"}, {"method", std::to_string(i)}});  // new series meanwhile
       }
@@ -169,6 +241,8 @@ TEST(MetricsLite, TwoThreadsAddToOneSeriesExactly) {
   EXPECT_EQ(collected, 2 * (kAdds + kAdds / 1000));
   EXPECT_EQ(collected_bound, 2 * kAdds);
   EXPECT_EQ(collected_count, 2u * kAdds);
+  EXPECT_EQ(exponential_count, 4u * kAdds);
+  EXPECT_EQ(exponential_buckets, 4u * kAdds);  // every count in a bucket: no torn read
 }
 
 }  // namespace

@@ -136,11 +136,66 @@ bool histogram_point(std::string_view bytes, PointRead& p) {
   });
 }
 
-bool data(std::string_view bytes, MetricRead& m, bool histogram) {
+std::int32_t unzigzag(std::uint64_t v) {
+  const auto z = static_cast<std::uint32_t>(v);
+  return static_cast<std::int32_t>((z >> 1) ^ (0u - (z & 1)));
+}
+
+bool packed_varints(std::string_view bytes, std::vector<std::uint64_t>& out) {
+  std::uint64_t v = 0;
+  int shift = 0;
+  for (const char c : bytes) {
+    const auto b = static_cast<unsigned char>(c);
+    if (shift >= 64) return false;
+    v |= static_cast<std::uint64_t>(b & 0x7f) << shift;
+    shift += 7;
+    if (b < 0x80) {
+      out.push_back(v);
+      v = 0;
+      shift = 0;
+    }
+  }
+  return shift == 0;  // no varint cut short
+}
+
+bool buckets(std::string_view bytes, std::int32_t& offset, std::vector<std::uint64_t>& counts) {
+  return walk(bytes, [&](const Field& f) {
+    if (f.number == 1) offset = unzigzag(f.value);
+    if (f.number == 2) return f.wire == 2 && packed_varints(f.bytes, counts);
+    return true;
+  });
+}
+
+bool exponential_point(std::string_view bytes, PointRead& p) {
+  return walk(bytes, [&](const Field& f) {
+    switch (f.number) {
+      case 1: ++p.attribute_fields; return key_value(f.bytes, p.attributes);
+      case 2: p.start = f.value; break;
+      case 3: p.time = f.value; break;
+      case 4: p.count = f.value; break;
+      case 5: p.sum = as_double(f.value); break;
+      case 6: p.scale = unzigzag(f.value); break;
+      case 7: p.zero_count = f.value; break;
+      case 8: return buckets(f.bytes, p.positive_offset, p.positive_counts);
+      case 9: return buckets(f.bytes, p.negative_offset, p.negative_counts);
+      case 12: p.min = as_double(f.value); break;
+      case 13: p.max = as_double(f.value); break;
+      case 14: p.zero_threshold = as_double(f.value); break;
+      default: break;
+    }
+    return true;
+  });
+}
+
+bool data(std::string_view bytes, MetricRead& m) {
   return walk(bytes, [&](const Field& f) {
     if (f.number == 1) {
       m.points.emplace_back();
-      return histogram ? histogram_point(f.bytes, m.points.back()) : number_point(f.bytes, m.points.back());
+      switch (m.type) {
+        case MetricRead::Type::histogram: return histogram_point(f.bytes, m.points.back());
+        case MetricRead::Type::exponential_histogram: return exponential_point(f.bytes, m.points.back());
+        default: return number_point(f.bytes, m.points.back());
+      }
     }
     if (f.number == 2) m.temporality = static_cast<int>(f.value);
     if (f.number == 3) m.monotonic = f.value != 0;
@@ -154,9 +209,10 @@ bool metric(std::string_view bytes, MetricRead& m) {
       case 1: m.name = std::string(f.bytes); break;
       case 2: m.description = std::string(f.bytes); break;
       case 3: m.unit = std::string(f.bytes); break;
-      case 5: m.type = MetricRead::Type::gauge; return data(f.bytes, m, false);
-      case 7: m.type = MetricRead::Type::sum; return data(f.bytes, m, false);
-      case 9: m.type = MetricRead::Type::histogram; return data(f.bytes, m, true);
+      case 5: m.type = MetricRead::Type::gauge; return data(f.bytes, m);
+      case 7: m.type = MetricRead::Type::sum; return data(f.bytes, m);
+      case 9: m.type = MetricRead::Type::histogram; return data(f.bytes, m);
+      case 10: m.type = MetricRead::Type::exponential_histogram; return data(f.bytes, m);
       default: break;
     }
     return true;

@@ -21,13 +21,19 @@ struct PointRead {
   std::optional<double> sum, min, max;
   std::vector<std::uint64_t> bucket_counts;
   std::vector<double> explicit_bounds;
+  // ExponentialHistogramDataPoint (count, sum, min and max above; a sign absent reads as empty).
+  std::int32_t scale = 0;
+  std::uint64_t zero_count = 0;
+  double zero_threshold = 0;
+  std::int32_t positive_offset = 0, negative_offset = 0;
+  std::vector<std::uint64_t> positive_counts, negative_counts;
   int attribute_fields = 0;  // KeyValue fields as written (a repeated key would count twice)
 };
 
 struct MetricRead {
   std::string scope_name, scope_version;
   std::string name, description, unit;
-  enum class Type { none, gauge, sum, histogram } type = Type::none;
+  enum class Type { none, gauge, sum, histogram, exponential_histogram } type = Type::none;
   int temporality = 0;  // 1 delta, 2 cumulative
   bool monotonic = false;
   std::vector<PointRead> points;

@@ -141,10 +141,51 @@ std::uint32_t write_histogram_points(Writer& w, Instrument& in, const Times& t) 
   return points;
 }
 
+// One sign's buckets; a sign with no value is left out.
+void write_buckets(Writer& w, std::uint32_t number, const detail::ExponentialBuckets& b,
+                   std::vector<std::uint64_t>& counts) {
+  if (b.empty()) return;
+  counts.resize(b.size());
+  for (std::size_t k = 0; k < b.size(); ++k) counts[k] = b[k];
+  auto m = w.open(number, 2);
+  w.sint32_field(field::buckets::offset, b.offset());
+  w.packed_varint_field(field::buckets::bucket_counts, counts.data(), counts.size());
+  w.close(m);
+}
+
+std::uint32_t write_exponential_points(Writer& w, Instrument& in, const Times& t) {
+  namespace p = field::exponential_histogram_data_point;
+  std::uint32_t points = 0;
+  detail::ExponentialHistogram snap(detail::kExponentialOptions);
+  std::vector<std::uint64_t> counts;
+  in.series().for_each([&](Series& s) {
+    if (!reports(in, s)) return;
+    s.exponential->read(snap, in.temporality() == Temporality::delta);
+    auto m = w.open(field::histogram::data_points, 2);
+    write_attributes(w, p::attributes, s);  // field 1 here: number order, as libprotobuf writes them
+    w.fixed64_field(p::start_time_unix_nano, t.start);
+    w.fixed64_field(p::time_unix_nano, t.now);
+    w.fixed64_field(p::count, snap.count());
+    fixed64_always(w, p::sum, bits_of(snap.sum()));
+    w.sint32_field(p::scale, snap.scale());
+    w.fixed64_field(p::zero_count, snap.zero_count());
+    write_buckets(w, p::positive, snap.positive(), counts);
+    write_buckets(w, p::negative, snap.negative(), counts);
+    if (snap.count() > 0) {  // min and max of no measurement do not exist
+      fixed64_always(w, p::min, bits_of(snap.min()));
+      fixed64_always(w, p::max, bits_of(snap.max()));
+    }
+    w.fixed64_field(p::zero_threshold, bits_of(snap.zero_threshold()));
+    w.close(m);
+    ++points;
+  });
+  return points;
+}
+
 // One Metric for the instrument, or nothing when it has no data point; returns the points.
 std::uint32_t write_metric(Writer& w, std::string& out, Instrument& in, std::uint64_t provider_start,
                            std::uint64_t now) {
-  if (in.aggregation() == Aggregation::drop || in.aggregation() == Aggregation::exponential_histogram) return 0;
+  if (in.aggregation() == Aggregation::drop) return 0;
   const bool delta = in.temporality() == Temporality::delta;
   const Times t{delta ? in.last_collection : provider_start, now};
   in.last_collection = now;
@@ -172,6 +213,13 @@ std::uint32_t write_metric(Writer& w, std::string& out, Instrument& in, std::uin
     case Aggregation::explicit_histogram: {
       auto m = w.open(field::metric::histogram, 2);
       points = write_histogram_points(w, in, t);
+      w.varint_field(field::histogram::aggregation_temporality, static_cast<std::uint64_t>(in.temporality()));
+      w.close(m);
+      break;
+    }
+    case Aggregation::exponential_histogram: {
+      auto m = w.open(field::metric::exponential_histogram, 2);
+      points = write_exponential_points(w, in, t);
       w.varint_field(field::histogram::aggregation_temporality, static_cast<std::uint64_t>(in.temporality()));
       w.close(m);
       break;

@@ -17,8 +17,12 @@ std::vector<double> boundaries(const InstrumentOptions& options) {
   return b;
 }
 
-Aggregation resolve(Aggregation asked, InstrumentKind kind) {
-  const Aggregation a = asked == Aggregation::by_kind ? default_aggregation(kind) : asked;
+Aggregation resolve(Aggregation asked, InstrumentKind kind, Aggregation histogram_default) {
+  Aggregation a = asked == Aggregation::by_kind ? default_aggregation(kind) : asked;
+  // The provider may make histograms exponential by default; it has no other choice to make.
+  if (asked == Aggregation::by_kind && kind == InstrumentKind::histogram &&
+      histogram_default == Aggregation::exponential_histogram)
+    a = Aggregation::exponential_histogram;
   // Observations are values at a time: they aggregate as sums or last values only.
   if (is_observable(kind) && a != Aggregation::sum && a != Aggregation::last_value) return Aggregation::drop;
   return a;
@@ -34,10 +38,12 @@ bool same_name(std::string_view a, std::string_view b) {  // instrument names ar
 }  // namespace
 
 Instrument::Instrument(std::string_view name, InstrumentKind kind, bool is_double, const InstrumentOptions& options,
-                       Temporality temporality, std::uint32_t cardinality_limit)
+                       Temporality temporality, std::uint32_t cardinality_limit, Aggregation histogram_default)
     : name_(name), unit_(options.unit), description_(options.description), kind_(kind), is_double_(is_double),
-      aggregation_(resolve(options.aggregation, kind)), temporality_(temporality), bounds_(boundaries(options)),
-      series_(cardinality_limit, aggregation_ == Aggregation::explicit_histogram ? &bounds_ : nullptr) {}
+      aggregation_(resolve(options.aggregation, kind, histogram_default)), temporality_(temporality),
+      bounds_(boundaries(options)),
+      series_(cardinality_limit, aggregation_ == Aggregation::explicit_histogram ? &bounds_ : nullptr,
+              aggregation_ == Aggregation::exponential_histogram) {}
 
 bool Instrument::same_identity(std::string_view name, InstrumentKind kind, bool is_double) const noexcept {
   return kind == kind_ && is_double == is_double_ && same_name(name, name_);
@@ -64,8 +70,11 @@ void Instrument::record_other(double as_double, T value, const Attribute* attrs,
       mark_touched(s.touched);
       return;
     }
-    case Aggregation::exponential_histogram:
-      // The base-2 exponential aggregator is not wired in yet: such an instrument records nothing.
+    case Aggregation::exponential_histogram: {
+      Series& s = series_.find_or_add(attrs, n);
+      if (s.exponential->record(as_double)) mark_touched(s.touched);
+      return;
+    }
     case Aggregation::by_kind:
     case Aggregation::drop:
       return;
@@ -110,9 +119,9 @@ template BoundSum<std::int64_t> Instrument::bind_sum(const Attribute*, std::size
 template BoundSum<double> Instrument::bind_sum(const Attribute*, std::size_t);
 
 BoundHistogram Instrument::bind_histogram(const Attribute* attrs, std::size_t n) {
-  if (aggregation_ != Aggregation::explicit_histogram) return {};
+  if (aggregation_ != Aggregation::explicit_histogram && aggregation_ != Aggregation::exponential_histogram) return {};
   Series& s = series_.find_or_add(attrs, n);
-  return BoundHistogram(s.histogram.get(), &s.touched);
+  return BoundHistogram(s.histogram.get(), s.exponential.get(), &s.touched);
 }
 
 }  // namespace otlp::detail

@@ -14,8 +14,10 @@ namespace otlp::detail {
 
 class Instrument {
  public:
+  // `histogram_default`: what a histogram asking for by_kind aggregates into (the provider's).
   Instrument(std::string_view name, InstrumentKind kind, bool is_double, const InstrumentOptions& options,
-             Temporality temporality, std::uint32_t cardinality_limit);
+             Temporality temporality, std::uint32_t cardinality_limit,
+             Aggregation histogram_default = Aggregation::explicit_histogram);
 
   // Synchronous measurements.
   template <class T>

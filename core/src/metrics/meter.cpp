@@ -80,7 +80,7 @@ detail::Instrument* Meter::instrument(std::string_view name, InstrumentKind kind
   const MeterProviderConfig& c = provider_->config_;
   instruments.push_back(std::make_unique<detail::Instrument>(
       name, kind, is_double, options, temporality_for(c.temporality, kind),
-      options.cardinality_limit ? options.cardinality_limit : c.cardinality_limit));
+      options.cardinality_limit ? options.cardinality_limit : c.cardinality_limit, c.default_histogram_aggregation));
   instruments.back()->last_collection = provider_->start_;
   return instruments.back().get();
 }

@@ -7,8 +7,8 @@ SeriesTable::Table::Table(std::size_t capacity)
   for (std::size_t i = 0; i < capacity; ++i) slots[i].store(nullptr, std::memory_order_relaxed);
 }
 
-SeriesTable::SeriesTable(std::uint32_t limit, const std::vector<double>* bounds)
-    : limit_(limit < 1 ? 1 : limit), bounds_(bounds) {
+SeriesTable::SeriesTable(std::uint32_t limit, const std::vector<double>* bounds, bool exponential)
+    : limit_(limit < 1 ? 1 : limit), bounds_(bounds), exponential_(exponential) {
   tables_.push_back(std::make_unique<Table>(16));
   table_.store(tables_.back().get(), std::memory_order_release);
 }
@@ -32,7 +32,7 @@ Series& SeriesTable::add(const Attribute* attrs, std::size_t n) {
   if (series_.size() + 1 >= limit_) {
     if (!overflow_owned_) {
       const Attribute overflow_attr{kOverflowKey, true};
-      overflow_owned_ = std::make_unique<Series>(&overflow_attr, 1, bounds_);
+      overflow_owned_ = std::make_unique<Series>(&overflow_attr, 1, bounds_, exponential_);
       overflow_.store(overflow_owned_.get(), std::memory_order_release);
     }
     return *overflow_owned_;
@@ -43,7 +43,7 @@ Series& SeriesTable::add(const Attribute* attrs, std::size_t n) {
     for (const auto& s : series_) insert(*tables_.back(), s.get());
     table = tables_.back().get();
   }
-  series_.push_back(std::make_unique<Series>(set.data(), set.size(), bounds_));
+  series_.push_back(std::make_unique<Series>(set.data(), set.size(), bounds_, exponential_));
   Series* s = series_.back().get();
   insert(*table, s);
   table_.store(table, std::memory_order_release);

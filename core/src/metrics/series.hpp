@@ -16,8 +16,10 @@
 namespace otlp::detail {
 
 struct Series {
-  Series(const Attribute* attrs, std::size_t n, const std::vector<double>* bounds)
-      : attributes(attrs, n), histogram(bounds ? std::make_unique<HistogramCell>(*bounds) : nullptr) {}
+  // A histogram cell when `bounds` are given, an exponential one when `is_exponential`.
+  Series(const Attribute* attrs, std::size_t n, const std::vector<double>* bounds, bool is_exponential)
+      : attributes(attrs, n), histogram(bounds ? std::make_unique<HistogramCell>(*bounds) : nullptr),
+        exponential(is_exponential ? std::make_unique<ExponentialCell>() : nullptr) {}
 
   AttributeSet attributes;
   // Set after a measurement (mark_touched), taken by each collection: whether it has something new.
@@ -25,6 +27,7 @@ struct Series {
   std::atomic<std::int64_t> int_value{0};  // a sum or last value, whichever number the instrument takes
   std::atomic<double> double_value{0};
   std::unique_ptr<HistogramCell> histogram;
+  std::unique_ptr<ExponentialCell> exponential;
   // The collector's own.
   bool reported = false;        // exported once: a cumulative series is exported from then on
   std::int64_t previous_int = 0;  // an observable sum's last observation (delta subtracts it)
@@ -36,8 +39,9 @@ inline constexpr std::string_view kOverflowKey = "otel.metric.overflow";
 class SeriesTable {
  public:
   // At most `limit` series, the overflow series included (a limit below 1 counts as 1);
-  // `bounds` (explicit histograms), when given, outlive the table.
-  SeriesTable(std::uint32_t limit, const std::vector<double>* bounds);
+  // `bounds` (explicit histograms), when given, outlive the table; `exponential`: each series
+  // has an exponential histogram cell.
+  SeriesTable(std::uint32_t limit, const std::vector<double>* bounds, bool exponential);
   ~SeriesTable();
   SeriesTable(const SeriesTable&) = delete;
   SeriesTable& operator=(const SeriesTable&) = delete;
@@ -80,6 +84,7 @@ class SeriesTable {
 
   const std::uint32_t limit_;
   const std::vector<double>* bounds_;
+  const bool exponential_;
   std::mutex mutex_;  // adding a series
   std::atomic<Table*> table_;
   std::vector<std::unique_ptr<Table>> tables_;  // every table made, the current one last

@@ -143,6 +143,19 @@ class Writer {
     raw_tag(tag(field, kVarint));
     raw_varint(v);
   }
+  void sint32_field(std::uint32_t field, std::int32_t v) {  // zigzag: 0, -1, 1, -2 ... as 0, 1, 2, 3 ...
+    varint_field(field, (static_cast<std::uint32_t>(v) << 1) ^ static_cast<std::uint32_t>(v >> 31));
+  }
+  // A packed repeated varint field; omitted when empty, as proto3 does.
+  void packed_varint_field(std::uint32_t field, const std::uint64_t* values, std::size_t n) {
+    if (n == 0) return;
+    std::size_t len = 0;
+    for (std::size_t i = 0; i < n; ++i) len += varint_size(values[i]);
+    ensure(12 + len);
+    raw_tag(tag(field, kLen));
+    raw_varint(len);
+    for (std::size_t i = 0; i < n; ++i) raw_varint(values[i]);
+  }
   void fixed64_field(std::uint32_t field, std::uint64_t v) {
     if (v == 0) return;
     ensure(10);

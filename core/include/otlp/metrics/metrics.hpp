@@ -3,8 +3,9 @@
 // UpDownCounter, Histogram, Gauge) and the asynchronous ones (ObservableCounter,
 // ObservableUpDownCounter, ObservableGauge), each for std::int64_t and double.
 //
-// Recording finds the attribute set's series without a lock and adds to it atomically; only a new
-// series takes its instrument's lock. A bound instrument holds its series: adding is one atomic
+// Recording finds the attribute set's series without a lock and adds to it atomically (an
+// exponential histogram series, which rescales all its buckets at once, behind a spin lock of
+// its own); only a new series takes its instrument's lock. A bound instrument holds its series: adding is one atomic
 // add. Collection reads every series, encodes one ExportMetricsServiceRequest and submits it to
 // the export engine the caller gave, whose host loop sends it as it sends spans and logs.
 #pragma once
@@ -39,7 +40,7 @@ enum class Aggregation : std::uint8_t {
   sum,
   last_value,
   explicit_histogram,
-  exponential_histogram,  // base-2; not aggregated yet: an instrument asking for it records nothing
+  exponential_histogram,  // base-2, at most 160 buckets per sign, starting at scale 20
   drop,
 };
 
@@ -60,6 +61,10 @@ struct MeterProviderConfig {
   TemporalityPreference temporality = TemporalityPreference::cumulative;
   std::uint64_t export_interval_ns = 60'000'000'000;  // OTEL_METRIC_EXPORT_INTERVAL
   std::uint32_t cardinality_limit = 2000;             // series per instrument, the overflow series included
+  // What a histogram whose options say by_kind aggregates into: explicit_histogram or
+  // exponential_histogram (anything else is taken as explicit_histogram).
+  // OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION.
+  Aggregation default_histogram_aggregation = Aggregation::explicit_histogram;
 };
 
 // What an instrument is created with beyond its name.
@@ -95,8 +100,11 @@ inline void atomic_add(std::atomic<T>& cell, T value) noexcept {
   }
 }
 class HistogramCell;
+class ExponentialCell;
 // Adds to a histogram series (metrics/aggregation.cpp): what a bound histogram calls.
 void histogram_record(HistogramCell& cell, double value) noexcept;
+// False when the value has no exponential bucket (an infinity): the series is then not measured.
+bool exponential_record(ExponentialCell& cell, double value) noexcept;
 }  // namespace detail
 
 // A series held by a bound instrument: its value and the flag collection reads.
@@ -123,16 +131,23 @@ class BoundHistogram {
   BoundHistogram() = default;
   template <class T>
   void record(T value) noexcept {
-    if (!cell_ || !(value >= 0)) return;  // negative and NaN measurements are not histogram values
-    detail::histogram_record(*cell_, static_cast<double>(value));
+    if (!touched_ || !(value >= 0)) return;  // negative and NaN measurements are not histogram values
+    if (cell_) {
+      detail::histogram_record(*cell_, static_cast<double>(value));
+    } else if (!detail::exponential_record(*exponential_, static_cast<double>(value))) {
+      return;
+    }
     detail::mark_touched(*touched_);
   }
-  explicit operator bool() const noexcept { return cell_ != nullptr; }
+  explicit operator bool() const noexcept { return touched_ != nullptr; }
 
  private:
   friend class detail::Instrument;
-  BoundHistogram(detail::HistogramCell* cell, std::atomic<bool>* touched) : cell_(cell), touched_(touched) {}
+  // One of the two cells (the other null), as the instrument aggregates.
+  BoundHistogram(detail::HistogramCell* cell, detail::ExponentialCell* exponential, std::atomic<bool>* touched)
+      : cell_(cell), exponential_(exponential), touched_(touched) {}
   detail::HistogramCell* cell_ = nullptr;
+  detail::ExponentialCell* exponential_ = nullptr;
   std::atomic<bool>* touched_ = nullptr;
 };
 
