@@ -388,6 +388,12 @@ std::optional<Error> read_metrics(const Env& env, MetricsOptions& m) {
     else if (iequals(v->value, "lowmemory")) m.temporality = TemporalityPreference::lowmemory;
     else return bad(v->name, "cumulative, delta or lowmemory", v->raw);
   }
+  if (auto v = env.get("OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION")) {
+    if (iequals(v->value, "explicit_bucket_histogram")) m.default_histogram_aggregation = Aggregation::explicit_histogram;
+    else if (iequals(v->value, "base2_exponential_bucket_histogram"))
+      m.default_histogram_aggregation = Aggregation::exponential_histogram;
+    else return bad(v->name, "explicit_bucket_histogram or base2_exponential_bucket_histogram", v->raw);
+  }
   return otlp::validate(m.pipeline);  // names OTEL_METRIC_EXPORT_TIMEOUT when it is 0
 }
 

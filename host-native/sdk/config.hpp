@@ -96,6 +96,9 @@ struct MetricsOptions {
   std::uint64_t export_interval_ms = 60000;                        // OTEL_METRIC_EXPORT_INTERVAL
   // OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: cumulative | delta | lowmemory.
   TemporalityPreference temporality = TemporalityPreference::cumulative;
+  // OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION: explicit_bucket_histogram
+  // (explicit_histogram) | base2_exponential_bucket_histogram (exponential_histogram).
+  Aggregation default_histogram_aggregation = Aggregation::explicit_histogram;
 };
 
 // The traces' OTLP exporter settings are Options' own (OtlpOptions, the fields the SDK had

@@ -284,6 +284,7 @@ Result<Sdk> start(Options o) {
   MeterProviderConfig mc;
   mc.resource = o.resource;
   mc.temporality = o.metrics.temporality;
+  mc.default_histogram_aggregation = o.metrics.default_histogram_aggregation;
   mc.export_interval_ns = o.metrics.export_interval_ms * 1'000'000;  // validate() kept it in range
   m->meter_provider = std::make_unique<MeterProvider>(m->pipeline(Signal::metrics).engine(), m->clock, std::move(mc));
   std::vector<Lane> lanes;

@@ -94,6 +94,24 @@ TEST(SdkMetrics, ThePeriodicReaderCollectsOnTheWorkerAndShutdownOnceMore) {
   EXPECT_EQ(report[Signal::metrics].not_exported, 0u);
 }
 
+TEST(SdkMetrics, ExponentialHistogramsByDefaultWhenTheOptionSaysSo) {
+  HttpSink sink;
+  Options o = metrics_to(sink);
+  o.metrics.default_histogram_aggregation = Aggregation::exponential_histogram;
+  auto sdk = start(o);
+  ASSERT_TRUE(sdk);
+  auto h = sdk->meter("shop").histogram<double>("latency", {"s"});
+  for (double v : {0.001, 0.01, 0.1, 1.0}) h.record(v);
+  ASSERT_EQ(sdk->flush(5 * kSec), FlushState::done);
+  const auto got = sink.received("/v1/metrics");
+  ASSERT_EQ(got.size(), 1u);
+  pb::ExportMetricsServiceRequest req;
+  ASSERT_TRUE(req.ParseFromString(got[0].body));
+  const auto& m = req.resource_metrics(0).scope_metrics(0).metrics(0);
+  ASSERT_TRUE(m.has_exponential_histogram());
+  EXPECT_EQ(m.exponential_histogram().data_points(0).count(), 4u);
+}
+
 TEST(SdkMetrics, NoneExportsNothingAndRecordingStillWorks) {
   HttpSink sink;
   Options o = metrics_to(sink);
@@ -117,12 +135,16 @@ TEST(SdkMetrics, EnvironmentVariables) {
   auto o = options_from_env(env_of({{"OTEL_METRICS_EXPORTER", "console"},
                                     {"OTEL_METRIC_EXPORT_INTERVAL", "1500"},
                                     {"OTEL_METRIC_EXPORT_TIMEOUT", "700"},
-                                    {"OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE", "LowMemory"}}));
+                                    {"OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE", "LowMemory"},
+                                    {"OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION",
+                                     "base2_exponential_bucket_histogram"}}));
   ASSERT_TRUE(o) << o.error().message;
   EXPECT_EQ(o->metrics.exporter, ExporterKind::console);
   EXPECT_EQ(o->metrics.export_interval_ms, 1500u);
   EXPECT_EQ(o->metrics.pipeline.export_timeout_ns, 700 * 1'000'000ull);
   EXPECT_EQ(o->metrics.temporality, TemporalityPreference::lowmemory);
+  EXPECT_EQ(o->metrics.default_histogram_aggregation, Aggregation::exponential_histogram);
+  EXPECT_EQ(options_from_env(env_of({}))->metrics.default_histogram_aggregation, Aggregation::explicit_histogram);
   EXPECT_EQ(o->traces_exporter, ExporterKind::otlp);  // untouched by the metrics variables
 
   o = options_from_env(env_of({{"OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318"}}));
@@ -141,6 +163,7 @@ TEST(SdkMetrics, EnvironmentVariables) {
       {"OTEL_METRIC_EXPORT_TIMEOUT", "0"},
       {"OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE", "sometimes"},
       {"OTEL_METRICS_EXPORTER", "prometheus"},
+      {"OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION", "summary"},
   };
   for (const auto& [name, value] : bad) {
     auto r = options_from_env(env_of({{name, value}}));
