@@ -1,7 +1,6 @@
 #include "metrics/aggregation.hpp"
 
 #include <algorithm>
-#include <thread>
 
 namespace otlp {
 
@@ -89,30 +88,21 @@ void HistogramCell::read(Snapshot& out, bool reset) noexcept {
 
 void histogram_record(HistogramCell& cell, double value) noexcept { cell.record(value); }
 
-void ExponentialCell::lock() noexcept {
-  // Test and test-and-set: waiters spin on a load, not on the cache line's ownership, and give
-  // the holder their CPU when it was preempted inside.
-  while (locked_.exchange(true, std::memory_order_acquire)) {
-    for (int spins = 0; locked_.load(std::memory_order_relaxed);) {
-      if (++spins > 64) std::this_thread::yield();
-    }
-  }
-}
-
 bool ExponentialCell::record(double value) noexcept {
-  lock();
-  // The first value of each sign allocates that sign's buckets (once: a reset keeps them).
-  const bool recorded = histogram_.record(value);
-  unlock();
+  bool recorded;
+  {
+    SpinLock::Guard hold(lock_);
+    // The first value of each sign allocates that sign's buckets (once: a reset keeps them).
+    recorded = histogram_.record(value);
+  }
   // mark_touched (the caller's) is sequentially consistent, after the release above.
   return recorded;
 }
 
 void ExponentialCell::read(ExponentialHistogram& out, bool reset) noexcept {
-  lock();
+  SpinLock::Guard hold(lock_);
   out = histogram_;
   if (reset) histogram_.reset();
-  unlock();
 }
 
 bool exponential_record(ExponentialCell& cell, double value) noexcept { return cell.record(value); }

@@ -13,6 +13,7 @@
 
 #include "metrics/exponential_histogram.hpp"
 #include "otlp/metrics/metrics.hpp"
+#include "otlp/metrics/spin_lock.hpp"
 
 namespace otlp::detail {
 
@@ -63,11 +64,8 @@ class ExponentialCell {
   void read(ExponentialHistogram& out, bool reset) noexcept;
 
  private:
-  // A spin lock rather than a mutex: the section is a few dozen instructions, and it costs one
-  // exchange and one store uncontended (a std::mutex is two atomic read-modify-writes and 40 bytes).
-  void lock() noexcept;
-  void unlock() noexcept { locked_.store(false, std::memory_order_release); }
-  std::atomic<bool> locked_{false};
+  // The section is a few dozen instructions: one exchange and one store uncontended.
+  SpinLock lock_;
   ExponentialHistogram histogram_{kExponentialOptions};
 };
 

@@ -2,6 +2,7 @@
 // says and written into one ExportMetricsServiceRequest (a ScopeMetrics per meter, a Metric per
 // instrument with data points), submitted to the engine with the data point count as its items.
 #include <cstring>
+#include <vector>
 
 #include "metrics/provider_scope.hpp"
 #include "record/attribute_writer.hpp"
@@ -36,9 +37,11 @@ void packed_fixed64(Writer& w, std::uint32_t number, const std::uint64_t* values
   for (std::size_t i = 0; i < n; ++i) w.raw_fixed64(values[i]);
 }
 
+// What every point of one metric shares, and the collection's scratch list of its series.
 struct Times {
   std::uint64_t start;
   std::uint64_t now;
+  std::vector<Series*>& seen;
 };
 
 // One data point of a sum or gauge: the value the series has to report now, if any.
@@ -93,7 +96,7 @@ void write_attributes(Writer& w, std::uint32_t number, const Series& s) {
 std::uint32_t write_number_points(Writer& w, std::uint32_t data_points, Instrument& in, const Times& t) {
   namespace p = field::number_data_point;
   std::uint32_t points = 0;
-  in.series().for_each([&](Series& s) {
+  in.series().for_each(t.seen, [&](Series& s) {
     if (!reports(in, s)) return;
     const NumberValue v = number_value(in, s);
     auto m = w.open(data_points, 1);
@@ -116,7 +119,7 @@ std::uint32_t write_histogram_points(Writer& w, Instrument& in, const Times& t) 
   std::uint32_t points = 0;
   detail::HistogramCell::Snapshot snap;
   const std::vector<double>& bounds = in.bounds();
-  in.series().for_each([&](Series& s) {
+  in.series().for_each(t.seen, [&](Series& s) {
     if (!reports(in, s)) return;
     s.histogram->read(snap, in.temporality() == Temporality::delta);
     auto m = w.open(field::histogram::data_points, 2);
@@ -158,7 +161,7 @@ std::uint32_t write_exponential_points(Writer& w, Instrument& in, const Times& t
   std::uint32_t points = 0;
   detail::ExponentialHistogram snap(detail::kExponentialOptions);
   std::vector<std::uint64_t> counts;
-  in.series().for_each([&](Series& s) {
+  in.series().for_each(t.seen, [&](Series& s) {
     if (!reports(in, s)) return;
     s.exponential->read(snap, in.temporality() == Temporality::delta);
     auto m = w.open(field::histogram::data_points, 2);
@@ -184,10 +187,10 @@ std::uint32_t write_exponential_points(Writer& w, Instrument& in, const Times& t
 
 // One Metric for the instrument, or nothing when it has no data point; returns the points.
 std::uint32_t write_metric(Writer& w, std::string& out, Instrument& in, std::uint64_t provider_start,
-                           std::uint64_t now) {
+                           std::uint64_t now, std::vector<Series*>& seen) {
   if (in.aggregation() == Aggregation::drop) return 0;
   const bool delta = in.temporality() == Temporality::delta;
-  const Times t{delta ? in.last_collection : provider_start, now};
+  const Times t{delta ? in.last_collection : provider_start, now, seen};
   in.last_collection = now;
   const std::size_t rollback = static_cast<std::size_t>(w.reserve(0) - out.data());
   auto metric = w.open(field::scope_metrics::metrics, 2);
@@ -240,7 +243,7 @@ std::uint32_t MeterProvider::collect(std::uint64_t now) {
   // The instruments as they are now; callbacks may make new ones, collected next time.
   std::vector<std::pair<Scope*, std::vector<detail::Instrument*>>> scopes;
   {
-    std::lock_guard lock(mutex_);
+    detail::SpinLock::Guard hold(lock_);
     for (const auto& s : scopes_) {
       scopes.push_back({s.get(), {}});
       for (const auto& i : s->instruments) scopes.back().second.push_back(i.get());
@@ -249,6 +252,7 @@ std::uint32_t MeterProvider::collect(std::uint64_t now) {
   for (auto& [scope, instruments] : scopes)
     for (detail::Instrument* i : instruments) i->observe_all();
 
+  std::vector<Series*> seen;  // each instrument's series in turn
   std::string body = engine_.take_spare_body();
   body.clear();
   std::uint32_t points = 0;
@@ -261,7 +265,7 @@ std::uint32_t MeterProvider::collect(std::uint64_t now) {
       auto sm = w.open(field::resource_metrics::scope_metrics, 3);
       detail::write_scope(w, field::scope_metrics::scope, scope->scope);
       std::uint32_t scope_points = 0;
-      for (detail::Instrument* i : instruments) scope_points += write_metric(w, body, *i, start_, now);
+      for (detail::Instrument* i : instruments) scope_points += write_metric(w, body, *i, start_, now, seen);
       w.close(sm);
       if (scope_points == 0) w.commit(body.data() + rollback);  // nor a scope with no metric
       points += scope_points;

@@ -59,7 +59,7 @@ MeterProvider::MeterProvider(ExportEngine& engine, Clock& clock, MeterProviderCo
 MeterProvider::~MeterProvider() { engine_.set_collector(nullptr); }
 
 Meter MeterProvider::meter(std::string_view name, std::string_view version) {
-  std::lock_guard lock(mutex_);
+  detail::SpinLock::Guard hold(lock_);
   for (std::size_t i = 0; i < scopes_.size(); ++i)
     if (scopes_[i]->scope.name == name && scopes_[i]->scope.version == version) return Meter(*this, i);
   auto scope = std::make_unique<Scope>();
@@ -71,7 +71,7 @@ Meter MeterProvider::meter(std::string_view name, std::string_view version) {
 
 detail::Instrument* Meter::instrument(std::string_view name, InstrumentKind kind, bool is_double,
                                       const InstrumentOptions& options) {
-  std::lock_guard lock(provider_->mutex_);
+  detail::SpinLock::Guard hold(provider_->lock_);
   auto& instruments = provider_->scopes_[scope_]->instruments;
   // The same instrument asked for twice is one instrument; a name reused for another kind makes
   // a second one, exported beside it, as the specification has it.
@@ -89,7 +89,7 @@ template <class T>
 void Meter::observable(std::string_view name, InstrumentKind kind, ObservableCallback<T> callback,
                        const InstrumentOptions& options) {
   detail::Instrument* i = instrument(name, kind, is_double<T>(), options);
-  std::lock_guard lock(provider_->mutex_);
+  detail::SpinLock::Guard hold(provider_->lock_);
   if (callback) i->add_callback(std::move(callback));
 }
 template void Meter::observable(std::string_view, InstrumentKind, ObservableCallback<std::int64_t>,

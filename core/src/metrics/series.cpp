@@ -22,13 +22,13 @@ void SeriesTable::insert(Table& t, Series* s) noexcept {
 }
 
 Series& SeriesTable::add(const Attribute* attrs, std::size_t n) {
-  std::lock_guard lock(mutex_);
+  SpinLock::Guard hold(lock_);
   // The canonical set: the borrowed list may repeat a key, and another thread may have added it.
   const AttributeSet set(attrs, n);
   Table* table = table_.load(std::memory_order_relaxed);
   if (Series* s = probe(*table, set.hash(), set.data(), set.size())) return *s;
   // The overflow series is the limit's last place. Sets past the limit come here, under the
-  // mutex, at every measurement: the limit is a guard against runaway attributes, not a mode.
+  // lock, at every measurement: the limit is a guard against runaway attributes, not a mode.
   if (series_.size() + 1 >= limit_) {
     if (!overflow_owned_) {
       const Attribute overflow_attr{kOverflowKey, true};

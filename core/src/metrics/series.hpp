@@ -1,17 +1,17 @@
 // Internal: an instrument's series, one per attribute set, and the table that finds them.
 // Lookups walk an open-addressing table of atomic pointers without a lock; only adding a series
-// takes the instrument's mutex. Series live as long as their instrument (a bound instrument
+// takes the table's lock. Series live as long as their instrument (a bound instrument
 // holds one), and a table outgrown stays alive beside the new one for readers still in it.
 // Past the cardinality limit, new attribute sets share the overflow series.
 #pragma once
 #include <atomic>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <vector>
 
 #include "metrics/aggregation.hpp"
 #include "metrics/attribute_set.hpp"
+#include "otlp/metrics/spin_lock.hpp"
 
 namespace otlp::detail {
 
@@ -58,11 +58,17 @@ class SeriesTable {
   }
   Series* overflow() const noexcept { return overflow_.load(std::memory_order_acquire); }
 
-  // Calls f(Series&) for every series, the overflow one last, holding the table's mutex.
+  // Calls f(Series&) for every series there is now, the overflow one last. The lock is held
+  // only to copy their addresses into `seen` (series are never removed), so a collection walking
+  // thousands of series never keeps a recording thread waiting to add one.
   template <class F>
-  void for_each(F&& f) {
-    std::lock_guard lock(mutex_);
-    for (const auto& s : series_) f(*s);
+  void for_each(std::vector<Series*>& seen, F&& f) {
+    seen.clear();
+    {
+      SpinLock::Guard hold(lock_);
+      for (const auto& s : series_) seen.push_back(s.get());
+    }
+    for (Series* s : seen) f(*s);
     if (Series* o = overflow()) f(*o);
   }
 
@@ -85,7 +91,7 @@ class SeriesTable {
   const std::uint32_t limit_;
   const std::vector<double>* bounds_;
   const bool exponential_;
-  std::mutex mutex_;  // adding a series
+  SpinLock lock_;  // adding a series
   std::atomic<Table*> table_;
   std::vector<std::unique_ptr<Table>> tables_;  // every table made, the current one last
   std::vector<std::unique_ptr<Series>> series_;

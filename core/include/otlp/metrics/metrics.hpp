@@ -13,13 +13,13 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <type_traits>
 #include <vector>
 
 #include "otlp/export/engine.hpp"
+#include "otlp/metrics/spin_lock.hpp"
 #include "otlp/model/attribute.hpp"
 #include "otlp/model/span.hpp"
 
@@ -326,7 +326,7 @@ class MeterProvider final : public Collector {
   std::uint64_t start_;
   std::uint64_t last_collection_;
   bool shut_down_ = false;
-  std::mutex mutex_;  // meters and instruments being created while collection walks them
+  detail::SpinLock lock_;  // meters and instruments being created while collection walks them
   std::vector<std::unique_ptr<Scope>> scopes_;
 };
 
