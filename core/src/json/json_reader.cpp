@@ -826,8 +826,7 @@ class Parser {
       case FieldKind::sint32: {
         std::int32_t i;
         if (!i32(i)) return false;
-        // zigzag: 0, -1, 1, -2 ... as 0, 1, 2, 3 ...
-        v = (static_cast<std::uint32_t>(i) << 1) ^ static_cast<std::uint32_t>(i >> 31);
+        v = detail::zigzag32(i);
         break;
       }
       case FieldKind::fixed32: {

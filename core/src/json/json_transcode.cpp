@@ -15,6 +15,7 @@
 #include "wire/otlp_fields.hpp"
 #include "wire/otlp_schema.hpp"
 #include "wire/proto_cursor.hpp"
+#include "wire/proto_wire.hpp"
 
 namespace otlp {
 namespace {
@@ -228,8 +229,7 @@ class Transcoder {
       case FieldKind::uint64:
       case FieldKind::fixed64: w_.quoted_u64(o.value); return true;
       case FieldKind::sint32: {
-        const auto z = static_cast<std::uint32_t>(o.value);  // int32: the low 32 bits
-        w_.i64(static_cast<std::int32_t>((z >> 1) ^ (0u - (z & 1))));
+        w_.i64(detail::unzigzag32(static_cast<std::uint32_t>(o.value)));  // int32: the low 32 bits
         return true;
       }
       case FieldKind::fixed32: w_.u64(o.value); return true;

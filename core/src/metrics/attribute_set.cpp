@@ -4,6 +4,8 @@
 #include <cstring>
 #include <numeric>
 
+#include "wire/proto_wire.hpp"
+
 namespace otlp::detail {
 namespace {
 
@@ -63,12 +65,8 @@ std::uint64_t value_hash(const AttributeValue& v) noexcept {
     case AttributeValue::Kind::boolean:
     case AttributeValue::Kind::int64:
       return (static_cast<std::uint64_t>(v.int_value()) + kind) * 0xBF58476D1CE4E5B9ull;
-    case AttributeValue::Kind::dbl: {
-      std::uint64_t bits;
-      const double d = v.double_value();
-      std::memcpy(&bits, &d, sizeof bits);
-      return (bits + kind) * 0x94D049BB133111EBull;
-    }
+    case AttributeValue::Kind::dbl:
+      return (double_bits(v.double_value()) + kind) * 0x94D049BB133111EBull;
     case AttributeValue::Kind::any:
       break;  // rare: equal hashes, told apart by the comparison
   }

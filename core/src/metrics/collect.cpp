@@ -17,26 +17,6 @@ using detail::Series;
 using detail::Writer;
 namespace field = detail::field;
 
-std::uint64_t bits_of(double d) {
-  std::uint64_t b;
-  std::memcpy(&b, &d, sizeof b);
-  return b;
-}
-
-// A fixed64 field written even when zero: a oneof member or an optional field is present as set.
-void fixed64_always(Writer& w, std::uint32_t number, std::uint64_t v) {
-  w.ensure(10);
-  w.raw_tag(detail::tag(number, detail::kFixed64));
-  w.raw_fixed64(v);
-}
-
-void packed_fixed64(Writer& w, std::uint32_t number, const std::uint64_t* values, std::size_t n) {
-  w.ensure(12 + 8 * n);
-  w.raw_tag(detail::tag(number, detail::kLen));
-  w.raw_varint(8 * n);
-  for (std::size_t i = 0; i < n; ++i) w.raw_fixed64(values[i]);
-}
-
 // What every point of one metric shares, and the collection's scratch list of its series.
 struct Times {
   std::uint64_t start;
@@ -103,9 +83,9 @@ std::uint32_t write_number_points(Writer& w, std::uint32_t data_points, Instrume
     w.fixed64_field(p::start_time_unix_nano, t.start);
     w.fixed64_field(p::time_unix_nano, t.now);
     if (v.is_double) {
-      fixed64_always(w, p::as_double, bits_of(v.d));
+      w.present_double_field(p::as_double, v.d);
     } else {
-      fixed64_always(w, p::as_int, static_cast<std::uint64_t>(v.i));
+      w.present_fixed64_field(p::as_int, static_cast<std::uint64_t>(v.i));
     }
     write_attributes(w, p::attributes, s);  // fields in number order, as libprotobuf writes them
     w.close(m);
@@ -118,25 +98,24 @@ std::uint32_t write_histogram_points(Writer& w, Instrument& in, const Times& t) 
   namespace p = field::histogram_data_point;
   std::uint32_t points = 0;
   detail::HistogramCell::Snapshot snap;
+  // The bounds' bits, the same for every point.
   const std::vector<double>& bounds = in.bounds();
+  std::vector<std::uint64_t> bound_bits(bounds.size());
+  std::memcpy(bound_bits.data(), bounds.data(), 8 * bounds.size());
   in.series().for_each(t.seen, [&](Series& s) {
     if (!reports(in, s)) return;
     s.histogram->read(snap, in.temporality() == Temporality::delta);
     auto m = w.open(field::histogram::data_points, 2);
     w.fixed64_field(p::start_time_unix_nano, t.start);
     w.fixed64_field(p::time_unix_nano, t.now);
-    fixed64_always(w, p::count, snap.count);
-    fixed64_always(w, p::sum, bits_of(snap.sum));
-    packed_fixed64(w, p::bucket_counts, snap.counts.data(), snap.counts.size());
-    if (!bounds.empty()) {
-      std::vector<std::uint64_t> b(bounds.size());
-      for (std::size_t i = 0; i < bounds.size(); ++i) b[i] = bits_of(bounds[i]);
-      packed_fixed64(w, p::explicit_bounds, b.data(), b.size());
-    }
+    w.present_fixed64_field(p::count, snap.count);
+    w.present_double_field(p::sum, snap.sum);
+    w.packed_fixed64_field(p::bucket_counts, snap.counts.data(), snap.counts.size());
+    w.packed_fixed64_field(p::explicit_bounds, bound_bits.data(), bound_bits.size());
     write_attributes(w, p::attributes, s);
     if (snap.count > 0) {  // min and max of no measurement do not exist
-      fixed64_always(w, p::min, bits_of(snap.min));
-      fixed64_always(w, p::max, bits_of(snap.max));
+      w.present_double_field(p::min, snap.min);
+      w.present_double_field(p::max, snap.max);
     }
     w.close(m);
     ++points;
@@ -169,16 +148,16 @@ std::uint32_t write_exponential_points(Writer& w, Instrument& in, const Times& t
     w.fixed64_field(p::start_time_unix_nano, t.start);
     w.fixed64_field(p::time_unix_nano, t.now);
     w.fixed64_field(p::count, snap.count());
-    fixed64_always(w, p::sum, bits_of(snap.sum()));
+    w.present_double_field(p::sum, snap.sum());
     w.sint32_field(p::scale, snap.scale());
     w.fixed64_field(p::zero_count, snap.zero_count());
     write_buckets(w, p::positive, snap.positive(), counts);
     write_buckets(w, p::negative, snap.negative(), counts);
     if (snap.count() > 0) {  // min and max of no measurement do not exist
-      fixed64_always(w, p::min, bits_of(snap.min()));
-      fixed64_always(w, p::max, bits_of(snap.max()));
+      w.present_double_field(p::min, snap.min());
+      w.present_double_field(p::max, snap.max());
     }
-    w.fixed64_field(p::zero_threshold, bits_of(snap.zero_threshold()));
+    w.double_field(p::zero_threshold, snap.zero_threshold());
     w.close(m);
     ++points;
   });

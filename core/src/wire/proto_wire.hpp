@@ -66,6 +66,19 @@ inline char* put_bytes(char* p, const void* data, std::size_t n) {
   }
   return end;
 }
+// sint32's zigzag mapping: 0, -1, 1, -2 ... as 0, 1, 2, 3 ... and back.
+constexpr std::uint32_t zigzag32(std::int32_t v) {
+  return (static_cast<std::uint32_t>(v) << 1) ^ static_cast<std::uint32_t>(v >> 31);
+}
+constexpr std::int32_t unzigzag32(std::uint32_t z) { return static_cast<std::int32_t>((z >> 1) ^ (0u - (z & 1))); }
+static_assert(zigzag32(-1) == 1 && zigzag32(1) == 2 && unzigzag32(zigzag32(-2147483647 - 1)) == -2147483647 - 1);
+
+inline std::uint64_t double_bits(double d) {
+  std::uint64_t bits;
+  std::memcpy(&bits, &d, sizeof bits);
+  return bits;
+}
+
 inline char* put_fixed64(char* p, std::uint64_t v) {
   for (int i = 0; i < 8; ++i) p[i] = static_cast<char>(v >> (8 * i));
   return p + 8;
@@ -143,9 +156,7 @@ class Writer {
     raw_tag(tag(field, kVarint));
     raw_varint(v);
   }
-  void sint32_field(std::uint32_t field, std::int32_t v) {  // zigzag: 0, -1, 1, -2 ... as 0, 1, 2, 3 ...
-    varint_field(field, (static_cast<std::uint32_t>(v) << 1) ^ static_cast<std::uint32_t>(v >> 31));
-  }
+  void sint32_field(std::uint32_t field, std::int32_t v) { varint_field(field, zigzag32(v)); }
   // A packed repeated varint field; omitted when empty, as proto3 does.
   void packed_varint_field(std::uint32_t field, const std::uint64_t* values, std::size_t n) {
     if (n == 0) return;
@@ -158,9 +169,25 @@ class Writer {
   }
   void fixed64_field(std::uint32_t field, std::uint64_t v) {
     if (v == 0) return;
+    present_fixed64_field(field, v);
+  }
+  // Written even when zero: a oneof member or an optional field is present as set.
+  void present_fixed64_field(std::uint32_t field, std::uint64_t v) {
     ensure(10);
     raw_tag(tag(field, kFixed64));
     raw_fixed64(v);
+  }
+  void double_field(std::uint32_t field, double d) {  // omitted when +0.0, as proto3 does
+    fixed64_field(field, double_bits(d));
+  }
+  void present_double_field(std::uint32_t field, double d) { present_fixed64_field(field, double_bits(d)); }
+  // A packed repeated fixed64 field (doubles as their bits); omitted when empty, as proto3 does.
+  void packed_fixed64_field(std::uint32_t field, const std::uint64_t* values, std::size_t n) {
+    if (n == 0) return;
+    ensure(12 + 8 * n);
+    raw_tag(tag(field, kLen));
+    raw_varint(8 * n);
+    for (std::size_t i = 0; i < n; ++i) raw_fixed64(values[i]);
   }
   void fixed32_field(std::uint32_t field, std::uint32_t v) {
     if (v == 0) return;
@@ -279,11 +306,9 @@ inline void kv_int(Writer& w, std::uint32_t number, std::string_view key, std::i
   w.commit(put_varint(p, u));
 }
 inline void kv_double(Writer& w, std::uint32_t number, std::string_view key, double d) {
-  std::uint64_t bits;
-  std::memcpy(&bits, &d, sizeof bits);
   char* p = kv_header(w, number, key, 9);
   *p++ = static_cast<char>(tag(field::any_value::double_value, kFixed64));
-  w.commit(put_fixed64(p, bits));
+  w.commit(put_fixed64(p, double_bits(d)));
 }
 inline void kv_empty(Writer& w, std::uint32_t number, std::string_view key) {
   w.commit(kv_header(w, number, key, 0));
