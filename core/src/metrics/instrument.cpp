@@ -50,40 +50,6 @@ bool Instrument::same_identity(std::string_view name, InstrumentKind kind, bool 
 }
 
 template <class T>
-void Instrument::record_other(double as_double, T value, const Attribute* attrs, std::size_t n) noexcept {
-  switch (aggregation_) {
-    case Aggregation::sum: {
-      Series& s = series_.find_or_add(attrs, n);
-      atomic_add(cell<T>(s), value);
-      mark_touched(s.touched);
-      return;
-    }
-    case Aggregation::last_value: {
-      Series& s = series_.find_or_add(attrs, n);
-      cell<T>(s).store(value);
-      mark_touched(s.touched);
-      return;
-    }
-    case Aggregation::explicit_histogram: {
-      Series& s = series_.find_or_add(attrs, n);
-      s.histogram->record(as_double);
-      mark_touched(s.touched);
-      return;
-    }
-    case Aggregation::exponential_histogram: {
-      Series& s = series_.find_or_add(attrs, n);
-      if (s.exponential->record(as_double)) mark_touched(s.touched);
-      return;
-    }
-    case Aggregation::by_kind:
-    case Aggregation::drop:
-      return;
-  }
-}
-template void Instrument::record_other(double, std::int64_t, const Attribute*, std::size_t) noexcept;
-template void Instrument::record_other(double, double, const Attribute*, std::size_t) noexcept;
-
-template <class T>
 void Instrument::observe(T value, const Attribute* attrs, std::size_t n) noexcept {
   if (aggregation_ == Aggregation::drop) return;
   Series& s = series_.find_or_add(attrs, n);

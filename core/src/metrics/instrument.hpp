@@ -19,36 +19,22 @@ class Instrument {
              Temporality temporality, std::uint32_t cardinality_limit,
              Aggregation histogram_default = Aggregation::explicit_histogram);
 
-  // Synchronous measurements.
+  // A synchronous measurement (a counter's add, a gauge's set, a histogram's record), into
+  // the instrument's aggregation whatever the call: a counter's values may be a histogram.
   template <class T>
-  void add(T value, const Attribute* attrs, std::size_t n) noexcept {
-    if (aggregation_ == Aggregation::sum) {
-      Series& s = series_.find_or_add(attrs, n);
-      atomic_add(cell<T>(s), value);
-      mark_touched(s.touched);
-    } else {
-      record_other(static_cast<double>(value), value, attrs, n);
+  void record(T value, const Attribute* attrs, std::size_t n) noexcept {
+    if (aggregation_ == Aggregation::drop || aggregation_ == Aggregation::by_kind) return;
+    Series& s = series_.find_or_add(attrs, n);
+    switch (aggregation_) {
+      case Aggregation::sum: atomic_add(cell<T>(s), value); break;
+      case Aggregation::last_value: cell<T>(s).store(value); break;
+      case Aggregation::explicit_histogram: s.histogram->record(static_cast<double>(value)); break;
+      case Aggregation::exponential_histogram:
+        if (!s.exponential->record(static_cast<double>(value))) return;  // NaN or infinite: no bucket
+        break;
+      default: return;
     }
-  }
-  template <class T>
-  void set(T value, const Attribute* attrs, std::size_t n) noexcept {
-    if (aggregation_ == Aggregation::last_value) {
-      Series& s = series_.find_or_add(attrs, n);
-      cell<T>(s).store(value);
-      mark_touched(s.touched);
-    } else {
-      record_other(static_cast<double>(value), value, attrs, n);
-    }
-  }
-  template <class T>
-  void record_histogram(T value, const Attribute* attrs, std::size_t n) noexcept {
-    if (aggregation_ == Aggregation::explicit_histogram) {
-      Series& s = series_.find_or_add(attrs, n);
-      s.histogram->record(static_cast<double>(value));
-      mark_touched(s.touched);
-    } else {
-      record_other(static_cast<double>(value), value, attrs, n);
-    }
+    mark_touched(s.touched);
   }
   // An observation at collection: the series' value for this collection (the overflow series
   // adds up the observations it stands for).
@@ -86,11 +72,6 @@ class Instrument {
       return s.int_value;
     }
   }
-  // A measurement of one kind through another aggregation (a counter's values as a histogram,
-  // a histogram's as a sum...).
-  template <class T>
-  void record_other(double as_double, T value, const Attribute* attrs, std::size_t n) noexcept;
-
   std::string name_, unit_, description_;
   InstrumentKind kind_;
   bool is_double_;

@@ -8,7 +8,7 @@ namespace otlp {
 
 template <class T>
 void Counter<T>::add(T value, const Attribute* attributes, std::size_t n) noexcept {
-  if (instrument_ && value >= 0) instrument_->add(value, attributes, n);  // NaN fails the test too
+  if (instrument_ && value >= 0) instrument_->record(value, attributes, n);  // NaN fails the test too
 }
 template <class T>
 BoundSum<T> Counter<T>::bind(const Attribute* attributes, std::size_t n) {
@@ -16,7 +16,7 @@ BoundSum<T> Counter<T>::bind(const Attribute* attributes, std::size_t n) {
 }
 template <class T>
 void UpDownCounter<T>::add(T value, const Attribute* attributes, std::size_t n) noexcept {
-  if (instrument_ && value == value) instrument_->add(value, attributes, n);
+  if (instrument_ && value == value) instrument_->record(value, attributes, n);
 }
 template <class T>
 BoundSum<T> UpDownCounter<T>::bind(const Attribute* attributes, std::size_t n) {
@@ -24,7 +24,7 @@ BoundSum<T> UpDownCounter<T>::bind(const Attribute* attributes, std::size_t n) {
 }
 template <class T>
 void Histogram<T>::record(T value, const Attribute* attributes, std::size_t n) noexcept {
-  if (instrument_ && value >= 0) instrument_->record_histogram(value, attributes, n);
+  if (instrument_ && value >= 0) instrument_->record(value, attributes, n);
 }
 template <class T>
 BoundHistogram Histogram<T>::bind(const Attribute* attributes, std::size_t n) {
@@ -32,7 +32,7 @@ BoundHistogram Histogram<T>::bind(const Attribute* attributes, std::size_t n) {
 }
 template <class T>
 void Gauge<T>::record(T value, const Attribute* attributes, std::size_t n) noexcept {
-  if (instrument_ && value == value) instrument_->set(value, attributes, n);
+  if (instrument_ && value == value) instrument_->record(value, attributes, n);
 }
 template <class T>
 void Observer<T>::observe(T value, const Attribute* attributes, std::size_t n) {
