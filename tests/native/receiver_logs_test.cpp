@@ -20,6 +20,7 @@
 #include "otlp/workload/workload.hpp"
 #include "raw_grpc.hpp"
 #include "receiver.hpp"
+#include "receiver_rig.hpp"
 #include "support/random_request.hpp"
 
 namespace otlp::native {
@@ -68,47 +69,12 @@ pb_logs::ExportLogsServiceRequest lite_request(std::uint64_t seed, std::size_t n
   return req;
 }
 
-std::string gzip(const std::string& in) {
-  z_stream zs{};
-  EXPECT_EQ(deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
-  std::string out(deflateBound(&zs, in.size()), '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  zs.avail_in = static_cast<uInt>(in.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  EXPECT_EQ(deflate(&zs, Z_FINISH), Z_STREAM_END);
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  return out;
-}
-
 // A receiver on both transports that keeps what it is handed.
-class LogsReceiverTest : public ::testing::Test {
+class LogsReceiverTest : public ReceiverRig {
  protected:
-  void start(ReceiverOptions o = {}) {
-    o.host = o.grpc_host = "127.0.0.1";
-    o.port = o.grpc_port = 0;
-    receiver_ = std::make_unique<Receiver>(std::move(o), [this](const Receiver::Delivery& d) {
-      std::lock_guard<std::mutex> lock(mutex_);
-      got_.push_back({d.signal, std::string(d.protobuf), d.rejected});
-    });
-    std::string err;
-    ASSERT_TRUE(receiver_->start(&err)) << err;
-  }
   httplib::Result post(const std::string& body, const std::string& type, httplib::Headers headers = {},
                        const char* path = kLogsPath) {
-    httplib::Client c("127.0.0.1", receiver_->port());
-    c.set_read_timeout(20, 0);
-    return c.Post(path, headers, body, type);
-  }
-  struct Got {
-    Signal signal;
-    std::string protobuf;
-    std::uint64_t rejected;
-  };
-  std::vector<Got> got() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return got_;
+    return post_to(path, body, type, std::move(headers));
   }
   void expect_still_serving() {
     auto res = post(lite_request(77, 3).SerializeAsString(), kProto);
@@ -117,10 +83,6 @@ class LogsReceiverTest : public ::testing::Test {
     EXPECT_EQ(raw_call(receiver_->grpc_port(), lite_request(78, 2).SerializeAsString(), kLogsMethod).status.error_code(),
               grpc::StatusCode::OK);
   }
-
-  std::unique_ptr<Receiver> receiver_;
-  std::mutex mutex_;
-  std::vector<Got> got_;
 };
 
 // What lite reads from `protobuf`, serialized again by lite: equal for the same message.

@@ -19,6 +19,7 @@
 #include "otlp/json/json.hpp"
 #include "raw_grpc.hpp"
 #include "receiver.hpp"
+#include "receiver_rig.hpp"
 
 namespace otlp::native {
 namespace {
@@ -32,20 +33,6 @@ constexpr const char* kMetricsMethod = "/opentelemetry.proto.collector.metrics.v
 constexpr const char* kProto = "application/x-protobuf";
 constexpr const char* kJson = "application/json";
 
-std::string gzip(const std::string& in) {
-  z_stream zs{};
-  EXPECT_EQ(deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
-  std::string out(deflateBound(&zs, in.size()), '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  zs.avail_in = static_cast<uInt>(in.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  EXPECT_EQ(deflate(&zs, Z_FINISH), Z_STREAM_END);
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  return out;
-}
-
 // A request with at least `min_points` data points, from the first seed at or after `seed`.
 pb::ExportMetricsServiceRequest with_points(std::uint64_t seed, std::uint64_t min_points) {
   for (;; ++seed) {
@@ -54,36 +41,11 @@ pb::ExportMetricsServiceRequest with_points(std::uint64_t seed, std::uint64_t mi
   }
 }
 
-class MetricsReceiverTest : public ::testing::Test {
+class MetricsReceiverTest : public ReceiverRig {
  protected:
-  void start(ReceiverOptions o = {}) {
-    o.host = o.grpc_host = "127.0.0.1";
-    o.port = o.grpc_port = 0;
-    receiver_ = std::make_unique<Receiver>(std::move(o), [this](const Receiver::Delivery& d) {
-      std::lock_guard<std::mutex> lock(mutex_);
-      got_.push_back({d.signal, std::string(d.protobuf), d.rejected});
-    });
-    std::string err;
-    ASSERT_TRUE(receiver_->start(&err)) << err;
-  }
   httplib::Result post(const std::string& body, const std::string& type, httplib::Headers headers = {}) {
-    httplib::Client c("127.0.0.1", receiver_->port());
-    c.set_read_timeout(20, 0);
-    return c.Post(kMetricsPath, headers, body, type);
+    return post_to(kMetricsPath, body, type, std::move(headers));
   }
-  struct Got {
-    Signal signal;
-    std::string protobuf;
-    std::uint64_t rejected;
-  };
-  std::vector<Got> got() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return got_;
-  }
-
-  std::unique_ptr<Receiver> receiver_;
-  std::mutex mutex_;
-  std::vector<Got> got_;
 };
 
 std::string as_lite(const std::string& protobuf) {
