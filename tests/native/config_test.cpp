@@ -582,5 +582,39 @@ TEST(ConfigDefaults, RealEnvironmentIsTheDefaultSource) {
   }
 }
 
+
+// The metrics signal's variables: its exporter and OTLP options as the other signals', the
+// periodic reader's interval and timeout, temporality and histogram aggregation.
+TEST(ConfigMetrics, VariablesAndTheirErrors) {
+  Options o = ok({{"OTEL_METRICS_EXPORTER", "console"},
+                  {"OTEL_METRIC_EXPORT_INTERVAL", "1500"},
+                  {"OTEL_METRIC_EXPORT_TIMEOUT", "700"},
+                  {"OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE", "LowMemory"},
+                  {"OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION", "base2_exponential_bucket_histogram"}});
+  EXPECT_EQ(o.metrics.exporter, ExporterKind::console);
+  EXPECT_EQ(o.metrics.export_interval_ms, 1500u);
+  EXPECT_EQ(o.metrics.pipeline.export_timeout_ns, 700 * 1'000'000ull);
+  EXPECT_EQ(o.metrics.temporality, TemporalityPreference::lowmemory);
+  EXPECT_EQ(o.metrics.default_histogram_aggregation, Aggregation::exponential_histogram);
+  EXPECT_EQ(o.traces_exporter, ExporterKind::otlp);  // untouched by the metrics variables
+  EXPECT_EQ(ok({}).metrics.default_histogram_aggregation, Aggregation::explicit_histogram);
+
+  EXPECT_EQ(ok({{"OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318"}}).metrics.otlp.endpoint,
+            "http://collector:4318/v1/metrics");
+  o = ok({{"OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", "http://m:9/x"}, {"OTEL_EXPORTER_OTLP_METRICS_PROTOCOL", "http/json"}});
+  EXPECT_EQ(o.metrics.otlp.endpoint, "http://m:9/x");
+  EXPECT_EQ(o.metrics.pipeline.protocol, otlp::Protocol::json);
+  EXPECT_EQ(o.endpoint, "http://localhost:4318/v1/traces");
+
+  expect_names({{"OTEL_METRIC_EXPORT_INTERVAL", "soon"}}, "OTEL_METRIC_EXPORT_INTERVAL", "soon");
+  expect_names({{"OTEL_METRIC_EXPORT_INTERVAL", "0"}}, "OTEL_METRIC_EXPORT_INTERVAL", "0");
+  expect_names({{"OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE", "sometimes"}},
+               "OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE", "sometimes");
+  expect_names({{"OTEL_METRICS_EXPORTER", "prometheus"}}, "OTEL_METRICS_EXPORTER", "prometheus");
+  expect_names({{"OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION", "summary"}},
+               "OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION", "summary");
+  EXPECT_NE(error({{"OTEL_METRIC_EXPORT_TIMEOUT", "0"}}).find("OTEL_METRIC_EXPORT_TIMEOUT"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace otlp::native

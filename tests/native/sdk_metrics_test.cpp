@@ -1,6 +1,6 @@
 // Metrics through the SDK (sdk.hpp): the periodic reader on the worker thread, a collection at
-// flush and one last at shutdown, requests read back by protobuf-lite at /v1/metrics, the
-// metrics variables (exporter, endpoint, interval, timeout, temporality) and their errors.
+// flush and one last at shutdown, requests read back by protobuf-lite at /v1/metrics (the
+// metrics variables are config_test.cpp's).
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -122,54 +122,6 @@ TEST(SdkMetrics, NoneExportsNothingAndRecordingStillWorks) {
   EXPECT_EQ(sdk->flush(kSec), FlushState::done);
   sdk->shutdown(kSec);
   EXPECT_EQ(sink.requests(), 0u);
-}
-
-Getenv env_of(std::map<std::string, std::string> vars) {
-  return [vars = std::move(vars)](const char* name) -> const char* {
-    auto it = vars.find(name);
-    return it == vars.end() ? nullptr : it->second.c_str();
-  };
-}
-
-TEST(SdkMetrics, EnvironmentVariables) {
-  auto o = options_from_env(env_of({{"OTEL_METRICS_EXPORTER", "console"},
-                                    {"OTEL_METRIC_EXPORT_INTERVAL", "1500"},
-                                    {"OTEL_METRIC_EXPORT_TIMEOUT", "700"},
-                                    {"OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE", "LowMemory"},
-                                    {"OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION",
-                                     "base2_exponential_bucket_histogram"}}));
-  ASSERT_TRUE(o) << o.error().message;
-  EXPECT_EQ(o->metrics.exporter, ExporterKind::console);
-  EXPECT_EQ(o->metrics.export_interval_ms, 1500u);
-  EXPECT_EQ(o->metrics.pipeline.export_timeout_ns, 700 * 1'000'000ull);
-  EXPECT_EQ(o->metrics.temporality, TemporalityPreference::lowmemory);
-  EXPECT_EQ(o->metrics.default_histogram_aggregation, Aggregation::exponential_histogram);
-  EXPECT_EQ(options_from_env(env_of({}))->metrics.default_histogram_aggregation, Aggregation::explicit_histogram);
-  EXPECT_EQ(o->traces_exporter, ExporterKind::otlp);  // untouched by the metrics variables
-
-  o = options_from_env(env_of({{"OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318"}}));
-  ASSERT_TRUE(o);
-  EXPECT_EQ(o->metrics.otlp.endpoint, "http://collector:4318/v1/metrics");
-  o = options_from_env(env_of({{"OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", "http://m:9/x"},
-                               {"OTEL_EXPORTER_OTLP_METRICS_PROTOCOL", "http/json"}}));
-  ASSERT_TRUE(o);
-  EXPECT_EQ(o->metrics.otlp.endpoint, "http://m:9/x");
-  EXPECT_EQ(o->metrics.pipeline.protocol, otlp::Protocol::json);
-  EXPECT_EQ(o->otlp::native::OtlpOptions::endpoint, "http://localhost:4318/v1/traces");
-
-  const std::pair<const char*, const char*> bad[] = {
-      {"OTEL_METRIC_EXPORT_INTERVAL", "soon"},
-      {"OTEL_METRIC_EXPORT_INTERVAL", "0"},
-      {"OTEL_METRIC_EXPORT_TIMEOUT", "0"},
-      {"OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE", "sometimes"},
-      {"OTEL_METRICS_EXPORTER", "prometheus"},
-      {"OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION", "summary"},
-  };
-  for (const auto& [name, value] : bad) {
-    auto r = options_from_env(env_of({{name, value}}));
-    ASSERT_FALSE(r) << name << "=" << value;
-    EXPECT_NE(r.error().message.find(name), std::string::npos) << r.error().message;
-  }
 }
 
 }  // namespace
